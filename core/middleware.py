@@ -1,0 +1,23 @@
+"""Per-request context that services need without taking the request: the client address."""
+
+from __future__ import annotations
+
+import contextvars
+
+_client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_ip", default=None)
+
+
+def current_client_ip() -> str | None:
+    return _client_ip.get()
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _client_ip.set(request.META.get("REMOTE_ADDR"))
+        try:
+            return self.get_response(request)
+        finally:
+            _client_ip.reset(token)

@@ -1,0 +1,131 @@
+"""Shared base model, roles, audit events and the occupational classification."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .scoping import ScopedQuerySet
+
+
+class TimeStampedModel(models.Model):
+    """Abstract base: creation and modification times."""
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", "站点工作人员"
+    DISTRICT = "district", "区级管理员"
+    CITY = "city", "市级管理员"
+    EXPERT = "expert", "创业专家"
+
+
+class UserProfile(TimeStampedModel):
+    """A login's role; district admins carry their district, staff their station memberships."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.STAFF)
+    district = models.ForeignKey(
+        "stations.District", verbose_name="所属区", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="admins",
+    )
+    display_name = models.CharField("显示名称", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "用户角色"
+        verbose_name_plural = "用户角色"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="district") | models.Q(district__isnull=False),
+                name="district_admin_has_district",
+                violation_error_message="区级管理员必须指定所属区。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()}（{self.get_role_display()}）"
+
+
+class Occupation(models.Model):
+    """《中华人民共和国职业分类大典（2022年版）》: 大类 → 中类 → 小类 → 细类(职业)."""
+
+    class Level(models.IntegerChoices):
+        MAJOR = 1, "大类"
+        MIDDLE = 2, "中类"
+        MINOR = 3, "小类"
+        OCCUPATION = 4, "细类（职业）"
+
+    code = models.CharField("代码", max_length=16, unique=True)
+    name = models.CharField("名称", max_length=100, db_index=True)
+    level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    gbm_code = models.CharField("GBM代码", max_length=8, blank=True)
+
+    class Meta:
+        verbose_name = "职业分类"
+        verbose_name_plural = "职业分类"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def major_code(self) -> str:
+        return self.code.split("-")[0]
+
+    def ancestor_codes(self) -> list[str]:
+        """['4', '4-04', '4-04-05', '4-04-05-05'] for a 细类."""
+        parts = self.code.split("-")
+        return ["-".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    station_path = "station"
+    district_path = "district"
+
+    def visible_to(self, user):
+        from .scoping import scope_of
+
+        scope = scope_of(user)
+        if scope.is_city:
+            return self.all()
+        if scope.is_district:
+            return self.filter(district_id=scope.district_id)
+        return self.none()
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when and from where; written by services in the same transaction."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="audit_events",
+    )
+    actor_name = models.CharField("操作人名称", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=64, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.CharField("对象ID", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    summary = models.CharField("摘要", max_length=500, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    district = models.ForeignKey(
+        "stations.District", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    station = models.ForeignKey("stations.Station", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    client_ip = models.GenericIPAddressField("客户端地址", null=True, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计事件"
+        verbose_name_plural = "审计事件"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import District, Station, StationMembership, Street
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "lat", "lng"]
+
+
+@admin.register(Street)
+class StreetAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "is_admin", "district", "mca_code"]
+    list_filter = ["district", "kind", "is_admin"]
+    search_fields = ["code", "name"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = StationMembership
+    extra = 0
+
+
+@admin.register(Station)
+class StationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "street", "status"]
+    list_filter = ["status", "street__district"]
+    search_fields = ["code", "name"]
+    inlines = [MembershipInline]

@@ -1,0 +1,80 @@
+"""Shared fixtures: reference data in the test database, the role `world`, and a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from stations.models import Street
+from tests.factories import StationFactory, make_city_admin, make_district_admin, make_staff, street
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture
+def reference_data(db):
+    """Reference rows (reloaded if a transactional test flushed them)."""
+    if not Street.objects.exists():
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture
+def world(reference_data):
+    """Three stations (A, B in 徐汇区; C in 浦东新区) and one user per role; see tests/matrix.py."""
+    a = StationFactory(code="A-001", street=street("310104014"), lat=31.1935, lng=121.4370)
+    b = StationFactory(code="B-001", street=street("310104004"), lat=31.2085, lng=121.4410)
+    c = StationFactory(code="C-001", street=street("310115005"), lat=31.2345, lng=121.5060)
+    return {
+        "station_a": a, "station_b": b, "station_c": c,
+        "staff": make_staff("staff_a", a), "staff_other": make_staff("staff_b", b),
+        "staff_far": make_staff("staff_c", c),
+        "district": make_district_admin("district_xh", "310104"),
+        "district_other": make_district_admin("district_pd", "310115"),
+        "city": make_city_admin("city_admin"),
+    }
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright. Missing browser: failure in CI, skip (with reason) locally."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: browser tests cannot run (install Debian's chromium)")
+        pytest.skip(f"{CHROMIUM} not installed (CI installs it; apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()
+
+
+def browser_login(page, live_server, username: str, password: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
