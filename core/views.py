@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import django_filters
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,17 +21,36 @@ from .permissions import AdminRequiredMixin
 from .scoping import scope_of
 
 
+def home_panels(request, kind: str) -> list[dict]:
+    """Panels other apps add to a home page: `<app>/panels.py` defines `staff_panels(request)` and/or
+    `admin_panels(request)`, each returning [{"template": ..., "context": {...}}, ...]."""
+    panels = []
+    for app in settings.PORTAL_APPS:
+        try:
+            module = import_module(f"{app}.panels")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.panels":
+                raise
+            continue
+        builder = getattr(module, f"{kind}_panels", None)
+        if builder is not None:
+            panels.extend(builder(request))
+    return panels
+
+
 def home(request):
     scope = scope_of(request.user)
     if scope.is_staff_member:
         stations = Station.objects.visible_to(request.user).select_related("street__district")
-        return render(request, "core/home_staff.html", {"stations": stations})
+        return render(request, "core/home_staff.html",
+                      {"stations": stations, "panels": home_panels(request, "staff")})
     if scope.is_admin:
         stations = Station.objects.visible_to(request.user)
         context = {
             "station_count": stations.count(),
             "operating_count": stations.operating().count(),
             "district": getattr(request.user.profile, "district", None) if scope.is_district else None,
+            "panels": home_panels(request, "admin"),
         }
         return render(request, "core/home_admin.html", context)
     return render(request, "core/home_public.html")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import District, Station, StationMembership, Street
+from .models import Area, District, Grid, Station, StationMembership, Street
 
 
 @admin.register(District)
@@ -26,3 +26,15 @@ class StationAdmin(admin.ModelAdmin):
     list_filter = ["status", "street__district"]
     search_fields = ["code", "name"]
     inlines = [MembershipInline]
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "street", "code"]
+    list_filter = ["street__district"]
+
+
+@admin.register(Grid)
+class GridAdmin(admin.ModelAdmin):
+    list_display = ["name", "street", "area", "code"]
+    list_filter = ["street__district"]

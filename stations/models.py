@@ -64,6 +64,54 @@ class Street(models.Model):
         return self.name
 
 
+class Area(TimeStampedModel):
+    """片区: a 15-minute community life-circle basic unit inside a street/town."""
+
+    street = models.ForeignKey(Street, verbose_name="所属街镇", on_delete=models.PROTECT, related_name="areas")
+    name = models.CharField("片区名称", max_length=50)
+    code = models.CharField("片区编码", max_length=32, blank=True)
+    lat = models.FloatField("中心纬度（WGS-84）", null=True, blank=True)
+    lng = models.FloatField("中心经度（WGS-84）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "片区"
+        verbose_name_plural = "片区"
+        ordering = ["street__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="area_name_unique_in_street",
+                                    violation_error_message="该街镇下已有同名片区。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.street.name}·{self.name}"
+
+
+class Grid(TimeStampedModel):
+    """网格: the smallest unit staff work down to; belongs to a street and usually a 片区."""
+
+    street = models.ForeignKey(Street, verbose_name="所属街镇", on_delete=models.PROTECT, related_name="grids")
+    area = models.ForeignKey(Area, verbose_name="所属片区", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="grids")
+    name = models.CharField("网格名称", max_length=50)
+    code = models.CharField("网格编码", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "网格"
+        verbose_name_plural = "网格"
+        ordering = ["street__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="grid_name_unique_in_street",
+                                    violation_error_message="该街镇下已有同名网格。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.street.name}·{self.name}"
+
+    def clean(self) -> None:
+        if self.area_id and self.street_id and self.area.street_id != self.street_id:
+            raise ValidationError({"area": "所选片区不属于该街镇。"})
+
+
 class StationQuerySet(ScopedQuerySet):
     station_path = "pk"
     district_path = "street__district"

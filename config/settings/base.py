@@ -193,8 +193,6 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Periodic work; each app adds its entries here (django-celery-beat copies them into its tables).
-CELERY_BEAT_SCHEDULE: dict = {}
 
 # Personal data: ID numbers and phones are encrypted at rest with this key (Fernet, base64 32 bytes)
 # and looked up by an HMAC keyed with the same secret. Production must set its own.
@@ -219,3 +217,13 @@ LOGGING = {
 }
 
 PORTAL_APPS = ["core", "stations", "jobseekers", "jobs", "matching", "training", "assistance"]
+
+# Periodic work: each app may have a `beat.py` with SCHEDULE = {...} (plain dicts, no model imports);
+# django-celery-beat copies the entries into its tables, where admins can see and change them.
+CELERY_BEAT_SCHEDULE: dict = {}
+for _app in PORTAL_APPS:
+    try:
+        CELERY_BEAT_SCHEDULE.update(__import__(f"{_app}.beat", fromlist=["SCHEDULE"]).SCHEDULE)
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"{_app}.beat":
+            raise
