@@ -249,10 +249,8 @@ class Station(TimeStampedModel):
             raise ValidationError({"lat": "坐标不在上海市范围内，请核对经纬度（WGS-84）。"})
         if self.area_id and self.street_id and self.area.street_id != self.street_id:
             raise ValidationError({"area": "所选片区不属于该街镇。"})
-        if self.status == self.Status.OPERATING and self.opened_on is None:
-            raise ValidationError({"opened_on": "运行中的站点须填写启用日期。"})
-        if self.status == self.Status.SUSPENDED and self.suspended_on is None:
-            raise ValidationError({"suspended_on": "暂停服务的站点须填写暂停日期。"})
+        if self.opened_on and self.suspended_on and self.suspended_on < self.opened_on:
+            raise ValidationError({"suspended_on": "暂停日期不能早于启用日期。"})
 
     @property
     def district_id(self) -> int:

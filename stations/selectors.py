@@ -79,7 +79,8 @@ def station_list(*, user):
     return (Station.objects.visible_to(user)
             .select_related("street__district", "area")
             .prefetch_related("hours")
-            .annotate(staff_count=Count("memberships", filter=Q(memberships__is_active=True), distinct=True)))
+            .annotate(staff_count=Count("memberships", filter=Q(memberships__is_active=True), distinct=True))
+            .order_by("street__code", "code"))
 
 
 def station_detail_queryset(*, user):

@@ -64,6 +64,15 @@ def _hours_text(hours: list) -> str:
     return "；".join(f"{StationHours.Weekday(w).label} {o:%H:%M}-{c:%H:%M}" for w, o, c in sorted(hours))
 
 
+def _stamp_status_dates(station: Station) -> None:
+    """Fill the dates a status implies when the form left them empty (today)."""
+    today = datetime.date.today()
+    if station.status == Station.Status.OPERATING and station.opened_on is None:
+        station.opened_on = today
+    if station.status == Station.Status.SUSPENDED and station.suspended_on is None:
+        station.suspended_on = today
+
+
 def _save_station(station: Station) -> None:
     station.full_clean()
     try:
@@ -85,6 +94,7 @@ def station_create(*, actor, hours: Hours | None = None, **fields) -> Station:
     _validate_hours(hours)
     if station.status_since is None:
         station.status_since = datetime.date.today()
+    _stamp_status_dates(station)
     _save_station(station)
     _replace_hours(station, hours)
     audit_record(actor=actor, action="station.create", obj=station,
@@ -105,8 +115,10 @@ def station_update(*, actor, station: Station, hours: Hours | None = None, **fie
             setattr(station, key, value)
     if station.street_id != before["street"]:
         _require_street_in_scope(actor=actor, street=Street.objects.get(pk=station.street_id))
-    if station.status != before["status"] and "status_since" not in fields:
-        station.status_since = datetime.date.today()
+    if station.status != before["status"]:
+        if fields.get("status_since") in (None, before["status_since"]):
+            station.status_since = datetime.date.today()
+        _stamp_status_dates(station)
     changes = diff(before, _snapshot(station))
     if hours is not None:
         hours = list(hours)

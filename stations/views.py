@@ -263,7 +263,8 @@ class AreaListView(GeoListView):
 
     def base_queryset(self):
         return (Area.objects.visible_to(self.request.user).select_related("street__district")
-                .annotate(station_count=Count("stations", distinct=True), grid_count=Count("grids", distinct=True)))
+                .annotate(station_count=Count("stations", distinct=True), grid_count=Count("grids", distinct=True))
+                .order_by("street__code", "name"))
 
 
 class GridListView(GeoListView):
@@ -272,7 +273,7 @@ class GridListView(GeoListView):
 
     def base_queryset(self):
         return (Grid.objects.visible_to(self.request.user).select_related("street__district", "area")
-                .annotate(staff_count=Count("memberships", distinct=True)))
+                .annotate(staff_count=Count("memberships", distinct=True)).order_by("street__code", "name"))
 
 
 class GeoFormView(AdminRequiredMixin, View):
