@@ -43,6 +43,11 @@ class NearStation:
     def open_now(self) -> bool:
         return self.station.is_open_at(timezone.localtime())
 
+    @property
+    def today_hours(self):
+        """Today's StationHours (None: closed today), from the prefetched hours."""
+        return self.station.hours_by_weekday().get(timezone.localtime().weekday())
+
 
 def stations_nearest(*, lat: float, lng: float, limit: int = 5, within_m: float | None = None,
                      queryset=None) -> list[NearStation]:

@@ -362,7 +362,11 @@ def finder(request):
             if sp is not None:
                 point = {"lat": sp.lat, "lng": sp.lng, "source": sp.approximate_from}
             context["street"] = street
-        elif form.cleaned_data["district"] is None:
+        elif form.cleaned_data["district"] is not None:
+            district = form.cleaned_data["district"]
+            if district.lat is not None and not (request.headers.get("HX-Request")):
+                point = {"lat": district.lat, "lng": district.lng, "source": "district_only"}
+        else:
             context["error"] = "请选择街道/镇，或允许浏览器获取您的位置。"
     elif form.is_bound:
         context["error"] = "；".join(e for errors in form.errors.values() for e in errors)

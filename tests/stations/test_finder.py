@@ -123,3 +123,16 @@ def test_public_station_page_shows_hours_phone_and_a_way_back(client, world):
     weekday_hours(a, days=[0, 1])
     body = client.get(reverse("stations:public_station", args=[a.pk])).content.decode()
     assert a.name in body and "021-64002222" in body and "09:00–17:00" in body and "查看附近其他服务站" in body
+
+
+def test_district_alone_gives_an_approximate_answer(client, world):
+    district = street("310115005").district
+    response = client.get(FINDER, {"district": district.pk})
+    assert response.context["point"]["source"] == "district_only"
+    assert "按浦东新区的代表位置估算距离" in response.content.decode()
+
+
+def test_a_finder_card_shows_todays_hours(client, world):
+    weekday_hours(world["station_a"])
+    body = client.get(FINDER, {"lat": 31.1936, "lng": 121.4371}).content.decode()
+    assert "今日 09:00–17:00" in body and "今日休息" in body  # A has hours every day, B none
