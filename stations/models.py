@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from core.geo import in_shanghai
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
+from core.validators import validate_phone
 
 
 class District(models.Model):
@@ -205,7 +206,7 @@ class Station(TimeStampedModel):
     address = models.CharField("地址", max_length=200, blank=True)
     lat = models.FloatField("纬度（WGS-84）", null=True, blank=True)
     lng = models.FloatField("经度（WGS-84）", null=True, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PLANNED, db_index=True)
     opened_on = models.DateField("启用日期", null=True, blank=True)
     host_type = models.CharField("依托设施类型", max_length=24, choices=HostType.choices,

@@ -116,3 +116,12 @@ def test_area_and_grid_lists_are_scoped(client, world):
     assert list(client.get("/stations/grids/").context["object_list"]) == []
     client.force_login(world["city"])
     assert len(client.get("/stations/areas/").context["object_list"]) == 2
+
+
+def test_django_admin_station_page_shows_hours_and_staff_inlines(client, world):
+    world["city"].is_staff = world["city"].is_superuser = True
+    world["city"].save()
+    weekday_hours(world["station_a"], days=[0])
+    client.force_login(world["city"])
+    response = client.get(f"/admin/stations/station/{world['station_a'].pk}/change/")
+    assert response.status_code == 200 and "开放时间" in response.content.decode()

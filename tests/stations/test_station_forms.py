@@ -42,6 +42,7 @@ def test_district_admin_creates_a_station_with_hours_and_an_audit_event(client, 
     ({"opens_2": "09:00", "closes_2": "09:00"}, "closes_2", "周三的关门时间必须晚于开门时间。"),
     ({"opens_3": "09:00", "closes_3": ""}, "closes_3", "周四请同时填写开门和关门时间"),
     ({"floor_area": "-5"}, "floor_area", "确保该值大于或等于0"),
+    ({"phone": "12345"}, "phone", "请输入有效的手机号（11位）或固定电话"),
     ({"street": ""}, "street", "请选择所属街镇。"),
 ])
 def test_bad_station_input_is_refused_in_chinese_and_nothing_saved(client, world, overrides, field, message):
