@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Count,
@@ -181,11 +182,15 @@ class Coverage:
 def archive_coverage(*, archives, radius_m: float) -> ArchiveCoverage:
     """Counts archives and those living within `radius_m` of an operating station, in one SQL query."""
     located = Q(lat__isnull=False, lng__isnull=False)
-    row = archives.annotate(near=operating_station_within(radius_m)).aggregate(
-        total=Count("pk"),
-        located=Count("pk", filter=located),
-        covered=Count("pk", filter=located & Q(near=True)),
-    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One index probe per archive is cheap; PostgreSQL's JIT compile of the haversine is not
+        # (bench/stations_coverage.py: 100k archives 1.1 s with JIT, 0.5 s without).
+        cursor.execute("SET LOCAL jit = off")
+        row = archives.annotate(near=operating_station_within(radius_m)).aggregate(
+            total=Count("pk"),
+            located=Count("pk", filter=located),
+            covered=Count("pk", filter=located & Q(near=True)),
+        )
     return ArchiveCoverage(**row)
 
 
