@@ -1,7 +1,10 @@
-"""Geography (district → street/town) and stations with their staff memberships.
+"""Geography (district → street/town → 片区 → grid) and stations with their hours and staff memberships.
 
-The station registry issue extends Station (hours, facilities, 片区/grids, staff roles);
-the foundation holds what roles and scoping need.
+CONTRACT (others rely on these names): District, Street (no coordinates in the reference data),
+Area(street, name), Grid(street, area, name), Station(code, name, street, area, address, lat, lng, phone,
+status, opened_on, host_type, floor_area, facilities, services, service_flow, status_since, suspended_on;
+objects.visible_to(user) / operating() / public()), StationHours(station, weekday 0=Mon, opens, closes),
+StationMembership(user, station, role, is_active, grids). Writes go through stations/services.py.
 """
 
 import datetime

@@ -31,7 +31,9 @@ def test_district_admin_creates_a_station_and_it_appears_in_the_public_finder(pa
     assert page.locator("[data-testid=station-name]").inner_text() == "天平路街道衡山社区就业服务站"
     assert Station.objects.get(code="XH-TP-09").hours.count() == 1
 
-    resident = page.context.browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    resident = page.context.browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844},
+        geolocation={"latitude": 31.2041, "longitude": 121.4386}, permissions=["geolocation"])
     phone = resident.new_page()
     phone.goto(f"{live_server.url}/stations/finder/")
     phone.select_option("[data-testid=finder-district]", label="徐汇区")
@@ -46,6 +48,14 @@ def test_district_admin_creates_a_station_and_it_appears_in_the_public_finder(pa
     first.locator("a").first.click()
     phone.wait_for_load_state("networkidle")
     assert phone.locator("[data-testid=public-station]").is_visible()
+
+    # sharing the browser's location finds it too, a minute's walk away
+    phone.goto(f"{live_server.url}/stations/finder/")
+    phone.click("[data-testid=locate-me]")
+    phone.wait_for_selector("[data-testid=finder-result]")
+    first = phone.locator("[data-testid=finder-result]").first
+    assert "天平路街道衡山社区就业服务站" in first.inner_text() and "步行约 1 分钟" in first.inner_text()
+    assert phone.locator("[data-testid=approximate]").count() == 0
     resident.close()
 
 

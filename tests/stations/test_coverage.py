@@ -101,3 +101,9 @@ def test_coverage_is_one_set_based_query_whatever_the_number_of_archives(client,
         client.get(URL)
     assert len(many) == len(few)
     assert any("EXISTS" in q["sql"] and "ASIN" in q["sql"] for q in many.captured_queries)
+
+
+def test_admin_home_shows_the_coverage_panel(client, world):
+    client.force_login(world["district"])
+    body = client.get("/").content.decode()
+    assert 'data-testid="coverage-panel"' in body and "13 个街镇中有 <strong class=\"text-danger\">11</strong>" in body
