@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Area, District, Grid, Station, StationMembership, Street
+from .models import Area, District, Grid, Station, StationHours, StationMembership, Street
 
 
 @admin.register(District)
@@ -18,14 +18,22 @@ class StreetAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     model = StationMembership
     extra = 0
+    filter_horizontal = ["grids"]
+    autocomplete_fields = ["user"]
+
+
+class HoursInline(admin.TabularInline):
+    model = StationHours
+    extra = 0
 
 
 @admin.register(Station)
 class StationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "street", "status"]
-    list_filter = ["status", "street__district"]
+    list_display = ["code", "name", "street", "host_type", "status", "opened_on"]
+    list_filter = ["status", "host_type", "street__district"]
     search_fields = ["code", "name"]
-    inlines = [MembershipInline]
+    list_select_related = ["street"]
+    inlines = [HoursInline, MembershipInline]
 
 
 @admin.register(Area)

@@ -1,16 +1,25 @@
-"""Geography (district → street/town) and stations with their staff memberships.
+"""Geography (district → street/town → 片区 → grid) and stations with their hours and staff memberships.
 
-The station registry issue extends Station (hours, facilities, 片区/grids, staff roles);
-the foundation holds what roles and scoping need.
+CONTRACT (others rely on these names): District, Street (no coordinates in the reference data),
+Area(street, name), Grid(street, area, name), Station(code, name, street, area, address, lat, lng, phone,
+status, opened_on, host_type, floor_area, facilities, services, service_flow, status_since, suspended_on;
+objects.visible_to(user) / operating() / public()), StationHours(station, weekday 0=Mon, opens, closes),
+StationMembership(user, station, role, is_active, grids). Writes go through stations/services.py.
 """
 
+import datetime
+
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 
 from core.geo import in_shanghai
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
+from core.validators import validate_phone
 
 
 class District(models.Model):
@@ -64,6 +73,22 @@ class Street(models.Model):
         return self.name
 
 
+class GeoQuerySet(models.QuerySet):
+    """片区/grids: admins see their district's (city all); staff those of their stations' streets."""
+
+    def visible_to(self, user):
+        from core.scoping import scope_of
+
+        scope = scope_of(user)
+        if scope.is_city:
+            return self.all()
+        if scope.is_district:
+            return self.filter(street__district_id=scope.district_id)
+        if scope.is_staff_member:
+            return self.filter(street__stations__in=scope.station_ids).distinct()
+        return self.none()
+
+
 class Area(TimeStampedModel):
     """片区: a 15-minute community life-circle basic unit inside a street/town."""
 
@@ -72,6 +97,8 @@ class Area(TimeStampedModel):
     code = models.CharField("片区编码", max_length=32, blank=True)
     lat = models.FloatField("中心纬度（WGS-84）", null=True, blank=True)
     lng = models.FloatField("中心经度（WGS-84）", null=True, blank=True)
+
+    objects = GeoQuerySet.as_manager()
 
     class Meta:
         verbose_name = "片区"
@@ -85,6 +112,12 @@ class Area(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.street.name}·{self.name}"
 
+    def clean(self) -> None:
+        if (self.lat is None) != (self.lng is None):
+            raise ValidationError("中心点经纬度须同时填写。")
+        if self.lat is not None and not in_shanghai(self.lat, self.lng):
+            raise ValidationError({"lat": "坐标不在上海市范围内，请核对经纬度（WGS-84）。"})
+
 
 class Grid(TimeStampedModel):
     """网格: the smallest unit staff work down to; belongs to a street and usually a 片区."""
@@ -94,6 +127,8 @@ class Grid(TimeStampedModel):
                              related_name="grids")
     name = models.CharField("网格名称", max_length=50)
     code = models.CharField("网格编码", max_length=32, blank=True)
+
+    objects = GeoQuerySet.as_manager()
 
     class Meta:
         verbose_name = "网格"
@@ -119,6 +154,10 @@ class StationQuerySet(ScopedQuerySet):
     def operating(self):
         return self.filter(status=Station.Status.OPERATING)
 
+    def public(self):
+        """Stations residents may see: operating or in pilot service."""
+        return self.filter(status__in=Station.PUBLIC_STATUSES)
+
 
 class Station(TimeStampedModel):
     """A community employment service station (社区就业服务站)."""
@@ -129,6 +168,40 @@ class Station(TimeStampedModel):
         OPERATING = "operating", "运行中"
         SUSPENDED = "suspended", "暂停服务"
 
+    class HostType(models.TextChoices):
+        PARTY_CENTER = "party_center", "党群服务中心"
+        COMMUNITY_FACILITY = "community_facility", "社区综合服务设施"
+        EMPLOYMENT_PLATFORM = "employment_platform", "基层公共就业服务平台"
+        SOCIAL_WORK = "social_work", "社工站"
+        OTHER = "other", "其他"
+
+    class Facility(models.TextChoices):
+        SERVICE_DESK = "service_desk", "服务台"
+        SELF_SERVICE = "self_service", "自助服务终端"
+        INTERVIEW_ROOM = "interview_room", "面试洽谈室"
+        NOTICE_BOARD = "notice_board", "岗位信息公告栏"
+        SCREEN = "screen", "信息发布屏"
+        TRAINING_ROOM = "training_room", "培训教室"
+        WAITING_AREA = "waiting_area", "等候休息区"
+        ACCESSIBLE = "accessible", "无障碍设施"
+
+    class Service(models.TextChoices):
+        JOB_INFO = "job_info", "岗位信息发布与推荐"
+        CAREER_GUIDANCE = "career_guidance", "职业指导"
+        REGISTRATION = "registration", "失业登记与就业参保登记"
+        POLICY = "policy", "政策咨询与补贴申领"
+        TRAINING = "training", "技能培训推荐"
+        ASSISTANCE = "assistance", "就业困难人员援助"
+        STARTUP = "startup", "创业指导"
+        GRADUATES = "graduates", "高校毕业生服务"
+
+    class ServiceFlow(models.TextChoices):
+        STANDARD = "standard", "标准流程：接待登记→需求摸排→精准推荐→跟踪回访"
+        SIMPLIFIED = "simplified", "简易流程：咨询接待→转介办理"
+        ASSISTANCE = "assistance", "援助流程：认定帮扶→一对一服务→跟踪回访"
+
+    PUBLIC_STATUSES = (Status.OPERATING, Status.PILOT)
+
     code = models.CharField("站点编码", max_length=32, unique=True,
                             error_messages={"unique": "站点编码已被使用，请换一个。"})
     name = models.CharField("站点名称", max_length=100)
@@ -136,9 +209,23 @@ class Station(TimeStampedModel):
     address = models.CharField("地址", max_length=200, blank=True)
     lat = models.FloatField("纬度（WGS-84）", null=True, blank=True)
     lng = models.FloatField("经度（WGS-84）", null=True, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PLANNED, db_index=True)
     opened_on = models.DateField("启用日期", null=True, blank=True)
+    host_type = models.CharField("依托设施类型", max_length=24, choices=HostType.choices,
+                                 default=HostType.PARTY_CENTER)
+    area = models.ForeignKey(Area, verbose_name="所在片区", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="stations")
+    floor_area = models.DecimalField("面积（平方米）", max_digits=7, decimal_places=1, null=True, blank=True,
+                                     validators=[MinValueValidator(0)])
+    facilities = ArrayField(models.CharField(max_length=24, choices=Facility.choices), verbose_name="设施清单",
+                            default=list, blank=True)
+    services = ArrayField(models.CharField(max_length=24, choices=Service.choices), verbose_name="服务项目",
+                          default=list, blank=True)
+    service_flow = models.CharField("服务流程", max_length=16, choices=ServiceFlow.choices,
+                                    default=ServiceFlow.STANDARD)
+    status_since = models.DateField("当前状态起始日期", null=True, blank=True)
+    suspended_on = models.DateField("暂停日期", null=True, blank=True)
 
     objects = StationQuerySet.as_manager()
 
@@ -146,7 +233,15 @@ class Station(TimeStampedModel):
         verbose_name = "服务站点"
         verbose_name_plural = "服务站点"
         ordering = ["street__code", "code"]
-        indexes = [models.Index(fields=["lat", "lng"], name="station_lat_lng")]
+        indexes = [
+            models.Index(fields=["lat", "lng"], name="station_lat_lng"),
+            models.Index(fields=["lat", "lng"], name="station_public_lat_lng",
+                         condition=Q(status__in=["operating", "pilot"])),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(floor_area__isnull=True) | Q(floor_area__gte=0),
+                                   name="station_floor_area_positive", violation_error_message="面积不能为负数。"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -156,10 +251,80 @@ class Station(TimeStampedModel):
             raise ValidationError("经纬度须同时填写。")
         if self.lat is not None and not in_shanghai(self.lat, self.lng):
             raise ValidationError({"lat": "坐标不在上海市范围内，请核对经纬度（WGS-84）。"})
+        if self.area_id and self.street_id and self.area.street_id != self.street_id:
+            raise ValidationError({"area": "所选片区不属于该街镇。"})
+        if self.opened_on and self.suspended_on and self.suspended_on < self.opened_on:
+            raise ValidationError({"suspended_on": "暂停日期不能早于启用日期。"})
 
     @property
     def district_id(self) -> int:
         return self.street.district_id
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
+
+    def facility_labels(self) -> list[str]:
+        return [self.Facility(f).label for f in self.facilities if f in self.Facility.values]
+
+    def service_labels(self) -> list[str]:
+        return [self.Service(f).label for f in self.services if f in self.Service.values]
+
+    def hours_by_weekday(self) -> dict[int, "StationHours"]:
+        """Uses the prefetched `hours` when present (selectors prefetch them)."""
+        return {h.weekday: h for h in self.hours.all()}
+
+    def week_schedule(self) -> list[tuple[str, "StationHours | None"]]:
+        by_day = self.hours_by_weekday()
+        return [(label, by_day.get(value)) for value, label in StationHours.Weekday.choices]
+
+    def is_open_at(self, moment: datetime.datetime) -> bool:
+        """Open at a local (Asia/Shanghai) moment, by the weekly hours."""
+        for h in self.hours.all():
+            if h.weekday == moment.weekday() and h.opens <= moment.time() < h.closes:
+                return True
+        return False
+
+
+class StationHours(models.Model):
+    """Opening hours of a station on one weekday (one interval; no row = closed that day)."""
+
+    class Weekday(models.IntegerChoices):
+        MON = 0, "周一"
+        TUE = 1, "周二"
+        WED = 2, "周三"
+        THU = 3, "周四"
+        FRI = 4, "周五"
+        SAT = 5, "周六"
+        SUN = 6, "周日"
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField("星期", choices=Weekday.choices)
+    opens = models.TimeField("开门时间")
+    closes = models.TimeField("关门时间")
+
+    class Meta:
+        verbose_name = "开放时间"
+        verbose_name_plural = "开放时间"
+        ordering = ["station", "weekday"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "weekday"], name="station_hours_one_per_day",
+                                    violation_error_message="同一天只能填写一段开放时间。"),
+            models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="station_hours_close_after_open",
+                                   violation_error_message="关门时间必须晚于开门时间。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.opens is not None and self.closes is not None and self.closes <= self.opens:
+            raise ValidationError({"closes": f"{self.get_weekday_display()}的关门时间必须晚于开门时间。"})
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    station_path = "station"
+    district_path = "station__street__district"
 
 
 class StationMembership(TimeStampedModel):
@@ -175,6 +340,9 @@ class StationMembership(TimeStampedModel):
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("岗位", max_length=16, choices=StaffRole.choices, default=StaffRole.SPECIALIST)
     is_active = models.BooleanField("在岗", default=True)
+    grids = models.ManyToManyField(Grid, verbose_name="负责网格", blank=True, related_name="memberships")
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = "站点人员"

@@ -1,1 +1,14 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .views import AreaViewSet, GridViewSet, NearestStationsView, StationViewSet
+
+router = SimpleRouter()
+router.register("stations", StationViewSet, basename="station")
+router.register("areas", AreaViewSet, basename="area")
+router.register("grids", GridViewSet, basename="grid")
+
+urlpatterns = [
+    path("public/stations/nearest/", NearestStationsView.as_view(), name="station-nearest"),
+    *router.urls,
+]

@@ -1,0 +1,102 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from core.api.permissions import IsAdminUserRole, IsInternalUser
+from core.geo import in_shanghai
+
+from .. import selectors, services
+from ..filtersets import AreaFilterSet, GridFilterSet, StationFilterSet
+from ..models import Area, Grid, Street
+from .serializers import AreaSerializer, GridSerializer, NearStationSerializer, StationSerializer
+
+
+def _service_call(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+
+
+class StationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Stations in the caller's scope; district and city admins create and edit (own district only)."""
+
+    serializer_class = StationSerializer
+    filterset_class = StationFilterSet
+
+    def get_permissions(self):
+        if self.action in {"create", "update", "partial_update"}:
+            return [IsAdminUserRole()]
+        return [IsInternalUser()]
+
+    def get_queryset(self):
+        return selectors.station_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = _service_call(services.station_create, actor=self.request.user,
+                                            **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = _service_call(services.station_update, actor=self.request.user,
+                                            station=serializer.instance, **serializer.validated_data)
+        serializer.instance = selectors.station_list(user=self.request.user).get(pk=serializer.instance.pk)
+
+
+class AreaViewSet(viewsets.ReadOnlyModelViewSet):
+    """片区 in the caller's scope (read-only; admins edit them on the pages)."""
+
+    serializer_class = AreaSerializer
+    filterset_class = AreaFilterSet
+    permission_classes = [IsInternalUser]
+
+    def get_queryset(self):
+        return Area.objects.visible_to(self.request.user).order_by("street__code", "name")
+
+
+class GridViewSet(viewsets.ReadOnlyModelViewSet):
+    """Grids in the caller's scope (read-only)."""
+
+    serializer_class = GridSerializer
+    filterset_class = GridFilterSet
+    permission_classes = [IsInternalUser]
+
+    def get_queryset(self):
+        return Grid.objects.visible_to(self.request.user).order_by("street__code", "name")
+
+
+class NearestStationsView(APIView):
+    """Public: operating and pilot stations nearest a point (lat/lng) or a street, nearest first."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(parameters=[OpenApiParameter("lat", float), OpenApiParameter("lng", float),
+                               OpenApiParameter("street", int), OpenApiParameter("limit", int)],
+                   responses=NearStationSerializer(many=True))
+    def get(self, request):
+        params = request.query_params
+        approximate = None
+        try:
+            limit = max(1, min(int(params.get("limit") or 5), 20))
+            if params.get("lat") and params.get("lng"):
+                lat, lng = float(params["lat"]), float(params["lng"])
+                if not in_shanghai(lat, lng):
+                    return Response({"detail": "该位置不在上海市范围内。"}, status=400)
+            elif (params.get("street") or "").isdigit():
+                street = Street.objects.select_related("district").filter(pk=params["street"]).first()
+                point = selectors.street_point(street) if street else None
+                if point is None:
+                    return Response({"detail": "未找到该街镇。"}, status=400)
+                lat, lng, approximate = point.lat, point.lng, point.approximate_from
+            else:
+                return Response({"detail": "请提供经纬度（lat、lng）或街镇（street）。"}, status=400)
+        except ValueError:
+            return Response({"detail": "经纬度须为数字。"}, status=400)
+        found = selectors.stations_nearest(lat=lat, lng=lng, limit=limit, queryset=selectors.public_stations())
+        return Response({"lat": lat, "lng": lng, "approximate_from": approximate,
+                         "results": NearStationSerializer(found, many=True).data})

@@ -1,0 +1,196 @@
+"""Forms parse input; the services in services.py validate the rest and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from core.models import Role
+from core.scoping import scope_of
+
+from .models import Area, District, Grid, Station, StationHours, StationMembership, Street
+
+STREET_OUT_OF_SCOPE = "所选街镇不在您的管理范围内：区级管理员只能选择本区的街镇。"
+
+
+def bootstrap(form, *, small: bool = False) -> None:
+    """Bootstrap classes on every widget (checkbox lists are rendered by the template)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.CheckboxSelectMultiple, forms.HiddenInput)):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select" + (" form-select-sm" if small else "")
+        else:
+            css = "form-control" + (" form-control-sm" if small else "")
+        widget.attrs["class"] = css
+
+
+def scoped_streets(user):
+    scope = scope_of(user)
+    qs = Street.objects.select_related("district").order_by("district__code", "code")
+    return qs.filter(district_id=scope.district_id) if scope.is_district else qs
+
+
+class StreetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.district.name} · {obj.name}"
+
+
+class ScopedStreetMixin:
+    """Limits the street (and 片区/grid) choices to what the user may manage."""
+
+    def _scope_fields(self, user) -> None:
+        streets = scoped_streets(user)
+        self.fields["street"] = StreetChoiceField(
+            label="所属街镇", queryset=streets, error_messages={"invalid_choice": STREET_OUT_OF_SCOPE,
+                                                            "required": "请选择所属街镇。"})
+        if "area" in self.fields:
+            self.fields["area"].queryset = Area.objects.visible_to(user).select_related("street")
+            self.fields["area"].required = False
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class StationForm(ScopedStreetMixin, forms.ModelForm):
+    community = forms.CharField(label="社区名称（用于生成标准名称）", max_length=30, required=False,
+                                help_text="如“汇站”，建议名称为“XX街道（镇）XX社区就业服务站”。")
+    facilities = forms.MultipleChoiceField(label="设施清单", choices=Station.Facility.choices, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    services = forms.MultipleChoiceField(label="服务项目", choices=Station.Service.choices, required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Station
+        fields = ["street", "community", "name", "code", "area", "host_type", "address", "lat", "lng", "phone",
+                  "floor_area", "facilities", "services", "service_flow", "status", "opened_on", "status_since",
+                  "suspended_on"]
+        widgets = {
+            "opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "status_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "suspended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "lat": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
+            "lng": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
+        }
+        help_texts = {"lat": "WGS-84，如 31.1935", "lng": "WGS-84，如 121.4370"}
+
+    def __init__(self, *args, user, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk:
+            initial = kwargs.setdefault("initial", {})
+            for h in instance.hours.all():
+                initial[f"opens_{h.weekday}"] = h.opens
+                initial[f"closes_{h.weekday}"] = h.closes
+        super().__init__(*args, **kwargs)
+        self._scope_fields(user)
+        for value, label in StationHours.Weekday.choices:
+            self.fields[f"opens_{value}"] = forms.TimeField(label=f"{label} 开门", required=False,
+                                                            widget=TimeInput())
+            self.fields[f"closes_{value}"] = forms.TimeField(label=f"{label} 关门", required=False,
+                                                             widget=TimeInput())
+        bootstrap(self)
+
+    def hour_rows(self):
+        return [(label, self[f"opens_{value}"], self[f"closes_{value}"])
+                for value, label in StationHours.Weekday.choices]
+
+    def clean(self):
+        data = super().clean()
+        hours = []
+        for value, label in StationHours.Weekday.choices:
+            opens, closes = data.get(f"opens_{value}"), data.get(f"closes_{value}")
+            if (opens is None) != (closes is None):
+                self.add_error(f"closes_{value}", f"{label}请同时填写开门和关门时间（休息日两项都留空）。")
+            elif opens is not None and closes <= opens:
+                self.add_error(f"closes_{value}", f"{label}的关门时间必须晚于开门时间。")
+            elif opens is not None:
+                hours.append((value, opens, closes))
+        data["hours"] = hours
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {k: data.get(k) for k in self.Meta.fields if k != "community"}
+        kwargs["hours"] = data["hours"]
+        return kwargs
+
+
+class MembershipAddForm(forms.Form):
+    user = forms.ModelChoiceField(label="工作人员", queryset=get_user_model().objects.none(),
+                                  error_messages={"invalid_choice": "请选择一个站点工作人员账号。"})
+    role = forms.ChoiceField(label="岗位", choices=StationMembership.StaffRole.choices)
+    grids = forms.ModelMultipleChoiceField(label="负责网格", queryset=Grid.objects.none(), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, station: Station, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (get_user_model().objects.filter(profile__role=Role.STAFF, is_active=True)
+                                        .select_related("profile").order_by("username"))
+        self.fields["user"].label_from_instance = (
+            lambda u: f"{u.profile.display_name or u.get_username()}（{u.get_username()}）")
+        self.fields["grids"].queryset = Grid.objects.filter(street_id=station.street_id).order_by("name")
+        bootstrap(self)
+
+
+class MembershipUpdateForm(forms.Form):
+    role = forms.ChoiceField(label="岗位", choices=StationMembership.StaffRole.choices)
+    is_active = forms.BooleanField(label="在岗", required=False)
+    grids = forms.ModelMultipleChoiceField(label="负责网格", queryset=Grid.objects.none(), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, membership: StationMembership, **kwargs):
+        kwargs.setdefault("initial", {"role": membership.role, "is_active": membership.is_active,
+                                      "grids": list(membership.grids.all())})
+        super().__init__(*args, **kwargs)
+        self.fields["grids"].queryset = Grid.objects.filter(street_id=membership.station.street_id).order_by("name")
+        bootstrap(self)
+
+
+class AreaForm(ScopedStreetMixin, forms.ModelForm):
+    class Meta:
+        model = Area
+        fields = ["street", "name", "code", "lat", "lng"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._scope_fields(user)
+        bootstrap(self)
+
+
+class GridForm(ScopedStreetMixin, forms.ModelForm):
+    class Meta:
+        model = Grid
+        fields = ["street", "area", "name", "code"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._scope_fields(user)
+        bootstrap(self)
+
+
+class FinderForm(forms.Form):
+    """The public finder: a point (from the browser) or a street."""
+
+    district = forms.ModelChoiceField(label="区", queryset=District.objects.all(), required=False,
+                                      empty_label="选择区")
+    street = forms.ModelChoiceField(label="街镇", queryset=Street.objects.none(), required=False,
+                                    empty_label="选择街道/镇",
+                                    error_messages={"invalid_choice": "请选择有效的街道/镇。"})
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        district = self.data.get("district") if self.is_bound else None
+        streets = Street.objects.order_by("code")
+        if district and str(district).isdigit():
+            self.fields["street"].queryset = streets.filter(district_id=district)
+        else:
+            self.fields["street"].queryset = streets

@@ -1,0 +1,247 @@
+"""Writes to the station registry: stations, their hours and staff, 片区 and grids. Each records an audit event."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from core.audit import audit_record, diff
+from core.scoping import scope_of
+
+from .models import Area, Grid, Station, StationHours, StationMembership, Street
+
+STATION_FIELDS = (
+    "code", "name", "street", "area", "host_type", "address", "lat", "lng", "phone", "floor_area",
+    "facilities", "services", "service_flow", "status", "opened_on", "status_since", "suspended_on",
+)
+
+# (weekday, opens, closes) for each open day; a day missing from the list is closed.
+Hours = Iterable[tuple[int, datetime.time, datetime.time]]
+
+
+def _require_street_in_scope(*, actor, street: Street) -> None:
+    """District admins manage their own district only; city admins any; nobody else writes."""
+    scope = scope_of(actor)
+    if scope.is_city:
+        return
+    if scope.is_district:
+        if street.district_id != scope.district_id:
+            raise ValidationError({"street": "只能选择本区的街镇：该街镇属于其他区。"})
+        return
+    raise ValidationError("只有区级或市级管理员可以维护站点和区划。")
+
+
+def _snapshot(station: Station) -> dict:
+    return {f: (getattr(station, f"{f}_id") if f in {"street", "area"} else getattr(station, f))
+            for f in STATION_FIELDS}
+
+
+def _validate_hours(hours: list[tuple[int, datetime.time, datetime.time]]) -> None:
+    errors = []
+    seen = set()
+    for weekday, opens, closes in hours:
+        label = StationHours.Weekday(weekday).label
+        if weekday in seen:
+            errors.append(f"{label}重复填写了开放时间。")
+        seen.add(weekday)
+        if closes <= opens:
+            errors.append(f"{label}的关门时间（{closes:%H:%M}）必须晚于开门时间（{opens:%H:%M}）。")
+    if errors:
+        raise ValidationError({"hours": errors})
+
+
+def _replace_hours(station: Station, hours: list) -> None:
+    station.hours.all().delete()
+    StationHours.objects.bulk_create(
+        [StationHours(station=station, weekday=w, opens=o, closes=c) for w, o, c in sorted(hours)]
+    )
+
+
+def _hours_text(hours: list) -> str:
+    return "；".join(f"{StationHours.Weekday(w).label} {o:%H:%M}-{c:%H:%M}" for w, o, c in sorted(hours))
+
+
+def _stamp_status_dates(station: Station) -> None:
+    """Fill the dates a status implies when the form left them empty (today)."""
+    today = datetime.date.today()
+    if station.status == Station.Status.OPERATING and station.opened_on is None:
+        station.opened_on = today
+    if station.status == Station.Status.SUSPENDED and station.suspended_on is None:
+        station.suspended_on = today
+
+
+def _save_station(station: Station) -> None:
+    station.full_clean()
+    try:
+        with transaction.atomic():
+            station.save()
+    except IntegrityError as exc:  # a concurrent insert of the same code slipped past full_clean
+        raise ValidationError({"code": "站点编码已被使用，请换一个。"}) from exc
+
+
+@transaction.atomic
+def station_create(*, actor, hours: Hours | None = None, **fields) -> Station:
+    """Create a station (district admins: in their own district) with its weekly hours."""
+    hours = list(hours or [])
+    station = Station(**{k: v for k, v in fields.items() if k in STATION_FIELDS})
+    if station.street_id:
+        _require_street_in_scope(actor=actor, street=station.street)
+    else:
+        _require_street_in_scope(actor=actor, street=Street(district_id=None))
+    _validate_hours(hours)
+    if station.status_since is None:
+        station.status_since = datetime.date.today()
+    _stamp_status_dates(station)
+    _save_station(station)
+    _replace_hours(station, hours)
+    audit_record(actor=actor, action="station.create", obj=station,
+                 summary=f"新建站点 {station.code}（{station.get_status_display()}）",
+                 changes={"hours": _hours_text(hours)})
+    return station
+
+
+@transaction.atomic
+def station_update(*, actor, station: Station, hours: Hours | None = None, **fields) -> Station:
+    """Update a station's registry data; `hours` (when given) replaces the weekly hours."""
+    station = Station.objects.select_for_update().get(pk=station.pk)
+    _require_street_in_scope(actor=actor, street=station.street)
+    before = _snapshot(station)
+    old_hours = [(h.weekday, h.opens, h.closes) for h in station.hours.all()]
+    for key, value in fields.items():
+        if key in STATION_FIELDS:
+            setattr(station, key, value)
+    if station.street_id != before["street"]:
+        _require_street_in_scope(actor=actor, street=Street.objects.get(pk=station.street_id))
+    if station.status != before["status"]:
+        if fields.get("status_since") in (None, before["status_since"]):
+            station.status_since = datetime.date.today()
+        _stamp_status_dates(station)
+    changes = diff(before, _snapshot(station))
+    if hours is not None:
+        hours = list(hours)
+        _validate_hours(hours)
+        if sorted(hours) != sorted(old_hours):
+            changes["hours"] = [_hours_text(old_hours), _hours_text(hours)]
+    _save_station(station)
+    if hours is not None:
+        _replace_hours(station, hours)
+    if "status" in changes:
+        old, new = (Station.Status(v).label for v in (before["status"], station.status))
+        audit_record(actor=actor, action="station.status_change", obj=station,
+                     summary=f"站点状态：{old} → {new}", changes={"status": changes["status"]})
+    audit_record(actor=actor, action="station.update", obj=station, summary=f"修改站点 {station.code}",
+                 changes=changes)
+    return station
+
+
+def _check_grids(station: Station, grids) -> list[Grid]:
+    grids = list(grids or [])
+    foreign = [g.name for g in grids if g.street_id != station.street_id]
+    if foreign:
+        raise ValidationError({"grids": f"网格不属于本站点所在街镇：{'、'.join(foreign)}。"})
+    return grids
+
+
+@transaction.atomic
+def membership_add(*, actor, station: Station, user, role: str, grids=None) -> StationMembership:
+    """Add a staff member to a station with a role and the grids they cover; twice is refused."""
+    _require_street_in_scope(actor=actor, street=station.street)
+    if StationMembership.objects.filter(station=station, user=user).exists():
+        raise ValidationError({"user": "该人员已在本站点，不能重复添加。"})
+    membership = StationMembership(station=station, user=user, role=role)
+    membership.full_clean()
+    grids = _check_grids(station, grids)
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as exc:
+        raise ValidationError({"user": "该人员已在本站点，不能重复添加。"}) from exc
+    membership.grids.set(grids)
+    audit_record(actor=actor, action="station.staff_add", obj=station,
+                 summary=f"添加人员 {user.get_username()}（{membership.get_role_display()}）",
+                 changes={"grids": "、".join(g.name for g in grids)})
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, actor, membership: StationMembership, role: str, is_active: bool,
+                      grids=None) -> StationMembership:
+    """Change a staff member's role, active flag or covered grids."""
+    station = membership.station
+    _require_street_in_scope(actor=actor, street=station.street)
+    before = {"role": membership.role, "is_active": membership.is_active,
+              "grids": "、".join(sorted(g.name for g in membership.grids.all()))}
+    grids = _check_grids(station, grids)
+    membership.role, membership.is_active = role, is_active
+    membership.full_clean(validate_unique=False)
+    membership.save(update_fields=["role", "is_active", "updated_at"])
+    membership.grids.set(grids)
+    after = {"role": role, "is_active": is_active, "grids": "、".join(sorted(g.name for g in grids))}
+    audit_record(actor=actor, action="station.staff_update", obj=station,
+                 summary=f"修改人员 {membership.user.get_username()}", changes=diff(before, after))
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor, membership: StationMembership) -> None:
+    """Remove a staff member from a station."""
+    station = membership.station
+    _require_street_in_scope(actor=actor, street=station.street)
+    username = membership.user.get_username()
+    membership.delete()
+    audit_record(actor=actor, action="station.staff_remove", obj=station, summary=f"移除人员 {username}")
+
+
+def _save_geo(obj, *, actor, action: str, label: str, before: dict | None = None) -> None:
+    _require_street_in_scope(actor=actor, street=obj.street)
+    obj.full_clean()
+    obj.save()
+    after = {"name": obj.name, "code": obj.code, "street": obj.street_id}
+    if hasattr(obj, "area_id"):
+        after["area"] = obj.area_id
+    if hasattr(obj, "lat"):
+        after.update(lat=obj.lat, lng=obj.lng)
+    audit_record(actor=actor, action=action, obj=obj, summary=f"{label} {obj}", changes=diff(before or {}, after))
+
+
+@transaction.atomic
+def area_create(*, actor, street: Street, name: str, code: str = "", lat=None, lng=None) -> Area:
+    """Create a 片区 in a street/town."""
+    area = Area(street=street, name=name, code=code, lat=lat, lng=lng)
+    _save_geo(area, actor=actor, action="area.create", label="新建片区")
+    return area
+
+
+@transaction.atomic
+def area_update(*, actor, area: Area, **fields) -> Area:
+    """Edit a 片区 (district admins cannot move it to another district)."""
+    _require_street_in_scope(actor=actor, street=area.street)
+    before = {"name": area.name, "code": area.code, "street": area.street_id, "lat": area.lat, "lng": area.lng}
+    for key in ("street", "name", "code", "lat", "lng"):
+        if key in fields:
+            setattr(area, key, fields[key])
+    _save_geo(area, actor=actor, action="area.update", label="修改片区", before=before)
+    return area
+
+
+@transaction.atomic
+def grid_create(*, actor, street: Street, name: str, code: str = "", area: Area | None = None) -> Grid:
+    """Create a grid (网格) in a street/town, optionally inside one of its 片区."""
+    grid = Grid(street=street, name=name, code=code, area=area)
+    _save_geo(grid, actor=actor, action="grid.create", label="新建网格")
+    return grid
+
+
+@transaction.atomic
+def grid_update(*, actor, grid: Grid, **fields) -> Grid:
+    """Edit a grid."""
+    _require_street_in_scope(actor=actor, street=grid.street)
+    before = {"name": grid.name, "code": grid.code, "street": grid.street_id, "area": grid.area_id}
+    for key in ("street", "name", "code", "area"):
+        if key in fields:
+            setattr(grid, key, fields[key])
+    _save_geo(grid, actor=actor, action="grid.update", label="修改网格", before=before)
+    return grid
