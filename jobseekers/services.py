@@ -268,6 +268,12 @@ def followups_create_due(*, today: dt.date) -> int:
     return created
 
 
+def resurvey_rules_seed() -> None:
+    """Create any missing rule with its default interval (the data migration seeds them; a flushed DB may not)."""
+    for (key_group, status), days in DEFAULT_RULES.items():
+        ResurveyRule.objects.get_or_create(is_key_group=key_group, status=status, defaults={"interval_days": days})
+
+
 @transaction.atomic
 def resurvey_rules_update(*, actor, intervals: dict[int, int]) -> int:
     """Change rule intervals {rule id: days}; applies from each archive's next visit."""

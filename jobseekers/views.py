@@ -250,6 +250,7 @@ class ResurveyRulesView(CityAdminRequiredMixin, View):
     template_name = "jobseekers/rules.html"
 
     def get(self, request):
+        services.resurvey_rules_seed()
         return render(request, self.template_name, {"formset": RuleFormSet(queryset=ResurveyRule.objects.all())})
 
     def post(self, request):

@@ -14,13 +14,15 @@ from jobseekers.models import ConsentScope
 _seq = itertools.count(101)
 
 
-def make_id_number(birth: dt.date = dt.date(1985, 6, 15), *, seq: int | None = None, region: str = "310104",
+def make_id_number(birth: dt.date | None = None, *, seq: int | None = None, region: str = "310104",
                    male: bool = True, lower_x: bool = False) -> str:
-    """A valid 18-digit ID number (correct check digit) for the birth date; `seq` picks the sequence code."""
+    """A valid, unique 18-digit ID number (correct check digit); `seq` picks the sequence code."""
     while True:
-        s = seq if seq is not None else next(_seq) % 1000
+        n = next(_seq)
+        day = birth or dt.date(1985, 6, 15) + dt.timedelta(days=n // 400)
+        s = seq if seq is not None else (n % 400) * 2
         s = s - (s % 2) + (1 if male else 0)
-        first17 = f"{region}{birth:%Y%m%d}{s % 1000:03d}"
+        first17 = f"{region}{day:%Y%m%d}{s % 1000:03d}"
         number = first17 + id_number_check_char(first17)
         if seq is not None or not lower_x or number.endswith("X"):
             return number.lower() if lower_x else number

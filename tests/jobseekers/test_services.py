@@ -129,6 +129,7 @@ def test_visit_sets_next_survey_date_by_rule_and_closes_open_tasks(world, key_gr
 
 
 def test_edited_rule_applies_to_the_next_visit_and_explicit_follow_up_wins(world, archive_a):
+    services.resurvey_rules_seed()
     rule = ResurveyRule.objects.get(is_key_group=True, status=EmploymentStatus.UNEMPLOYED)
     services.resurvey_rules_update(actor=world["city"], intervals={rule.pk: 14})
     today = timezone.localdate()
