@@ -64,7 +64,8 @@ def _build(record: dict, *, station, occupations: dict[str, int], intervals: dic
             reasons.extend(exc.messages)
             return None
 
-    identity = attempt(identity_fields, record.get("id_number", ""), today) if record.get("id_number") else None
+    identity = (attempt(lambda v: identity_fields(v, today=today), record["id_number"])
+                if record.get("id_number") else None)
     if not record.get("id_number"):
         reasons.append("身份证号不能为空")
     phone = attempt(phone_encrypted, record.get("phone", "")) or ""
@@ -117,11 +118,21 @@ def _masked(raw: str) -> str:
 
 
 def run_import(job_id: int) -> ImportJob:
-    from .services import rule_intervals
-
     job = ImportJob.objects.select_related("station", "created_by").get(pk=job_id)
     if job.is_finished:
         return job  # a redelivered task does nothing twice
+    try:
+        return _run(job)
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, source=b"", finished_at=timezone.now(),
+            message="导入过程中发生系统错误，本次未导入任何档案。请稍后重试或联系管理员。")
+        raise
+
+
+def _run(job: ImportJob) -> ImportJob:
+    from .services import rule_intervals
+
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
     today = timezone.localdate()
     try:
