@@ -112,7 +112,7 @@ def _lock(archive: JobseekerArchive | int) -> JobseekerArchive:
 @transaction.atomic
 def archive_create(*, actor, station, id_number: str, phone: str = "",
                    desired_occupations: Iterable = (), initial_status: str = EmploymentStatus.UNEMPLOYED,
-                   **fields) -> JobseekerArchive:
+                   status_since: dt.date | None = None, **fields) -> JobseekerArchive:
     """建档: validate the ID number, refuse a second archive anywhere in the city, record the first status."""
     today = timezone.localdate()
     errors: dict = {}
@@ -140,6 +140,9 @@ def archive_create(*, actor, station, id_number: str, phone: str = "",
             errors.setdefault(key, messages)
     if initial_status not in EmploymentStatus.values:
         errors["initial_status"] = ["请选择当前就业状态。"]
+    status_since = status_since or today
+    if status_since > today:
+        errors["status_since"] = ["就业状态的起始日期不能晚于今天。"]
     if errors:
         raise ValidationError(errors)
     _check_helper(archive)
@@ -151,7 +154,7 @@ def archive_create(*, actor, station, id_number: str, phone: str = "",
         _refuse_if_registered(identity["id_number_hash"])  # lost a race with another registration
         raise
     archive.desired_occupations.set(list(desired_occupations))
-    StatusEntry.objects.create(archive=archive, status=initial_status, effective_date=today,
+    StatusEntry.objects.create(archive=archive, status=initial_status, effective_date=status_since,
                                source=StatusEntry.Source.REGISTRATION, recorded_by=actor)
     audit_record(actor=actor, action="jobseeker.create", obj=archive,
                  summary=f"新建档案（身份证号 {mask_id_number(archive.id_number)}）")

@@ -169,3 +169,20 @@ def test_closing_an_archive_needs_a_reason_and_cancels_open_tasks(world, archive
     services.archive_update(actor=world["staff"], archive=archive_a, expected_version=1, is_open=False,
                             closed_reason="迁出本市")
     assert FollowUpTask.objects.get().status == FollowUpTask.Status.CANCELLED
+
+
+def test_demo_data_has_about_thirty_valid_archives_and_is_idempotent(reference_data):
+    from django.core.management import call_command
+
+    from core.validators import parse_id_number
+
+    call_command("load_demo_data", verbosity=0)
+    counts = (JobseekerArchive.objects.count(), Visit.objects.count(), StatusEntry.objects.count(),
+              FollowUpTask.objects.count())
+    call_command("load_demo_data", verbosity=0)
+    assert counts == (JobseekerArchive.objects.count(), Visit.objects.count(), StatusEntry.objects.count(),
+                      FollowUpTask.objects.count())
+    assert counts[0] == 30 and counts[3] > 0
+    assert JobseekerArchive.objects.values("station").distinct().count() == 6
+    for archive in JobseekerArchive.objects.all():
+        assert parse_id_number(archive.id_number)[1] == archive.birth_date
