@@ -20,8 +20,9 @@ class ArchiveSerializer(serializers.ModelSerializer):
     phone = serializers.CharField(write_only=True, required=False, allow_blank=True, label="手机号")
     id_number_masked = serializers.CharField(read_only=True)
     phone_masked = serializers.CharField(read_only=True)
-    initial_status = serializers.ChoiceField(choices=EmploymentStatus.choices, write_only=True, required=False,
-                                             default=EmploymentStatus.UNEMPLOYED)
+    # plain strings (validated by the service) so the schema has one EmploymentStatus enum, not three
+    initial_status = serializers.CharField(write_only=True, required=False, default=EmploymentStatus.UNEMPLOYED,
+                                           help_text="就业状态代码，同 current_status")
     key_groups = serializers.ListField(child=serializers.ChoiceField(choices=KeyGroup.choices), required=False)
     desired_occupations = serializers.SlugRelatedField(
         slug_field="code", many=True, required=False,
@@ -30,6 +31,7 @@ class ArchiveSerializer(serializers.ModelSerializer):
     helper = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all(), required=False,
                                                 allow_null=True)
     version = serializers.IntegerField(required=False)
+    current_status = serializers.CharField(read_only=True, help_text="就业状态代码（由状态记录得出）")
 
     class Meta:
         model = JobseekerArchive
@@ -68,6 +70,7 @@ class StatusEntrySerializer(serializers.ModelSerializer):
 
 class VisitSerializer(serializers.ModelSerializer):
     needs = serializers.ListField(child=serializers.ChoiceField(choices=Visit.Need.choices), required=False)
+    status_observed = serializers.CharField(required=False, allow_blank=True, help_text="就业状态代码，可空")
 
     class Meta:
         model = Visit

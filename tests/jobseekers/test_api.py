@@ -137,3 +137,10 @@ def test_nested_status_entries_and_visits(client, world, archive_a):
     assert Visit.objects.count() == 1 and client.get(url + "visits/").json()[0]["needs"] == ["policy"]
     archive_a.refresh_from_db()
     assert archive_a.current_status == "employed"
+
+
+def test_openapi_schema_documents_the_jobseeker_endpoints(client, world):
+    client.force_login(world["city"])
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    assert {"/api/jobseekers/", "/api/jobseekers/{id}/", "/api/jobseekers/{id}/status-entries/",
+            "/api/jobseekers/{id}/visits/"} <= set(schema["paths"])
