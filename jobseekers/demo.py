@@ -51,8 +51,12 @@ def load(*, users, stations, stdout) -> None:
             number, birth = _id_number(rng, region)
             name = rng.choice(SURNAMES) + rng.choice(GIVEN)
             key_groups = list(KEY_GROUP_SETS[(i + len(code)) % len(KEY_GROUP_SETS)])
-            if birth.year <= 1986 and "4050" not in key_groups and rng.random() < 0.3:
+            age = (today - birth).days // 365
+            draw = rng.random()  # drawn unconditionally: the sequence must not depend on the date
+            if age >= 40 and "4050" not in key_groups and draw < 0.3:
                 key_groups.append("4050")
+            if age < 40 and "4050" in key_groups:  # 4050人员: women over 40, men over 50
+                key_groups.remove("4050")
             status = rng.choice([EmploymentStatus.UNEMPLOYED] * 4 + [EmploymentStatus.EMPLOYED,
                                                                      EmploymentStatus.FLEXIBLE,
                                                                      EmploymentStatus.TRAINING])

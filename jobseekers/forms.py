@@ -65,6 +65,11 @@ class ArchiveForm(forms.ModelForm):
                                        initial=EmploymentStatus.UNEMPLOYED)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    field_order = ["station", "name", "id_number", "phone", "hukou", "initial_status", "key_groups", "street", "area",
+                   "grid", "address", "lat", "lng", "education", "graduation_year", "school", "skills",
+                   "certificates", "work_history", "desired_occupations", "desired_salary", "desired_hours",
+                   "max_commute_minutes", "helper", "consent_date", "consent_scope", "is_open", "closed_reason"]
+
     class Meta:
         model = JobseekerArchive
         fields = ["station", "name", "hukou", "street", "area", "grid", "address", "lat", "lng", "education",

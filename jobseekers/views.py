@@ -16,7 +16,7 @@ from core.scoping import scope_of
 from stations.models import StationMembership
 
 from . import excel, selectors, services
-from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, add_service_errors
+from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, add_service_errors, bootstrap
 from .models import ResurveyRule
 
 
@@ -52,6 +52,7 @@ class ArchiveListView(InternalRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
+        bootstrap(self.filterset.form)
         return super().get_context_data(filter=self.filterset, query=query.urlencode(),
                                         can_export_full=full_export_stations(self.request.user) != [],
                                         today=timezone.localdate(), **kwargs)

@@ -281,3 +281,19 @@ def test_staff_with_two_stations_sees_both_and_none_of_the_district_admins_other
     make_archive(world["station_b"], name="B站档案")
     client.force_login(staff_two)
     assert client.get(reverse("jobseekers:archive_list")).context["paginator"].count == 2
+
+
+def test_worklist_queries_do_not_grow_with_tasks(client, world, django_assert_max_num_queries):
+    today = timezone.localdate()
+    for i in range(3):
+        FollowUpTask.objects.create(archive=make_archive(world["station_a"]), due_date=today - dt.timedelta(days=i))
+    client.force_login(world["staff"])
+    url = reverse("jobseekers:worklist")
+    client.get(url)
+    with django_assert_max_num_queries(10) as ctx:
+        client.get(url)
+    few = len(ctx.captured_queries)
+    for i in range(8):
+        FollowUpTask.objects.create(archive=make_archive(world["station_a"]), due_date=today - dt.timedelta(days=i))
+    with django_assert_max_num_queries(few):
+        assert len(client.get(url).context["object_list"]) == 11
