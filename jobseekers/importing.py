@@ -102,7 +102,7 @@ def _build(record: dict, *, station, occupations: dict[str, int], intervals: dic
         archive.full_clean(exclude=["station", "street", "area", "grid", "helper",
                                     *([] if identity else ["id_number_encrypted", "id_number_hash",
                                                            "id_number_last4", "birth_date", "sex"])],
-                           validate_unique=False)
+                           validate_unique=False, validate_constraints=False)  # clean() covers the one check
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             label = str(JobseekerArchive._meta.get_field(field).verbose_name) if field != "__all__" else ""
