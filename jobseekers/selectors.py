@@ -39,6 +39,11 @@ def import_job_get(*, user, pk: int) -> ImportJob:
     return get_object_or_404(ImportJob.objects.visible_to(user).select_related("station"), pk=pk)
 
 
+def import_jobs_recent(*, user, limit: int = 10):
+    return list(ImportJob.objects.visible_to(user).select_related("station", "created_by").defer("source", "errors")
+                .order_by("-created_at")[:limit])
+
+
 def occupation_search(*, q: str, limit: int = 20) -> list[dict]:
     """细类 occupations whose name contains `q` or whose code starts with it."""
     q = (q or "").strip()

@@ -211,9 +211,11 @@ class ImportTemplateView(InternalRequiredMixin, View):
 class ImportView(InternalRequiredMixin, View):
     template_name = "jobseekers/import_form.html"
 
+    def context(self, request, form) -> dict:
+        return {"form": form, "max_rows": excel.MAX_ROWS, "jobs": selectors.import_jobs_recent(user=request.user)}
+
     def get(self, request):
-        return render(request, self.template_name, {"form": ImportForm(user=request.user),
-                                                    "max_rows": excel.MAX_ROWS})
+        return render(request, self.template_name, self.context(request, ImportForm(user=request.user)))
 
     def post(self, request):
         form = ImportForm(request.POST, request.FILES, user=request.user)
@@ -222,7 +224,7 @@ class ImportView(InternalRequiredMixin, View):
                                         file_name=form.cleaned_data["file"].name, content=form.content,
                                         total_rows=len(form.sheet.rows), mode=form.cleaned_data["mode"])
             return redirect("jobseekers:import_detail", pk=job.pk)
-        return render(request, self.template_name, {"form": form, "max_rows": excel.MAX_ROWS}, status=400)
+        return render(request, self.template_name, self.context(request, form), status=400)
 
 
 class ImportJobDetailView(InternalRequiredMixin, View):

@@ -149,3 +149,11 @@ def test_progress_fragment_polls_while_running_and_stops_when_done(client, world
     assert "25%" in fragment and 'hx-trigger="every 1s"' in fragment and "<html" not in fragment
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, processed_rows=400)
     assert "hx-trigger" not in client.get(url, headers={"HX-Request": "true"}).content.decode()
+
+
+def test_import_page_lists_recent_jobs_of_the_users_scope_only(client, world):
+    ImportJob.objects.create(station=world["station_a"], created_by=world["staff"], file_name="mine.xlsx")
+    ImportJob.objects.create(station=world["station_b"], created_by=world["staff_other"], file_name="theirs.xlsx")
+    client.force_login(world["staff"])
+    body = client.get(reverse("jobseekers:import")).content.decode()
+    assert "mine.xlsx" in body and "theirs.xlsx" not in body

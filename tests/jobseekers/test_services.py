@@ -186,3 +186,46 @@ def test_demo_data_has_about_thirty_valid_archives_and_is_idempotent(reference_d
     assert JobseekerArchive.objects.values("station").distinct().count() == 6
     for archive in JobseekerArchive.objects.all():
         assert parse_id_number(archive.id_number)[1] == archive.birth_date
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_registrations_of_one_id_number_create_one_archive(world):
+    import threading
+
+    number = make_id_number()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def register(station):
+        try:
+            barrier.wait()
+            make_archive(station, id_number=number)
+            outcomes.append("created")
+        except ValidationError as exc:
+            outcomes.append(exc.message_dict["id_number"][0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(world[s],)) for s in ("station_a", "station_c")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("created") == 1 and any("已在" in o and "建档" in o for o in outcomes)
+    assert JobseekerArchive.objects.count() == 1
+
+
+def test_city_admin_edits_a_rule_in_the_django_admin_and_it_is_audited(client, world):
+    from tests.factories import UserFactory
+
+    services.resurvey_rules_seed()
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    rule = ResurveyRule.objects.get(is_key_group=False, status=EmploymentStatus.EMPLOYED)
+    url = f"/admin/jobseekers/resurveyrule/{rule.pk}/change/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"is_key_group": "", "status": "employed", "interval_days": 120})
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.interval_days == 120 and AuditEvent.objects.filter(action="jobseeker.rule_update").exists()
+    assert client.get("/admin/jobseekers/jobseekerarchive/").status_code == 200
