@@ -51,10 +51,6 @@ class Sheet:
     rows: list[tuple[int, dict]]  # (row number in Excel, {key: value})
 
 
-def _book(**_kw) -> Workbook:
-    return Workbook()
-
-
 def _response_bytes(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
@@ -62,7 +58,7 @@ def _response_bytes(wb: Workbook) -> bytes:
 
 
 def template_bytes() -> bytes:
-    wb = _book()
+    wb = Workbook()
     ws = wb.active
     ws.title = "档案"
     ws.append(HEADERS)
@@ -132,7 +128,7 @@ def read_upload(content: bytes, *, file_name: str = "") -> Sheet:
 
 
 def export_bytes(archives, *, full: bool) -> bytes:
-    wb = _book()
+    wb = Workbook()
     ws = wb.active
     ws.title = "求职者档案"
     ws.append(["姓名", "身份证号", "性别", "出生日期", "手机号", "户籍", "建档站点", "居住街镇", "网格", "学历",
@@ -150,7 +146,7 @@ def export_bytes(archives, *, full: bool) -> bytes:
 
 
 def error_report_bytes(errors: list[dict]) -> bytes:
-    wb = _book()
+    wb = Workbook()
     ws = wb.active
     ws.title = "错误报告"
     ws.append(["行号", "姓名", "身份证号（脱敏）", "错误原因"])

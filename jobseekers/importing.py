@@ -53,7 +53,7 @@ def _date(value: str, label: str) -> dt.date | None:
 
 def _build(record: dict, *, station, occupations: dict[str, int], intervals: dict, today: dt.date):
     """An unsaved archive (+ occupation ids, status) from one row, or ValidationError with every reason."""
-    from .services import identity_fields, phone_encrypted
+    from .services import IDENTITY_FIELDS, identity_fields, phone_encrypted
 
     reasons: list[str] = []
 
@@ -91,18 +91,17 @@ def _build(record: dict, *, station, occupations: dict[str, int], intervals: dic
         else:
             reasons.append(f"意向职业代码“{code}”不是职业分类大典中的细类代码")
     archive = JobseekerArchive(
-        station=station, street_id=station.street_id, name=record.get("name", "")[:50],
-        address=record.get("address", "")[:200], school=record.get("school", "")[:100],
+        station=station, street_id=station.street_id, name=record.get("name", ""),
+        address=record.get("address", ""), school=record.get("school", ""),
         skills=record.get("skills", ""), certificates=record.get("certificates", ""),
         work_history=record.get("work_history", ""), key_groups=key_groups, phone_encrypted=phone,
         current_status=status or EmploymentStatus.UNEMPLOYED,
         **{k: v for k, v in fields.items() if v is not None}, **(identity or {}),
     )
     try:
-        archive.full_clean(exclude=["station", "street", "area", "grid", "helper",
-                                    *([] if identity else ["id_number_encrypted", "id_number_hash",
-                                                           "id_number_last4", "birth_date", "sex"])],
-                           validate_unique=False, validate_constraints=False)  # clean() covers the one check
+        excluded = ["station", "street", "area", "grid", "helper", *([] if identity else IDENTITY_FIELDS)]
+        # clean() covers the model's one check constraint, without a query per row
+        archive.full_clean(exclude=excluded, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             label = str(JobseekerArchive._meta.get_field(field).verbose_name) if field != "__all__" else ""

@@ -41,6 +41,9 @@ ARCHIVE_FIELDS = (
 )
 
 
+IDENTITY_FIELDS = ["id_number_encrypted", "id_number_hash", "id_number_last4", "birth_date", "sex"]
+
+
 class StaleVersionError(ValidationError):
     """A save based on an older version of the archive than the one stored."""
 
@@ -132,9 +135,8 @@ def archive_create(*, actor, station, id_number: str, phone: str = "",
         raise TypeError(f"unexpected archive fields: {sorted(unknown)}")
     archive = JobseekerArchive(station=station, phone_encrypted=encrypted_phone, current_status=initial_status,
                                **identity, **fields)
-    try:
-        archive.full_clean(exclude=[*(["id_number_encrypted", "id_number_hash", "id_number_last4", "birth_date",
-                                        "sex"] if not identity else [])], validate_unique=False)
+    try:  # without a valid ID number its derived fields are missing: report the ID number, not them
+        archive.full_clean(exclude=[] if identity else IDENTITY_FIELDS, validate_unique=False)
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
             errors.setdefault(key, messages)
