@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import modelformset_factory
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
@@ -18,6 +19,8 @@ from stations.models import StationMembership
 from . import excel, selectors, services
 from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, add_service_errors, bootstrap
 from .models import ResurveyRule
+
+EXPORT_MAX_ROWS = 50_000
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -196,7 +199,10 @@ class ArchiveExportView(InternalRequiredMixin, View):
                 raise PermissionDenied("只有站长和区级、市级管理员可以导出完整身份证号和手机号；请导出脱敏版本。")
             if allowed is not None:
                 qs = qs.filter(station_id__in=allowed)
-        archives = list(qs.order_by("station_id", "id")[:20000])
+        if qs.count() > EXPORT_MAX_ROWS:
+            messages.error(request, f"符合条件的档案超过 {EXPORT_MAX_ROWS} 份，请缩小筛选范围（如按街镇、站点）后分批导出。")
+            return redirect(f"{reverse('jobseekers:archive_list')}?{request.GET.urlencode()}")
+        archives = list(qs.order_by("station_id", "id"))
         filters = "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in {"full", "page", "q"} and v)
         services.archive_export_record(actor=request.user, count=len(archives), full=full, filters=filters or "无")
         name = f"求职者档案{'（完整）' if full else ''}_{timezone.localdate():%Y%m%d}.xlsx"

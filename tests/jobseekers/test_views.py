@@ -223,6 +223,17 @@ def test_export_is_masked_by_default_and_full_only_for_allowed_users(client, wor
     assert len(_sheet(client.get(url, {"full": "1"}))) == 1  # header only: out of scope
 
 
+def test_export_follows_the_list_filters_and_refuses_too_many_rows(client, world, archive_a, monkeypatch):
+    make_archive(world["station_a"], name="已就业者", initial_status="employed")
+    client.force_login(world["staff"])
+    url = reverse("jobseekers:archive_export")
+    rows = _sheet(client.get(url, {"status": "employed"}))
+    assert [r[0] for r in rows[1:]] == ["已就业者"]
+    monkeypatch.setattr("jobseekers.views.EXPORT_MAX_ROWS", 1)
+    response = client.get(url, follow=True)
+    assert "超过 1 份" in response.content.decode()
+
+
 def test_station_head_may_export_full_values_of_own_station(client, world, archive_a):
     head = make_staff("head_a", world["station_a"], role="head")
     client.force_login(head)
