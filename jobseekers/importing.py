@@ -135,7 +135,7 @@ def _run(job: ImportJob) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
     today = timezone.localdate()
     try:
-        sheet = read_upload(bytes(job.source))
+        sheet = read_upload(job.get_source())
     except UploadError as exc:
         return _finish(job, status=ImportJob.Status.FAILED, message=str(exc), errors=[], imported=0)
     occupations = dict(Occupation.objects.filter(level=Occupation.Level.OCCUPATION).values_list("code", "id"))

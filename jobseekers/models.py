@@ -13,6 +13,7 @@ Added by the archives issue: hukou, graduation data, work history, consent (date
 Writes go through jobseekers/services.py; ID numbers and phones only ever stored encrypted.
 """
 
+import base64
 import datetime as dt
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.choices import HoursType, KeyGroup
-from core.crypto import decrypt
+from core.crypto import decrypt, encrypt
 from core.geo import in_shanghai
 from core.masking import mask_id_number, mask_phone
 from core.models import TimeStampedModel
@@ -381,7 +382,8 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+")
     file_name = models.CharField("文件名", max_length=200)
-    source = models.BinaryField("文件内容", editable=False, default=bytes)  # cleared once processed
+    # The upload, Fernet-encrypted (it holds ID numbers); cleared once processed.
+    source = models.BinaryField("文件内容（加密）", editable=False, default=bytes)
     mode = models.CharField("导入方式", max_length=16, choices=Mode.choices, default=Mode.PARTIAL)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
     total_rows = models.PositiveIntegerField("总行数", default=0)
@@ -403,6 +405,12 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name}（{self.get_status_display()}）"
+
+    def set_source(self, content: bytes) -> None:
+        self.source = encrypt(base64.b64encode(content).decode()).encode()
+
+    def get_source(self) -> bytes:
+        return base64.b64decode(decrypt(bytes(self.source).decode())) if self.source else b""
 
     @property
     def percent(self) -> int:

@@ -315,8 +315,9 @@ def import_start(*, actor, station, file_name: str, content: bytes, total_rows: 
     from .tasks import import_run_task
 
     with transaction.atomic():
-        job = ImportJob(station=station, created_by=actor, file_name=file_name[:200], source=content,
-                        total_rows=total_rows, mode=mode)
+        job = ImportJob(station=station, created_by=actor, file_name=file_name[:200], total_rows=total_rows,
+                        mode=mode)
+        job.set_source(content)
         job.full_clean(exclude=["created_by", "source", "errors"])
         job.save()
         audit_record(actor=actor, action="jobseeker.import_start", obj=job,

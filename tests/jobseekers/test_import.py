@@ -157,3 +157,16 @@ def test_import_page_lists_recent_jobs_of_the_users_scope_only(client, world):
     client.force_login(world["staff"])
     body = client.get(reverse("jobseekers:import")).content.decode()
     assert "mine.xlsx" in body and "theirs.xlsx" not in body
+
+
+def test_upload_is_stored_encrypted_until_processed_then_deleted(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world["staff"])
+    content = xlsx([row("甲")])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        upload(client, world, content)
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.PENDING and len(callbacks) == 1
+    assert not bytes(job.source).startswith(b"PK") and job.get_source() == content
+    callbacks[0]()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and bytes(job.source) == b"" and job.imported_rows == 1
