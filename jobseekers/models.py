@@ -7,13 +7,24 @@ desired_occupations (M2M core.Occupation), desired_salary (yuan/month), desired_
 max_commute_minutes, key_groups (list of KeyGroup values), helper, is_open, current_status;
 objects.visible_to(user), objects.active().
 StatusEntry: archive, status, effective_date, source, note, recorded_by.
+
+Added by the archives issue: hukou, graduation data, work history, consent (date, scope), version
+(optimistic locking), next_survey_due; Visit, ResurveyRule, FollowUpTask, ImportJob.
+Writes go through jobseekers/services.py; ID numbers and phones only ever stored encrypted.
 """
+
+import base64
+import datetime as dt
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.choices import HoursType, KeyGroup
+from core.crypto import decrypt, encrypt
+from core.geo import in_shanghai
+from core.masking import mask_id_number, mask_phone
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
 
@@ -43,6 +54,23 @@ class ArchiveQuerySet(ScopedQuerySet):
 
     def active(self):
         return self.filter(is_open=True)
+
+    def overdue(self, today: dt.date):
+        return self.filter(is_open=True, next_survey_due__lt=today)
+
+    def due_for_survey(self, today: dt.date):
+        return self.filter(is_open=True, next_survey_due__lte=today)
+
+
+class Hukou(models.TextChoices):
+    LOCAL = "local", "本市户籍"
+    NON_LOCAL = "non_local", "外省市户籍"
+
+
+class ConsentScope(models.TextChoices):
+    SERVICE = "service", "仅用于本站就业服务"
+    CITY = "city", "全市公共就业服务共享"
+    CITY_AND_PUSH = "city_push", "全市共享，并同意接收岗位推送"
 
 
 class JobseekerArchive(TimeStampedModel):
@@ -88,6 +116,14 @@ class JobseekerArchive(TimeStampedModel):
     closed_reason = models.CharField("关闭原因", max_length=200, blank=True)
     current_status = models.CharField("当前就业状态", max_length=16, choices=EmploymentStatus.choices,
                                       default=EmploymentStatus.UNEMPLOYED, db_index=True)
+    hukou = models.CharField("户籍", max_length=16, choices=Hukou.choices, default=Hukou.LOCAL)
+    graduation_year = models.PositiveSmallIntegerField("毕业年份", null=True, blank=True)
+    school = models.CharField("毕业院校", max_length=100, blank=True)
+    work_history = models.TextField("工作经历", blank=True)
+    consent_date = models.DateField("同意处理个人信息日期", null=True, blank=True)
+    consent_scope = models.CharField("同意范围", max_length=16, choices=ConsentScope.choices, blank=True)
+    next_survey_due = models.DateField("下次排摸日期", null=True, blank=True, db_index=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     objects = ArchiveQuerySet.as_manager()
 
@@ -95,9 +131,66 @@ class JobseekerArchive(TimeStampedModel):
         verbose_name = "求职者档案"
         verbose_name_plural = "求职者档案"
         ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(is_open=True) | ~models.Q(closed_reason=""),
+                                   name="archive_closed_has_reason",
+                                   violation_error_message="关闭档案须填写关闭原因。"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_number_last4}）"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("jobseekers:archive_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if not self.consent_date:
+            errors["consent_date"] = "请先取得本人同意并填写同意日期，才能保存档案。"
+        elif self.consent_date > dt.date.today():
+            errors["consent_date"] = "同意日期不能晚于今天。"
+        if not self.consent_scope:
+            errors["consent_scope"] = "请选择本人同意的信息使用范围。"
+        if self.area_id and self.street_id and self.area.street_id != self.street_id:
+            errors["area"] = "所选片区不属于居住街镇。"
+        if self.grid_id and self.street_id and self.grid.street_id != self.street_id:
+            errors["grid"] = "所选网格不属于居住街镇。"
+        if (self.lat is None) != (self.lng is None):
+            errors["lat"] = "经纬度须同时填写。"
+        elif self.lat is not None and not in_shanghai(self.lat, self.lng):
+            errors["lat"] = "坐标不在上海市范围内，请核对经纬度（WGS-84）。"
+        if self.graduation_year and not 1950 <= self.graduation_year <= dt.date.today().year + 1:
+            errors["graduation_year"] = "毕业年份不合理，请核对。"
+        if not self.is_open and not self.closed_reason.strip():
+            errors["closed_reason"] = "关闭档案须填写关闭原因。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def id_number(self) -> str:
+        """The full ID number: only for an audited reveal or an allowed full export."""
+        return decrypt(self.id_number_encrypted)
+
+    @property
+    def phone(self) -> str:
+        return decrypt(self.phone_encrypted)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def is_key_group(self) -> bool:
+        return bool(self.key_groups)
+
+    def key_group_labels(self) -> list[str]:
+        return [KeyGroup(k).label for k in self.key_groups if k in KeyGroup.values]
 
 
 class StatusEntryQuerySet(ScopedQuerySet):
@@ -134,3 +227,195 @@ class StatusEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective_date} {self.get_status_display()}"
+
+
+class VisitQuerySet(ScopedQuerySet):
+    station_path = "archive__station"
+    district_path = "archive__station__street__district"
+
+
+class Visit(models.Model):
+    """走访记录: one contact with the jobseeker; sets the archive's next survey date."""
+
+    class Method(models.TextChoices):
+        DOOR = "door", "上门走访"
+        PHONE = "phone", "电话联系"
+        STATION = "station", "来站服务"
+        ONLINE = "online", "线上联系"
+
+    class Need(models.TextChoices):
+        JOB = "job", "求职就业"
+        TRAINING = "training", "技能培训"
+        POLICY = "policy", "政策咨询"
+        STARTUP = "startup", "创业指导"
+
+    archive = models.ForeignKey(JobseekerArchive, on_delete=models.CASCADE, related_name="visits")
+    visit_date = models.DateField("走访日期")
+    method = models.CharField("方式", max_length=16, choices=Method.choices)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="走访人员", on_delete=models.SET_NULL,
+                              null=True, blank=True, related_name="+")
+    findings = models.TextField("走访情况")
+    needs = ArrayField(models.CharField(max_length=16, choices=Need.choices), verbose_name="服务需求",
+                       default=list, blank=True)
+    status_observed = models.CharField("本次了解的就业状态", max_length=16, choices=EmploymentStatus.choices,
+                                       blank=True)
+    next_follow_up = models.DateField("下次跟进日期", null=True, blank=True)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "走访记录"
+        verbose_name_plural = "走访记录"
+        ordering = ["-visit_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.visit_date} {self.get_method_display()}"
+
+    def clean(self) -> None:
+        if self.visit_date and self.visit_date > dt.date.today():
+            raise ValidationError({"visit_date": "走访日期不能晚于今天。"})
+        if self.visit_date and self.next_follow_up and self.next_follow_up <= self.visit_date:
+            raise ValidationError({"next_follow_up": "下次跟进日期须晚于走访日期。"})
+
+    def need_labels(self) -> list[str]:
+        return [self.Need(n).label for n in self.needs if n in self.Need.values]
+
+
+# Used when the city admin has not configured a rule: (key group?, status) → days until the next survey.
+DEFAULT_INTERVAL_DAYS = 90
+DEFAULT_RULES: dict[tuple[bool, str], int] = {
+    (True, EmploymentStatus.UNEMPLOYED): 30, (False, EmploymentStatus.UNEMPLOYED): 60,
+    (True, EmploymentStatus.EMPLOYED): 180, (False, EmploymentStatus.EMPLOYED): 180,
+    (True, EmploymentStatus.FLEXIBLE): 60, (False, EmploymentStatus.FLEXIBLE): 90,
+    (True, EmploymentStatus.SELF_EMPLOYED): 90, (False, EmploymentStatus.SELF_EMPLOYED): 180,
+    (True, EmploymentStatus.TRAINING): 60, (False, EmploymentStatus.TRAINING): 90,
+    (True, EmploymentStatus.IN_SCHOOL): 90, (False, EmploymentStatus.IN_SCHOOL): 180,
+    (True, EmploymentStatus.NOT_SEEKING): 90, (False, EmploymentStatus.NOT_SEEKING): 180,
+}
+
+
+class ResurveyRule(models.Model):
+    """定期排摸规则: how many days after a survey the next one is due, per key-group flag and status."""
+
+    is_key_group = models.BooleanField("重点群体")
+    status = models.CharField("就业状态", max_length=16, choices=EmploymentStatus.choices)
+    interval_days = models.PositiveSmallIntegerField("排摸间隔（天）")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "排摸规则"
+        verbose_name_plural = "排摸规则"
+        ordering = ["-is_key_group", "status"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_key_group", "status"], name="resurvey_rule_unique",
+                                    violation_error_message="该人群和就业状态的规则已存在。"),
+            models.CheckConstraint(condition=models.Q(interval_days__gte=7, interval_days__lte=366),
+                                   name="resurvey_interval_range",
+                                   violation_error_message="排摸间隔须在7至366天之间。"),
+        ]
+
+    def __str__(self) -> str:
+        who = "重点群体" if self.is_key_group else "其他人员"
+        return f"{who}·{self.get_status_display()}：每{self.interval_days}天"
+
+
+class FollowUpTaskQuerySet(ScopedQuerySet):
+    station_path = "archive__station"
+    district_path = "archive__station__street__district"
+
+    def open(self):
+        return self.filter(status=FollowUpTask.Status.OPEN)
+
+
+class FollowUpTask(models.Model):
+    """回访任务 created by the daily beat job for an archive whose survey falls due; one per due date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待回访"
+        DONE = "done", "已完成"
+        CANCELLED = "cancelled", "已取消"
+
+    archive = models.ForeignKey(JobseekerArchive, on_delete=models.CASCADE, related_name="followups")
+    due_date = models.DateField("应回访日期")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    visit = models.ForeignKey(Visit, verbose_name="完成走访", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="closed_tasks")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    closed_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = FollowUpTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "回访任务"
+        verbose_name_plural = "回访任务"
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["archive", "due_date"], name="followup_once_per_cycle",
+                                    violation_error_message="该档案本轮回访任务已存在。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.archive} {self.due_date} {self.get_status_display()}"
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    station_path = "station"
+    district_path = "station__street__district"
+
+
+class ImportJob(models.Model):
+    """One Excel upload being imported by a Celery task; counters are polled for progress."""
+
+    class Mode(models.TextChoices):
+        PARTIAL = "partial", "导入正确的行，错误行出报告"
+        ALL_OR_NOTHING = "all_or_nothing", "全部正确才导入（有错则全部不导入）"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "校验中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    station = models.ForeignKey("stations.Station", verbose_name="导入站点", on_delete=models.CASCADE,
+                                related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    file_name = models.CharField("文件名", max_length=200)
+    # The upload, Fernet-encrypted (it holds ID numbers); cleared once processed.
+    source = models.BinaryField("文件内容（加密）", editable=False, default=bytes)
+    mode = models.CharField("导入方式", max_length=16, choices=Mode.choices, default=Mode.PARTIAL)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    processed_rows = models.PositiveIntegerField("已校验", default=0)
+    imported_rows = models.PositiveIntegerField("已导入", default=0)
+    failed_rows = models.PositiveIntegerField("错误行", default=0)
+    duplicate_rows = models.PositiveIntegerField("重复行", default=0)
+    errors = models.JSONField("错误明细", default=list, blank=True)  # [{"row", "name", "id_number", "reason"}] masked
+    message = models.CharField("结果说明", max_length=300, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    def set_source(self, content: bytes) -> None:
+        self.source = encrypt(base64.b64encode(content).decode()).encode()
+
+    def get_source(self) -> bytes:
+        return base64.b64decode(decrypt(bytes(self.source).decode())) if self.source else b""
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -1,0 +1,79 @@
+"""API serializers: personal data is write-only in clear and read back masked; writes go through services."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from core.choices import KeyGroup
+from core.models import Occupation
+from stations.models import Station
+
+from ..models import EmploymentStatus, JobseekerArchive, StatusEntry, Visit
+
+
+def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(serializers.as_serializer_error(exc))
+
+
+class ArchiveSerializer(serializers.ModelSerializer):
+    id_number = serializers.CharField(write_only=True, required=False, label="身份证号")
+    phone = serializers.CharField(write_only=True, required=False, allow_blank=True, label="手机号")
+    id_number_masked = serializers.CharField(read_only=True)
+    phone_masked = serializers.CharField(read_only=True)
+    # plain strings (validated by the service) so the schema has one EmploymentStatus enum, not three
+    initial_status = serializers.CharField(write_only=True, required=False, default=EmploymentStatus.UNEMPLOYED,
+                                           help_text="就业状态代码，同 current_status")
+    key_groups = serializers.ListField(child=serializers.ChoiceField(choices=KeyGroup.choices), required=False)
+    desired_occupations = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False,
+        queryset=Occupation.objects.filter(level=Occupation.Level.OCCUPATION))
+    station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.none())
+    helper = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all(), required=False,
+                                                allow_null=True)
+    version = serializers.IntegerField(required=False)
+    current_status = serializers.CharField(read_only=True, help_text="就业状态代码（由状态记录得出）")
+
+    class Meta:
+        model = JobseekerArchive
+        fields = ["id", "station", "name", "id_number", "id_number_masked", "phone", "phone_masked", "birth_date",
+                  "sex", "hukou", "street", "area", "grid", "address", "lat", "lng", "education",
+                  "graduation_year", "school", "skills", "certificates", "work_history", "desired_occupations",
+                  "desired_salary", "desired_hours", "max_commute_minutes", "key_groups", "helper",
+                  "consent_date", "consent_scope", "is_open", "closed_reason", "current_status",
+                  "initial_status", "next_survey_due", "version", "created_at", "updated_at"]
+        read_only_fields = ["birth_date", "sex", "current_status", "next_survey_due", "created_at", "updated_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["station"].queryset = Station.objects.visible_to(request.user)
+        if self.instance is not None and not isinstance(self.instance, list | tuple) and hasattr(self.instance,
+                                                                                                   "pk"):
+            self.fields["station"].read_only = True
+            self.fields["id_number"].read_only = True
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("id_number"):
+            raise serializers.ValidationError({"id_number": "请填写身份证号。"})
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError({"version": "修改档案须提供读取时的版本号 version，以免覆盖他人的修改。"})
+        return attrs
+
+
+class StatusEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StatusEntry
+        fields = ["id", "status", "effective_date", "source", "note", "recorded_by", "created_at"]
+        read_only_fields = ["recorded_by", "created_at"]
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    needs = serializers.ListField(child=serializers.ChoiceField(choices=Visit.Need.choices), required=False)
+    status_observed = serializers.CharField(required=False, allow_blank=True, help_text="就业状态代码，可空")
+
+    class Meta:
+        model = Visit
+        fields = ["id", "visit_date", "method", "staff", "findings", "needs", "status_observed", "next_follow_up",
+                  "created_at"]
+        read_only_fields = ["staff", "created_at"]

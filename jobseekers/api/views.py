@@ -1,0 +1,84 @@
+"""API: /api/jobseekers/ with nested status entries and visits; same scoping, filters and services as the pages."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.permissions import IsInternalUser
+
+from .. import services
+from ..filtersets import ArchiveFilterSet
+from ..models import JobseekerArchive
+from .serializers import ArchiveSerializer, StatusEntrySerializer, VisitSerializer, as_drf_error
+
+
+class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """求职者档案. ID numbers and phones are accepted in clear and returned masked."""
+
+    serializer_class = ArchiveSerializer
+    permission_classes = [IsInternalUser]
+    filterset_class = ArchiveFilterSet
+    queryset = JobseekerArchive.objects.none()
+
+    def get_queryset(self):
+        return (JobseekerArchive.objects.visible_to(self.request.user).select_related("station")
+                .prefetch_related("desired_occupations").order_by("-updated_at", "-id"))
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        try:
+            serializer.instance = services.archive_create(
+                actor=self.request.user, station=data.pop("station"), id_number=data.pop("id_number"),
+                phone=data.pop("phone", ""), desired_occupations=data.pop("desired_occupations", []),
+                initial_status=data.pop("initial_status"), **data)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from None
+
+    def update(self, request, *args, **kwargs):
+        archive = self.get_object()
+        serializer = self.get_serializer(archive, data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        for key in ("initial_status", "station", "id_number"):
+            data.pop(key, None)
+        try:
+            updated = services.archive_update(
+                actor=request.user, archive=archive, expected_version=data.pop("version"),
+                phone=data.pop("phone", None), desired_occupations=data.pop("desired_occupations", None), **data)
+        except services.StaleVersionError as exc:
+            return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from None
+        return Response(self.get_serializer(updated).data)
+
+    @extend_schema(request=StatusEntrySerializer, responses=StatusEntrySerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="status-entries")
+    def status_entries(self, request, pk=None):
+        archive = self.get_object()
+        if request.method == "POST":
+            serializer = StatusEntrySerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                entry = services.status_add(actor=request.user, archive=archive, **serializer.validated_data)
+            except DjangoValidationError as exc:
+                raise as_drf_error(exc) from None
+            return Response(StatusEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(StatusEntrySerializer(archive.status_entries.all(), many=True).data)
+
+    @extend_schema(request=VisitSerializer, responses=VisitSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def visits(self, request, pk=None):
+        archive = self.get_object()
+        if request.method == "POST":
+            serializer = VisitSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                visit = services.visit_create(actor=request.user, archive=archive, **serializer.validated_data)
+            except DjangoValidationError as exc:
+                raise as_drf_error(exc) from None
+            return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+        return Response(VisitSerializer(archive.visits.all(), many=True).data)

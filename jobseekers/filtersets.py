@@ -1,0 +1,76 @@
+"""One FilterSet per model, shared by the archive list page, the export and the API."""
+
+import re
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from core.choices import KeyGroup
+from core.scoping import scope_of
+from stations.models import Grid, Station, Street
+
+from .models import EmploymentStatus, JobseekerArchive
+from .services import id_hash
+
+
+def _stations(request):
+    return Station.objects.visible_to(request.user) if request else Station.objects.none()
+
+
+def _helpers(request):
+    if request is None:
+        return get_user_model().objects.none()
+    stations = Station.objects.visible_to(request.user)
+    return (get_user_model().objects.filter(station_memberships__station__in=stations).distinct()
+            .order_by("username"))
+
+
+def _streets(request):
+    scope = scope_of(request.user) if request else None
+    if scope is not None and scope.is_district:
+        return Street.objects.filter(district_id=scope.district_id)
+    return Street.objects.all()
+
+
+def _grids(request):
+    return Grid.objects.filter(street__in=_streets(request)).select_related("street")
+
+
+class ArchiveFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="姓名或身份证号后几位", method="filter_q")
+    key_group = django_filters.ChoiceFilter(label="重点群体", choices=KeyGroup.choices, method="filter_key_group")
+    status = django_filters.ChoiceFilter(label="就业状态", field_name="current_status",
+                                         choices=EmploymentStatus.choices)
+    station = django_filters.ModelChoiceFilter(label="站点", queryset=_stations)
+    street = django_filters.ModelChoiceFilter(label="居住街镇", queryset=_streets)
+    grid = django_filters.ModelChoiceFilter(label="网格", queryset=_grids)
+    helper = django_filters.ModelChoiceFilter(label="帮办员", queryset=_helpers)
+    overdue = django_filters.BooleanFilter(label="排摸逾期", method="filter_overdue")
+    is_open = django_filters.BooleanFilter(label="在册")
+
+    class Meta:
+        model = JobseekerArchive
+        fields = ["q", "key_group", "status", "station", "street", "grid", "helper", "overdue", "is_open"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip().upper()
+        if not value:
+            return queryset
+        if re.fullmatch(r"\d{17}[\dX]", value):
+            return queryset.filter(id_number_hash=id_hash(value))
+        if re.fullmatch(r"\d{1,3}[\dX]?", value):
+            return queryset.filter(id_number_last4__endswith=value)
+        return queryset.filter(Q(name__icontains=value))
+
+    def filter_key_group(self, queryset, name, value):
+        return queryset.filter(key_groups__contains=[value]) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        if value:
+            return queryset.overdue(today)
+        return queryset.exclude(next_survey_due__lt=today)

@@ -1,0 +1,191 @@
+"""Forms: parse and render input; validation of the archive itself lives in the model and services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+
+from core.choices import KeyGroup
+from core.models import Occupation
+from stations.models import Area, Grid, Station, Street
+
+from .excel import MAX_BYTES, UploadError, read_upload
+from .models import EmploymentStatus, ImportJob, JobseekerArchive, StatusEntry, Visit
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Attach a service's ValidationError to the form (fields the form lacks become form-wide errors)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        target = field if field in form.fields else None
+        if field == NON_FIELD_ERRORS:
+            target = None
+        for error in errors:
+            form.add_error(target, error)
+
+
+def bootstrap(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.HiddenInput
+                      | forms.MultipleHiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ArchiveForm(forms.ModelForm):
+    """建档 / 修改档案. The ID number is entered once, at creation; birth date and sex are derived from it."""
+
+    id_number = forms.CharField(label="身份证号", max_length=20, required=True,
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
+    phone = forms.CharField(label="手机号", max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    key_groups = forms.MultipleChoiceField(label="重点群体", choices=KeyGroup.choices, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    desired_occupations = forms.ModelMultipleChoiceField(
+        label="意向职业", required=False, widget=forms.MultipleHiddenInput,
+        queryset=Occupation.objects.filter(level=Occupation.Level.OCCUPATION))
+    initial_status = forms.ChoiceField(label="当前就业状态", choices=EmploymentStatus.choices,
+                                       initial=EmploymentStatus.UNEMPLOYED)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    field_order = ["station", "name", "id_number", "phone", "hukou", "initial_status", "key_groups", "street", "area",
+                   "grid", "address", "lat", "lng", "education", "graduation_year", "school", "skills",
+                   "certificates", "work_history", "desired_occupations", "desired_salary", "desired_hours",
+                   "max_commute_minutes", "helper", "consent_date", "consent_scope", "is_open", "closed_reason"]
+
+    class Meta:
+        model = JobseekerArchive
+        fields = ["station", "name", "hukou", "street", "area", "grid", "address", "lat", "lng", "education",
+                  "graduation_year", "school", "skills", "certificates", "work_history", "desired_salary",
+                  "desired_hours", "max_commute_minutes", "key_groups", "helper", "consent_date",
+                  "consent_scope", "is_open", "closed_reason"]
+        widgets = {
+            "consent_date": DateInput(),
+            "skills": forms.Textarea(attrs={"rows": 2}),
+            "certificates": forms.Textarea(attrs={"rows": 2}),
+            "work_history": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        stations = Station.objects.visible_to(user).select_related("street")
+        self.fields["station"].queryset = stations
+        self.fields["street"].queryset = Street.objects.select_related("district").order_by("district__code", "code")
+        self.fields["street"].label_from_instance = lambda s: f"{s.district.name} · {s.name}"
+        self.fields["area"].queryset = Area.objects.select_related("street")
+        self.fields["grid"].queryset = Grid.objects.select_related("street")
+        self.fields["helper"].queryset = (get_user_model().objects.filter(
+            station_memberships__station__in=stations, station_memberships__is_active=True).distinct()
+            .order_by("username"))
+        self.fields["consent_date"].required = True
+        self.fields["consent_scope"].required = True
+        self.fields["consent_date"].error_messages["required"] = "请先取得本人同意并填写同意日期，才能保存档案。"
+        self.fields["consent_scope"].error_messages["required"] = "请选择本人同意的信息使用范围。"
+        if self.instance.pk:
+            del self.fields["id_number"]
+            del self.fields["initial_status"]
+            del self.fields["station"]
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
+            self.fields["phone"].help_text = "留空表示不修改；当前：" + (self.instance.phone_masked or "未填")
+        else:
+            del self.fields["is_open"]
+            del self.fields["closed_reason"]
+            if stations.count() == 1:
+                self.fields["station"].initial = stations.first()
+            self.fields["consent_date"].initial = timezone.localdate()
+        bootstrap(self)
+
+    def _post_clean(self):
+        # The model is validated by the service (with the derived identity fields); skip the ModelForm pass.
+        pass
+
+    def selected_occupations(self):
+        ids = self.data.getlist("desired_occupations") if self.is_bound else (
+            [o.pk for o in self.instance.desired_occupations.all()] if self.instance.pk else [])
+        ids = [i for i in ids if str(i).isdigit()]
+        return list(Occupation.objects.filter(pk__in=ids, level=Occupation.Level.OCCUPATION).order_by("code"))
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        for key in ("id_number", "initial_status", "station", "version", "phone", "desired_occupations"):
+            data.pop(key, None)
+        return data
+
+
+class StatusEntryForm(forms.ModelForm):
+    class Meta:
+        model = StatusEntry
+        fields = ["status", "effective_date", "source", "note"]
+        widgets = {"effective_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effective_date"].initial = timezone.localdate()
+        bootstrap(self)
+
+
+class VisitForm(forms.ModelForm):
+    needs = forms.MultipleChoiceField(label="服务需求", choices=Visit.Need.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Visit
+        fields = ["visit_date", "method", "findings", "needs", "status_observed", "next_follow_up"]
+        widgets = {"visit_date": DateInput(), "next_follow_up": DateInput(),
+                   "findings": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"next_follow_up": "留空则按排摸规则自动计算下次排摸日期。"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visit_date"].initial = timezone.localdate()
+        bootstrap(self)
+
+    def _post_clean(self):
+        pass
+
+
+class ImportForm(forms.Form):
+    station = forms.ModelChoiceField(label="导入到站点", queryset=Station.objects.none())
+    file = forms.FileField(label="Excel 文件（.xlsx）", error_messages={"required": "请选择要上传的 Excel 文件。"})
+    mode = forms.ChoiceField(label="导入方式", choices=ImportJob.Mode.choices, initial=ImportJob.Mode.PARTIAL,
+                             widget=forms.RadioSelect)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        stations = Station.objects.visible_to(user)
+        self.fields["station"].queryset = stations
+        if stations.count() == 1:
+            self.fields["station"].initial = stations.first()
+        bootstrap(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError("只能上传 Excel 文件（.xlsx）。请使用下载的模板填写后上传。")
+        if upload.size > MAX_BYTES:
+            raise ValidationError(f"文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），请拆分后分批上传。")
+        content = upload.read()
+        try:
+            self.sheet = read_upload(content, file_name=upload.name)
+        except UploadError as exc:
+            raise ValidationError(str(exc)) from None
+        self.content = content
+        return upload

@@ -1,0 +1,57 @@
+"""Reads: scoped archive lists, the worklist, the occupation search."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from core.models import Occupation
+
+from .filtersets import ArchiveFilterSet
+from .models import FollowUpTask, ImportJob, JobseekerArchive
+
+
+def archive_queryset(*, user):
+    return (JobseekerArchive.objects.visible_to(user)
+            .select_related("station", "street", "grid", "helper"))
+
+
+def archive_list(*, user, data, request=None) -> ArchiveFilterSet:
+    """The filtered, scoped archive list (a FilterSet: `.qs`, `.form`)."""
+    return ArchiveFilterSet(data, queryset=archive_queryset(user=user), request=request)
+
+
+def archive_get(*, user, pk: int) -> JobseekerArchive:
+    return get_object_or_404(archive_queryset(user=user).select_related("station__street", "area")
+                             .prefetch_related("desired_occupations"), pk=pk)
+
+
+def worklist_for(*, user, today: dt.date):
+    """Open follow-up tasks of the user's scope; the oldest (most overdue) first."""
+    return (FollowUpTask.objects.visible_to(user).open()
+            .select_related("archive__station", "archive__helper", "archive__grid")
+            .order_by("due_date", "id"))
+
+
+def import_job_get(*, user, pk: int) -> ImportJob:
+    return get_object_or_404(ImportJob.objects.visible_to(user).select_related("station"), pk=pk)
+
+
+def import_jobs_recent(*, user, limit: int = 10):
+    return list(ImportJob.objects.visible_to(user).select_related("station", "created_by").defer("source", "errors")
+                .order_by("-created_at")[:limit])
+
+
+def occupation_search(*, q: str, limit: int = 20) -> list[dict]:
+    """细类 occupations whose name contains `q` or whose code starts with it."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    rows = (Occupation.objects.filter(level=Occupation.Level.OCCUPATION)
+            .filter(Q(name__icontains=q) | Q(code__startswith=q))
+            .select_related("parent__parent__parent").order_by("code")[:limit])
+    return [{"id": o.pk, "code": o.code, "name": o.name,
+             "path": " › ".join(p.name for p in (o.parent.parent.parent, o.parent.parent, o.parent) if p)}
+            for o in rows]

@@ -1,0 +1,333 @@
+"""Writes: archives, the status timeline, visits, follow-up tasks, re-survey rules, reveals, exports, imports.
+
+Every function takes an `actor`, runs in one transaction, validates with `full_clean()` and writes an
+audit event without unmasked personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from core.audit import audit_record, diff
+from core.crypto import encrypt, keyed_hash
+from core.masking import mask_id_number
+from core.validators import normalize_phone, parse_id_number, validate_mobile
+from stations.models import StationMembership
+
+from .models import (
+    DEFAULT_INTERVAL_DAYS,
+    DEFAULT_RULES,
+    EmploymentStatus,
+    FollowUpTask,
+    ImportJob,
+    JobseekerArchive,
+    ResurveyRule,
+    StatusEntry,
+    Visit,
+)
+
+STALE_MESSAGE = "该档案已被其他人修改（您打开后有新的保存），您的修改未保存。请刷新页面查看最新内容后重新修改。"
+
+# Fields of the archive form/API that are copied onto the model as they are.
+ARCHIVE_FIELDS = (
+    "name", "hukou", "street", "area", "grid", "address", "lat", "lng", "education", "graduation_year",
+    "school", "skills", "certificates", "work_history", "desired_salary", "desired_hours",
+    "max_commute_minutes", "key_groups", "helper", "consent_date", "consent_scope", "is_open", "closed_reason",
+)
+
+
+IDENTITY_FIELDS = ["id_number_encrypted", "id_number_hash", "id_number_last4", "birth_date", "sex"]
+
+
+class StaleVersionError(ValidationError):
+    """A save based on an older version of the archive than the one stored."""
+
+
+def id_hash(normalized_id_number: str) -> str:
+    return keyed_hash(normalized_id_number, purpose="id_number")
+
+
+def identity_fields(id_number: str, *, today: dt.date | None = None) -> dict:
+    """Encrypted ID number, its lookup hash, last four characters, birth date and sex (derived)."""
+    try:
+        number, birth, sex = parse_id_number(id_number, today=today)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+    return {"id_number_encrypted": encrypt(number), "id_number_hash": id_hash(number),
+            "id_number_last4": number[-4:], "birth_date": birth, "sex": sex}
+
+
+def phone_encrypted(phone: str) -> str:
+    phone = normalize_phone(phone)
+    if not phone:
+        return ""
+    try:
+        validate_mobile(phone)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from None
+    return encrypt(phone)
+
+
+def registered_elsewhere_message(station_name: str) -> str:
+    return f"该身份证号已在“{station_name}”建档，全市每人只能有一份档案。如需转入本站，请联系该站点。"
+
+
+def _refuse_if_registered(hash_value: str, *, exclude_pk: int | None = None) -> None:
+    existing = (JobseekerArchive.objects.filter(id_number_hash=hash_value).exclude(pk=exclude_pk)
+                .select_related("station").only("station__name").first())
+    if existing is not None:
+        raise ValidationError({"id_number": registered_elsewhere_message(existing.station.name)})
+
+
+def _check_helper(archive: JobseekerArchive) -> None:
+    if archive.helper_id and not StationMembership.objects.filter(
+            user_id=archive.helper_id, station_id=archive.station_id, is_active=True).exists():
+        raise ValidationError({"helper": "帮办员须为本站点的在岗工作人员。"})
+
+
+def rule_intervals() -> dict[tuple[bool, str], int]:
+    intervals = dict(DEFAULT_RULES)
+    intervals.update({(r.is_key_group, r.status): r.interval_days for r in ResurveyRule.objects.all()})
+    return intervals
+
+
+def resurvey_interval_days(*, is_key_group: bool, status: str) -> int:
+    days = (ResurveyRule.objects.filter(is_key_group=is_key_group, status=status)
+            .values_list("interval_days", flat=True).first())
+    return days or DEFAULT_RULES.get((is_key_group, status), DEFAULT_INTERVAL_DAYS)
+
+
+def next_survey_date(*, archive: JobseekerArchive, surveyed_on: dt.date) -> dt.date:
+    days = resurvey_interval_days(is_key_group=archive.is_key_group, status=archive.current_status)
+    return surveyed_on + dt.timedelta(days=days)
+
+
+def _lock(archive: JobseekerArchive | int) -> JobseekerArchive:
+    pk = archive if isinstance(archive, int) else archive.pk
+    return JobseekerArchive.objects.select_for_update().select_related("station__street").get(pk=pk)
+
+
+@transaction.atomic
+def archive_create(*, actor, station, id_number: str, phone: str = "",
+                   desired_occupations: Iterable = (), initial_status: str = EmploymentStatus.UNEMPLOYED,
+                   status_since: dt.date | None = None, **fields) -> JobseekerArchive:
+    """建档: validate the ID number, refuse a second archive anywhere in the city, record the first status."""
+    today = timezone.localdate()
+    errors: dict = {}
+    identity: dict = {}
+    try:
+        identity = identity_fields(id_number, today=today)
+        _refuse_if_registered(identity["id_number_hash"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        encrypted_phone = phone_encrypted(phone)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        encrypted_phone = ""
+    unknown = set(fields) - set(ARCHIVE_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected archive fields: {sorted(unknown)}")
+    archive = JobseekerArchive(station=station, phone_encrypted=encrypted_phone, current_status=initial_status,
+                               **identity, **fields)
+    try:  # without a valid ID number its derived fields are missing: report the ID number, not them
+        archive.full_clean(exclude=[] if identity else IDENTITY_FIELDS, validate_unique=False)
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, messages)
+    if initial_status not in EmploymentStatus.values:
+        errors["initial_status"] = ["请选择当前就业状态。"]
+    status_since = status_since or today
+    if status_since > today:
+        errors["status_since"] = ["就业状态的起始日期不能晚于今天。"]
+    if errors:
+        raise ValidationError(errors)
+    _check_helper(archive)
+    archive.next_survey_due = next_survey_date(archive=archive, surveyed_on=today)
+    try:
+        with transaction.atomic():
+            archive.save()
+    except IntegrityError:
+        _refuse_if_registered(identity["id_number_hash"])  # lost a race with another registration
+        raise
+    archive.desired_occupations.set(list(desired_occupations))
+    StatusEntry.objects.create(archive=archive, status=initial_status, effective_date=status_since,
+                               source=StatusEntry.Source.REGISTRATION, recorded_by=actor)
+    audit_record(actor=actor, action="jobseeker.create", obj=archive,
+                 summary=f"新建档案（身份证号 {mask_id_number(archive.id_number)}）")
+    return archive
+
+
+@transaction.atomic
+def archive_update(*, actor, archive: JobseekerArchive, expected_version: int, phone: str | None = None,
+                   desired_occupations: Iterable | None = None, **fields) -> JobseekerArchive:
+    """Edit an archive; refused with StaleVersionError when someone saved it since `expected_version`."""
+    locked = _lock(archive)
+    if locked.version != expected_version:
+        raise StaleVersionError(STALE_MESSAGE, code="stale")
+    unknown = set(fields) - set(ARCHIVE_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected archive fields: {sorted(unknown)}")
+    before = {k: getattr(locked, k + "_id" if k in {"street", "area", "grid", "helper"} else k) for k in fields}
+    for key, value in fields.items():
+        setattr(locked, key, value)
+    changes = diff(before, {k: getattr(locked, k + "_id" if k in {"street", "area", "grid", "helper"} else k)
+                            for k in fields})
+    if phone is not None:
+        new_phone = phone_encrypted(phone)
+        if normalize_phone(phone) != locked.phone:
+            locked.phone_encrypted = new_phone
+            changes["phone"] = ["***", "***"]
+    locked.full_clean(validate_unique=False)
+    _check_helper(locked)
+    if not locked.is_open:
+        FollowUpTask.objects.filter(archive=locked, status=FollowUpTask.Status.OPEN).update(
+            status=FollowUpTask.Status.CANCELLED, closed_at=timezone.now())
+    locked.version += 1
+    locked.save()
+    if desired_occupations is not None:
+        old = set(locked.desired_occupations.values_list("code", flat=True))
+        locked.desired_occupations.set(list(desired_occupations))
+        new = set(locked.desired_occupations.values_list("code", flat=True))
+        if old != new:
+            changes["desired_occupations"] = [",".join(sorted(old)), ",".join(sorted(new))]
+    audit_record(actor=actor, action="jobseeker.update", obj=locked, summary="修改档案", changes=changes)
+    return locked
+
+
+def _refresh_current_status(archive: JobseekerArchive) -> None:
+    latest = archive.status_entries.order_by("-effective_date", "-id").values_list("status", flat=True).first()
+    if latest and latest != archive.current_status:
+        archive.current_status = latest
+        archive.save(update_fields=["current_status", "updated_at"])
+
+
+@transaction.atomic
+def status_add(*, actor, archive: JobseekerArchive, status: str, effective_date: dt.date, source: str,
+               note: str = "") -> StatusEntry:
+    """Add a dated status entry (history is never overwritten) and re-derive the current status."""
+    locked = _lock(archive)
+    entry = StatusEntry(archive=locked, status=status, effective_date=effective_date, source=source, note=note,
+                        recorded_by=actor)
+    entry.full_clean(exclude=["archive", "recorded_by"])
+    if effective_date > timezone.localdate():
+        raise ValidationError({"effective_date": "生效日期不能晚于今天。"})
+    entry.save()
+    previous = locked.current_status
+    _refresh_current_status(locked)
+    audit_record(actor=actor, action="jobseeker.status_add", obj=locked,
+                 summary=f"就业状态记录：{entry.get_status_display()}（{effective_date}，{entry.get_source_display()}）",
+                 changes={"current_status": [previous, locked.current_status]} if previous != locked.current_status
+                 else {})
+    archive.current_status = locked.current_status
+    return entry
+
+
+@transaction.atomic
+def visit_create(*, actor, archive: JobseekerArchive, visit_date: dt.date, method: str, findings: str,
+                 needs: list[str] | None = None, status_observed: str = "",
+                 next_follow_up: dt.date | None = None) -> Visit:
+    """Record a visit: closes the open follow-up tasks and sets the next survey date by rule."""
+    locked = _lock(archive)
+    visit = Visit(archive=locked, visit_date=visit_date, method=method, findings=findings, needs=needs or [],
+                  status_observed=status_observed, next_follow_up=next_follow_up, staff=actor)
+    visit.full_clean(exclude=["archive", "staff"])
+    visit.save()
+    if status_observed:
+        StatusEntry.objects.create(archive=locked, status=status_observed, effective_date=visit_date,
+                                   source=StatusEntry.Source.VISIT, recorded_by=actor, note="走访了解")
+        _refresh_current_status(locked)
+    locked.next_survey_due = next_follow_up or next_survey_date(archive=locked, surveyed_on=visit_date)
+    locked.save(update_fields=["next_survey_due", "updated_at"])
+    closed = FollowUpTask.objects.filter(archive=locked, status=FollowUpTask.Status.OPEN).update(
+        status=FollowUpTask.Status.DONE, visit=visit, closed_at=timezone.now())
+    audit_record(actor=actor, action="jobseeker.visit", obj=locked,
+                 summary=f"走访记录：{visit.get_method_display()}，下次排摸 {locked.next_survey_due}"
+                         + (f"，完成回访任务 {closed} 项" if closed else ""))
+    archive.next_survey_due, archive.current_status = locked.next_survey_due, locked.current_status
+    return visit
+
+
+def followups_create_due(*, today: dt.date) -> int:
+    """Create the follow-up task of every open archive whose survey is due by `today`.
+
+    One INSERT … SELECT … ON CONFLICT DO NOTHING against the (archive, due_date) unique constraint: running
+    it twice, or in two workers at once, never creates a task twice for the same cycle.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {FollowUpTask._meta.db_table} (archive_id, due_date, status, created_at)
+                SELECT a.id, a.next_survey_due, %s, now() FROM {JobseekerArchive._meta.db_table} a
+                WHERE a.is_open AND a.next_survey_due IS NOT NULL AND a.next_survey_due <= %s
+                ON CONFLICT (archive_id, due_date) DO NOTHING""",  # noqa: S608 - table names, not input
+            [FollowUpTask.Status.OPEN, today],
+        )
+        created = cursor.rowcount
+        if created:
+            audit_record(actor=None, action="jobseeker.followups_generate", summary=f"生成回访任务 {created} 项（截至 {today}）")
+    return created
+
+
+def resurvey_rules_seed() -> None:
+    """Create any missing rule with its default interval (the data migration seeds them; a flushed DB may not)."""
+    for (key_group, status), days in DEFAULT_RULES.items():
+        ResurveyRule.objects.get_or_create(is_key_group=key_group, status=status, defaults={"interval_days": days})
+
+
+@transaction.atomic
+def resurvey_rules_update(*, actor, intervals: dict[int, int]) -> int:
+    """Change rule intervals {rule id: days}; applies from each archive's next visit."""
+    changed = 0
+    for rule in ResurveyRule.objects.select_for_update().filter(pk__in=intervals):
+        days = intervals[rule.pk]
+        if rule.interval_days == days:
+            continue
+        old = rule.interval_days
+        rule.interval_days = days
+        rule.full_clean()
+        rule.save(update_fields=["interval_days", "updated_at"])
+        audit_record(actor=actor, action="jobseeker.rule_update", obj=rule, summary=str(rule),
+                     changes={"interval_days": [old, days]})
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def archive_reveal(*, actor, archive: JobseekerArchive) -> dict[str, str]:
+    """The full ID number and phone, for an authorised user who asked; audited."""
+    audit_record(actor=actor, action="jobseeker.reveal", obj=archive, summary="查看完整身份证号和手机号")
+    return {"id_number": archive.id_number, "phone": archive.phone}
+
+
+@transaction.atomic
+def archive_export_record(*, actor, count: int, full: bool, filters: str) -> None:
+    audit_record(actor=actor, action="jobseeker.export_full" if full else "jobseeker.export",
+                 summary=f"导出档案 {count} 份（{'含完整身份证号和手机号' if full else '脱敏'}）；筛选：{filters}"[:500])
+
+
+def import_start(*, actor, station, file_name: str, content: bytes, total_rows: int, mode: str) -> ImportJob:
+    """Queue an import of an already checked workbook (format, columns, size) for the Celery task."""
+    from .tasks import import_run_task
+
+    with transaction.atomic():
+        job = ImportJob(station=station, created_by=actor, file_name=file_name[:200], total_rows=total_rows,
+                        mode=mode)
+        job.set_source(content)
+        job.full_clean(exclude=["created_by", "source", "errors"])
+        job.save()
+        audit_record(actor=actor, action="jobseeker.import_start", obj=job,
+                     summary=f"上传导入文件 {job.file_name}（{total_rows} 行，{job.get_mode_display()}）")
+        transaction.on_commit(lambda: import_run_task.delay(job.pk))
+    return job
+
+
+def import_run(*, job_id: int) -> ImportJob:
+    """Validate every row (progress saved as it goes), then import the good rows in one transaction."""
+    from .importing import run_import
+
+    return run_import(job_id)
