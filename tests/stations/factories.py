@@ -39,7 +39,7 @@ def archive(station, lat, lng, *, is_open=True):
     return JobseekerArchive.objects.create(
         station=station, name=f"居民{n}", id_number_encrypted="x", id_number_hash=f"hash-{n}-{lat}-{lng}",
         id_number_last4=f"{n % 10000:04d}", birth_date=datetime.date(1980, 1, 1), sex="M", lat=lat, lng=lng,
-        is_open=is_open)
+        is_open=is_open, closed_reason="" if is_open else "已就业迁出")
 
 
 def station_post(street_obj, **overrides):
