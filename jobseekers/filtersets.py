@@ -3,6 +3,7 @@
 import re
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +39,9 @@ def _grids(request):
     return Grid.objects.filter(street__in=_streets(request)).select_related("street")
 
 
+# A yes/no/any select whose "any" reads 全部 (Django's NullBooleanSelect says 未知).
+YES_NO_ANY = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+
 class ArchiveFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="姓名或身份证号后几位", method="filter_q")
     key_group = django_filters.ChoiceFilter(label="重点群体", choices=KeyGroup.choices, method="filter_key_group")
@@ -47,8 +51,8 @@ class ArchiveFilterSet(django_filters.FilterSet):
     street = django_filters.ModelChoiceFilter(label="居住街镇", queryset=_streets)
     grid = django_filters.ModelChoiceFilter(label="网格", queryset=_grids)
     helper = django_filters.ModelChoiceFilter(label="帮办员", queryset=_helpers)
-    overdue = django_filters.BooleanFilter(label="排摸逾期", method="filter_overdue")
-    is_open = django_filters.BooleanFilter(label="在册")
+    overdue = django_filters.BooleanFilter(label="排摸逾期", method="filter_overdue", widget=YES_NO_ANY)
+    is_open = django_filters.BooleanFilter(label="在册", widget=YES_NO_ANY)
 
     class Meta:
         model = JobseekerArchive
