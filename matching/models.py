@@ -222,8 +222,6 @@ class InsuranceHelp(TimeStampedModel):
         ID_CARD = "id_card", "身份证原件"
         CONTRACT = "contract", "劳动合同"
         EMPLOYER_INFO = "employer_info", "用人单位信息（统一社会信用代码）"
-        HUKOU = "hukou", "户口簿或居住证"
-        PHOTO = "photo", "近期免冠照片"
         BANK = "bank", "社保卡/银行账户"
 
     archive = models.OneToOneField("jobseekers.JobseekerArchive", verbose_name="求职者", on_delete=models.CASCADE,

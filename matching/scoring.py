@@ -212,15 +212,17 @@ def commute_box(profile: Profile) -> tuple[float, float, float, float] | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# SQL mirror. `a` has columns: lat, lng, codes text[], tokens text[], desired_salary, desired_hours,
-# max_commute, key_groups varchar[]; `p` is jobs_jobposting, `o` its core_occupation (LEFT JOIN).
+# SQL mirror. `a` has columns: lat, lng, d4, d3, d2, d1 (text[]: desired codes cut to 4/3/2/1 segments,
+# see code_prefixes), tokens text[], desired_salary, desired_hours, max_commute, key_groups varchar[];
+# `p` is jobs_jobposting, `o` its core_occupation (LEFT JOIN). Occupation codes of the 2022 classification
+# have fixed widths (4, 4-04, 4-04-05, 4-04-05-05), so a k-segment prefix is left(code, 1/4/7/10).
 
-def _fit_sql(code: str, d: str) -> str:
-    return (f"CASE WHEN {code} IS NULL THEN 0 WHEN split_part({code},'-',1) <> split_part({d},'-',1) THEN 0 "
-            f"WHEN split_part({code},'-',2) = '' OR split_part({code},'-',2) <> split_part({d},'-',2) THEN 1 "
-            f"WHEN split_part({code},'-',3) = '' OR split_part({code},'-',3) <> split_part({d},'-',3) THEN 2 "
-            f"WHEN split_part({code},'-',4) = '' OR split_part({code},'-',4) <> split_part({d},'-',4) THEN 3 "
-            f"ELSE 4 END")
+PREFIX_WIDTH = {1: 1, 2: 4, 3: 7, 4: 10}
+
+
+def code_prefixes(codes, depth: int) -> list[str]:
+    """Distinct `depth`-segment prefixes of the codes that have at least `depth` segments."""
+    return sorted({"-".join(c.split("-")[:depth]) for c in codes if len(c.split("-")) >= depth})
 
 
 def score_sql(now_param: str = "%(now)s") -> tuple[str, dict]:
@@ -237,28 +239,45 @@ def score_sql(now_param: str = "%(now)s") -> tuple[str, dict]:
         "w_month": float(w["fresh_month"]), "detour": float(wm.detour_factor), "mpm": float(wm.metres_per_minute),
         "f_day": float(MONTHLY_FACTOR[SalaryUnit.DAY]), "f_hour": float(MONTHLY_FACTOR[SalaryUnit.HOUR]),
     }
-    occ = (f"(SELECT CASE coalesce(max({_fit_sql('o.code', 'd')}), 0) WHEN 4 THEN %(w_occ4)s WHEN 3 THEN %(w_occ3)s "  # noqa: S608
-           f"WHEN 2 THEN %(w_occ2)s WHEN 1 THEN %(w_occ1)s ELSE 0 END FROM unnest(a.codes) d)")
+    occ = ("CASE WHEN o.code IS NULL THEN 0 WHEN o.code = ANY(a.d4) THEN %(w_occ4)s "
+           "WHEN left(o.code, 7) = ANY(a.d3) THEN %(w_occ3)s WHEN left(o.code, 4) = ANY(a.d2) THEN %(w_occ2)s "
+           "WHEN left(o.code, 1) = ANY(a.d1) THEN %(w_occ1)s ELSE 0 END")
     dist = ("(2 * 6371000.0 * asin(sqrt(power(sin((radians(p.lat) - radians(a.lat)) / 2), 2) + "
             "cos(radians(a.lat)) * cos(radians(p.lat)) * power(sin((radians(p.lng) - radians(a.lng)) / 2), 2))))")
-    # CASE rather than greatest(): greatest() ignores NULL, and a missing point must score no walking
-    minutes = f"(SELECT CASE WHEN c < 1 THEN 1 ELSE c END FROM (SELECT ceil({dist} * %(detour)s / %(mpm)s) AS c) cc)"  # noqa: S608
-    walk = (f"coalesce((SELECT CASE WHEN m <= a.max_commute THEN %(w_walk)s * (a.max_commute - m + 1) / a.max_commute"  # noqa: S608
-            f" + CASE WHEN m <= %(w_bonus_min)s THEN %(w_bonus)s ELSE 0 END ELSE 0 END FROM (SELECT {minutes} AS m) mm),"
-            f" 0)")
+    m = f"greatest(1, ceil({dist} * %(detour)s / %(mpm)s))"
+    walk = ("CASE WHEN p.lat IS NULL OR p.lng IS NULL OR a.lat IS NULL OR a.lng IS NULL THEN 0 "
+            f"WHEN {m} > a.max_commute THEN 0 "
+            f"ELSE %(w_walk)s * (a.max_commute - {m} + 1) / a.max_commute "
+            f"+ CASE WHEN {m} <= %(w_bonus_min)s THEN %(w_bonus)s ELSE 0 END END")
     top = ("(coalesce(p.salary_max, p.salary_min)::float8 * CASE p.salary_unit WHEN 'day' THEN %(f_day)s "
            "WHEN 'hour' THEN %(f_hour)s ELSE 1.0 END)")
     salary = (f"CASE WHEN a.desired_salary IS NULL OR a.desired_salary = 0 OR {top} IS NULL THEN 0 "
               f"WHEN {top} >= a.desired_salary THEN %(w_sal)s "
               f"WHEN {top} >= %(w_sal_ratio)s * a.desired_salary THEN %(w_sal_near)s ELSE 0 END")
-    skills = ("least(%(w_skill_each)s * (SELECT count(*) FROM unnest(a.tokens) t "
-              "WHERE strpos(p.title || ' ' || p.requirements || ' ' || p.description, t) > 0), %(w_skill_max)s)")
+    text = "(p.title || ' ' || p.requirements || ' ' || p.description)"
+    found = " + ".join(f"coalesce((strpos({text}, a.tokens[{i}]) > 0)::int, 0)" for i in range(1, MAX_TOKENS + 1))
+    skills = (f"CASE WHEN cardinality(a.tokens) = 0 THEN 0 "
+              f"ELSE least(%(w_skill_each)s * ({found}), %(w_skill_max)s) END")
     hours = "CASE WHEN p.hours_type = a.desired_hours THEN %(w_hours)s ELSE 0 END"
     friendly = "CASE WHEN p.friendly_to && a.key_groups THEN %(w_friendly)s ELSE 0 END"
     fresh = (f"CASE WHEN p.published_at >= {now_param}::timestamptz - interval '7 days' THEN %(w_week)s "
              f"WHEN p.published_at >= {now_param}::timestamptz - interval '30 days' THEN %(w_month)s ELSE 0 END")
     expr = f"({occ} + {walk} + {salary} + {skills} + {hours} + {friendly} + {fresh})"
     return expr, params
+
+
+def archive_params(profile: Profile) -> dict:
+    """Named params for the one-row archive CTE (ARCHIVE_CTE) of a profile."""
+    return dict(lat=profile.lat, lng=profile.lng, tokens=list(profile.tokens), salary=profile.desired_salary,
+                hours=profile.desired_hours, max_commute=profile.max_commute, groups=list(profile.key_groups),
+                **{f"d{k}": code_prefixes(profile.desired_codes, k) for k in (1, 2, 3, 4)})
+
+
+ARCHIVE_CTE = (
+    "a AS (SELECT %(lat)s::float8 AS lat, %(lng)s::float8 AS lng, %(d4)s::text[] AS d4, %(d3)s::text[] AS d3, "
+    "%(d2)s::text[] AS d2, %(d1)s::text[] AS d1, %(tokens)s::text[] AS tokens, %(salary)s::int AS desired_salary, "
+    "%(hours)s::varchar AS desired_hours, %(max_commute)s::int AS max_commute, %(groups)s::varchar[] AS key_groups)"
+)
 
 
 def round_score(x: float) -> float:

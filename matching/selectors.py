@@ -49,22 +49,15 @@ def declined_posting_ids(archive_id: int) -> list[int]:
                 .values_list("posting_id", flat=True))
 
 
-def _prefixes(codes, depth: int) -> list[str]:
-    return sorted({"-".join(c.split("-")[:depth]) for c in codes if len(c.split("-")) >= depth})
-
-
 def _ranked_ids(profile: scoring.Profile, *, min_fit: int, now: datetime, exclude: list[int],
                 window: int) -> list[int]:
     """Posting ids ranked by the SQL score among the candidates of one tier (min_fit 0 = all)."""
     expr, params = scoring.score_sql()
-    params.update(now=now, lat=profile.lat, lng=profile.lng, codes=list(profile.desired_codes),
-                  tokens=list(profile.tokens), salary=profile.desired_salary, hours=profile.desired_hours,
-                  max_commute=profile.max_commute, groups=list(profile.key_groups), exclude=exclude or [0],
-                  window=window)
+    params.update(scoring.archive_params(profile), now=now, exclude=exclude or [0], window=window)
     where = ["p.status = 'published'", "p.id <> ALL(%(exclude)s)"]
     if min_fit:
         ors = []
-        prefixes = _prefixes(profile.desired_codes, min_fit)
+        prefixes = scoring.code_prefixes(profile.desired_codes, min_fit)
         if prefixes:
             params.update(prefixes=prefixes, patterns=[f"{x}-%" for x in prefixes])
             ors.append("p.occupation_id IN (SELECT id FROM core_occupation WHERE code = ANY(%(prefixes)s) "
@@ -77,10 +70,7 @@ def _ranked_ids(profile: scoring.Profile, *, min_fit: int, now: datetime, exclud
             return []
         where.append("(" + " OR ".join(ors) + ")")
     sql = (
-        "WITH a AS (SELECT %(lat)s::float8 AS lat, %(lng)s::float8 AS lng, %(codes)s::text[] AS codes, "  # noqa: S608
-        "%(tokens)s::text[] AS tokens, %(salary)s::int AS desired_salary, %(hours)s::varchar AS desired_hours, "
-        "%(max_commute)s::int AS max_commute, %(groups)s::varchar[] AS key_groups) "
-        f"SELECT p.id FROM a, jobs_jobposting p LEFT JOIN core_occupation o ON o.id = p.occupation_id "
+        f"WITH {scoring.ARCHIVE_CTE} SELECT p.id FROM a, jobs_jobposting p LEFT JOIN core_occupation o ON o.id = p.occupation_id "
         f"WHERE {' AND '.join(where)} ORDER BY round(({expr})::numeric, 6) DESC, p.id DESC LIMIT %(window)s"
     )
     with connection.cursor() as cur:

@@ -132,15 +132,10 @@ def test_fast_path_sql_score_mirrors_python(a_station):
     postings = {p.pk: p for p in JobPosting.objects.select_related("occupation")}
     for archive in archives:
         profile = scoring.Profile.of(archive)
-        params.update(now=now, lat=profile.lat, lng=profile.lng, codes=list(profile.desired_codes),
-                      tokens=list(profile.tokens), salary=profile.desired_salary, hours=profile.desired_hours,
-                      max_commute=profile.max_commute, groups=list(profile.key_groups))
+        params.update(scoring.archive_params(profile), now=now)
         with connection.cursor() as cur:
             cur.execute(
-                "WITH a AS (SELECT %(lat)s::float8 AS lat, %(lng)s::float8 AS lng, %(codes)s::text[] AS codes, "
-                "%(tokens)s::text[] AS tokens, %(salary)s::int AS desired_salary, %(hours)s::varchar AS desired_hours,"
-                " %(max_commute)s::int AS max_commute, %(groups)s::varchar[] AS key_groups) "
-                f"SELECT p.id, {expr} FROM a, jobs_jobposting p LEFT JOIN core_occupation o ON o.id = p.occupation_id",
+                f"WITH {scoring.ARCHIVE_CTE} SELECT p.id, {expr} FROM a, jobs_jobposting p LEFT JOIN core_occupation o ON o.id = p.occupation_id",
                 params)
             for pk, sql_score in cur.fetchall():
                 py = scoring.score(profile, facts_of(postings[pk]), now).score
