@@ -70,7 +70,7 @@ def _ranked_ids(profile: scoring.Profile, *, min_fit: int, now: datetime, exclud
             return []
         where.append("(" + " OR ".join(ors) + ")")
     sql = (
-        f"WITH {scoring.ARCHIVE_CTE} SELECT p.id FROM a, jobs_jobposting p LEFT JOIN core_occupation o ON o.id = p.occupation_id "
+        f"WITH {scoring.ARCHIVE_CTE} SELECT p.id FROM a, jobs_jobposting p LEFT JOIN core_occupation o ON o.id = p.occupation_id "  # noqa: S608
         f"WHERE {' AND '.join(where)} ORDER BY round(({expr})::numeric, 6) DESC, p.id DESC LIMIT %(window)s"
     )
     with connection.cursor() as cur:
