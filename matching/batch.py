@@ -76,7 +76,7 @@ def rank_chunk(profiles: list[scoring.Profile], *, now, declined: dict[int, list
     expr, params = scoring.score_sql()
     params.update(cols, now=now, top=TOP_N)
     sql = (
-        "WITH a AS (SELECT t.id, t.lat, t.lng, string_to_array(t.d4, '|') AS d4, string_to_array(t.d3, '|') AS d3, "  # noqa: S608
+        "WITH a AS MATERIALIZED (SELECT t.id, t.lat, t.lng, string_to_array(t.d4, '|') AS d4, string_to_array(t.d3, '|') AS d3, "  # noqa: S608
         "string_to_array(t.d2, '|') AS d2, string_to_array(t.d1, '|') AS d1, string_to_array(t.tokens, '|') AS tokens, "
         "t.desired_salary, t.desired_hours, t.max_commute, string_to_array(t.groups, '|')::varchar[] AS key_groups, "
         "string_to_array(t.occ, ',')::bigint[] AS occ_ids, string_to_array(t.excl, ',')::bigint[] AS excl, "
@@ -88,11 +88,11 @@ def rank_chunk(profiles: list[scoring.Profile], *, now, declined: dict[int, list
         "AS t(id, lat, lng, d4, d3, d2, d1, tokens, desired_salary, desired_hours, max_commute, groups, occ, excl, "
         "lat_min, lat_max, lng_min, lng_max)) "
         "SELECT a.id, r.pid, r.score FROM a CROSS JOIN LATERAL ("
-        f"SELECT p.id AS pid, round(({expr})::numeric, 6)::float8 AS score "
+        f"SELECT p.id AS pid, {expr} AS score "
         "FROM jobs_jobposting p LEFT JOIN core_occupation o ON o.id = p.occupation_id "
         "WHERE p.status = 'published' AND p.id <> ALL(a.excl) AND (p.occupation_id = ANY(a.occ_ids) "
         "OR (p.lat BETWEEN a.lat_min AND a.lat_max AND p.lng BETWEEN a.lng_min AND a.lng_max)) "
-        "ORDER BY 2 DESC, p.id DESC LIMIT %(top)s) r"
+        f"ORDER BY {scoring.SCORE_KEY_SQL.format(expr=expr)} DESC, p.id DESC LIMIT %(top)s) r"
     )
     out: dict[int, list[tuple[int, float]]] = {pr.archive_id: [] for pr in profiles}
     with connection.cursor() as cur:
@@ -115,7 +115,7 @@ def refresh_chunk(*, run: BatchRun, ids: list[int], now, by_middle) -> int:
             continue
         fallbacks += 1
         recs, _tier = recommend_fast(pr, now=now, exclude=declined.get(aid))
-        ranked[aid] = [(r.posting.pk, round(r.match.score, 6)) for r in recs]
+        ranked[aid] = [(r.posting.pk, r.match.score) for r in recs]
     a_ids, p_ids, scores, ranks = [], [], [], []
     for aid, rows in ranked.items():
         for i, (pid, sc) in enumerate(rows, start=1):

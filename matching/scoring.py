@@ -40,6 +40,7 @@ OCC_LABELS = {4: "同一职业", 3: "同一职业小类", 2: "同一职业中类
 TOKEN_SPLIT = r"[ ,，、;；/|。\t\r\n]+"
 MAX_TOKENS = 8
 WINDOW = 60  # SQL-ranked rows re-scored in Python by the fast path
+_FACTORS = {str(unit.value): factor for unit, factor in MONTHLY_FACTOR.items()}
 
 
 def weights() -> dict[str, float]:
@@ -136,7 +137,7 @@ class Match:
 
     @property
     def sort_key(self):
-        return (-round(self.score, 6), -self.posting_id)
+        return (-score_key(self.score), -self.posting_id)
 
 
 def _hours_label(value: str) -> str:
@@ -168,7 +169,7 @@ def score(profile: Profile, p: PostingFacts, now: datetime, w: dict | None = Non
             parts.append(("walk", pts, f"步行约 {minutes} 分钟"))
     top = p.salary_max if p.salary_max is not None else p.salary_min
     if profile.desired_salary and top is not None:
-        monthly = top * MONTHLY_FACTOR.get(SalaryUnit(p.salary_unit), 1.0)
+        monthly = top * _FACTORS.get(p.salary_unit, 1.0)
         if monthly >= profile.desired_salary:
             pct = round(100 * (monthly - profile.desired_salary) / profile.desired_salary)
             parts.append(("salary", float(w["salary_meets"]), f"薪资高于期望 {pct}%" if pct >= 5 else "薪资符合期望"))
@@ -225,8 +226,8 @@ def code_prefixes(codes, depth: int) -> list[str]:
     return sorted({"-".join(c.split("-")[:depth]) for c in codes if len(c.split("-")) >= depth})
 
 
-def score_sql(now_param: str = "%(now)s") -> tuple[str, dict]:
-    """(SQL expression, params) of `score()`; params are named (%(name)s)."""
+def score_sql_parts(now_param: str = "%(now)s") -> tuple[dict[str, str], dict]:
+    """({component: SQL expression}, params) of `score()`; params are named (%(name)s)."""
     w = weights()
     wm = walk_model()
     params = {
@@ -239,45 +240,71 @@ def score_sql(now_param: str = "%(now)s") -> tuple[str, dict]:
         "w_month": float(w["fresh_month"]), "detour": float(wm.detour_factor), "mpm": float(wm.metres_per_minute),
         "f_day": float(MONTHLY_FACTOR[SalaryUnit.DAY]), "f_hour": float(MONTHLY_FACTOR[SalaryUnit.HOUR]),
     }
-    occ = ("CASE WHEN o.code IS NULL THEN 0 WHEN o.code = ANY(a.d4) THEN %(w_occ4)s "
+    occ = ("CASE WHEN o.code IS NULL THEN 0.0 WHEN o.code = ANY(a.d4) THEN %(w_occ4)s "
            "WHEN left(o.code, 7) = ANY(a.d3) THEN %(w_occ3)s WHEN left(o.code, 4) = ANY(a.d2) THEN %(w_occ2)s "
            "WHEN left(o.code, 1) = ANY(a.d1) THEN %(w_occ1)s ELSE 0 END")
     dist = ("(2 * 6371000.0 * asin(sqrt(power(sin((radians(p.lat) - radians(a.lat)) / 2), 2) + "
             "cos(radians(a.lat)) * cos(radians(p.lat)) * power(sin((radians(p.lng) - radians(a.lng)) / 2), 2))))")
     m = f"greatest(1, ceil({dist} * %(detour)s / %(mpm)s))"
-    walk = ("CASE WHEN p.lat IS NULL OR p.lng IS NULL OR a.lat IS NULL OR a.lng IS NULL THEN 0 "
-            f"WHEN {m} > a.max_commute THEN 0 "
-            f"ELSE %(w_walk)s * (a.max_commute - {m} + 1) / a.max_commute "
-            f"+ CASE WHEN {m} <= %(w_bonus_min)s THEN %(w_bonus)s ELSE 0 END END")
+    # Outside the commute box the walk is longer than the limit (no points): skip the trigonometry there.
+    walk = ("CASE WHEN p.lat BETWEEN a.lat_min AND a.lat_max AND p.lng BETWEEN a.lng_min AND a.lng_max THEN "  # noqa: S608
+            f"(SELECT CASE WHEN mm.m > a.max_commute THEN 0.0 ELSE %(w_walk)s * (a.max_commute - mm.m + 1) / a.max_commute "
+            f"+ CASE WHEN mm.m <= %(w_bonus_min)s THEN %(w_bonus)s ELSE 0.0 END END FROM (SELECT {m} AS m) mm) "
+            "ELSE 0.0 END")
     top = ("(coalesce(p.salary_max, p.salary_min)::float8 * CASE p.salary_unit WHEN 'day' THEN %(f_day)s "
-           "WHEN 'hour' THEN %(f_hour)s ELSE 1.0 END)")
+           "WHEN 'hour' THEN %(f_hour)s ELSE 1.0::float8 END)")
     salary = (f"CASE WHEN a.desired_salary IS NULL OR a.desired_salary = 0 OR {top} IS NULL THEN 0 "
               f"WHEN {top} >= a.desired_salary THEN %(w_sal)s "
               f"WHEN {top} >= %(w_sal_ratio)s * a.desired_salary THEN %(w_sal_near)s ELSE 0 END")
-    text = "(p.title || ' ' || p.requirements || ' ' || p.description)"
-    found = " + ".join(f"coalesce((strpos({text}, a.tokens[{i}]) > 0)::int, 0)" for i in range(1, MAX_TOKENS + 1))
+    # tokens hold no spaces, so "in title + ' ' + requirements + ' ' + description" = "in one of them"
+    found = " + ".join(
+        f"CASE WHEN a.tokens[{i}] IS NULL THEN 0 WHEN strpos(p.title, a.tokens[{i}]) > 0 "
+        f"OR strpos(p.requirements, a.tokens[{i}]) > 0 OR strpos(p.description, a.tokens[{i}]) > 0 THEN 1 ELSE 0 END"
+        for i in range(1, MAX_TOKENS + 1))
     skills = (f"CASE WHEN cardinality(a.tokens) = 0 THEN 0 "
               f"ELSE least(%(w_skill_each)s * ({found}), %(w_skill_max)s) END")
     hours = "CASE WHEN p.hours_type = a.desired_hours THEN %(w_hours)s ELSE 0 END"
     friendly = "CASE WHEN p.friendly_to && a.key_groups THEN %(w_friendly)s ELSE 0 END"
     fresh = (f"CASE WHEN p.published_at >= {now_param}::timestamptz - interval '7 days' THEN %(w_week)s "
              f"WHEN p.published_at >= {now_param}::timestamptz - interval '30 days' THEN %(w_month)s ELSE 0 END")
-    expr = f"({occ} + {walk} + {salary} + {skills} + {hours} + {friendly} + {fresh})"
-    return expr, params
+    parts = {"occ": occ, "walk": walk, "salary": salary, "skills": skills, "hours": hours, "friendly": friendly,
+             "fresh": fresh}
+    for name, sql in parts.items():  # typed, or PostgreSQL reads 50.0 as numeric and casts on every row
+        for key in params:
+            sql = sql.replace(f"%({key})s", f"%({key})s::float8")
+        parts[name] = sql
+    return parts, params
+
+
+def score_sql(now_param: str = "%(now)s") -> tuple[str, dict]:
+    """(SQL expression, params) of `score()`; params are named (%(name)s)."""
+    parts, params = score_sql_parts(now_param)
+    return "(" + " + ".join(parts.values()) + ")", params
 
 
 def archive_params(profile: Profile) -> dict:
     """Named params for the one-row archive CTE (ARCHIVE_CTE) of a profile."""
-    return dict(lat=profile.lat, lng=profile.lng, tokens=list(profile.tokens), salary=profile.desired_salary,
+    box = commute_box(profile) or (None, None, None, None)
+    return dict(lat=profile.lat, lng=profile.lng, lat_min=box[0], lat_max=box[1], lng_min=box[2], lng_max=box[3],
+                tokens=list(profile.tokens), salary=profile.desired_salary,
                 hours=profile.desired_hours, max_commute=profile.max_commute, groups=list(profile.key_groups),
                 **{f"d{k}": code_prefixes(profile.desired_codes, k) for k in (1, 2, 3, 4)})
 
 
 ARCHIVE_CTE = (
-    "a AS (SELECT %(lat)s::float8 AS lat, %(lng)s::float8 AS lng, %(d4)s::text[] AS d4, %(d3)s::text[] AS d3, "
+    "a AS (SELECT %(lat)s::float8 AS lat, %(lng)s::float8 AS lng, %(lat_min)s::float8 AS lat_min, "
+    "%(lat_max)s::float8 AS lat_max, %(lng_min)s::float8 AS lng_min, %(lng_max)s::float8 AS lng_max, %(d4)s::text[] AS d4, %(d3)s::text[] AS d3, "
     "%(d2)s::text[] AS d2, %(d1)s::text[] AS d1, %(tokens)s::text[] AS tokens, %(salary)s::int AS desired_salary, "
     "%(hours)s::varchar AS desired_hours, %(max_commute)s::int AS max_commute, %(groups)s::varchar[] AS key_groups)"
 )
+
+
+def score_key(x: float) -> float:
+    """Ranking key: the score in millionths, so float noise never decides an order (SQL: SCORE_KEY_SQL)."""
+    return math.floor(x * 1e6 + 0.5)
+
+
+SCORE_KEY_SQL = "floor(({expr}) * 1e6 + 0.5)"
 
 
 def round_score(x: float) -> float:

@@ -71,7 +71,7 @@ def _ranked_ids(profile: scoring.Profile, *, min_fit: int, now: datetime, exclud
         where.append("(" + " OR ".join(ors) + ")")
     sql = (
         f"WITH {scoring.ARCHIVE_CTE} SELECT p.id FROM a, jobs_jobposting p LEFT JOIN core_occupation o ON o.id = p.occupation_id "  # noqa: S608
-        f"WHERE {' AND '.join(where)} ORDER BY round(({expr})::numeric, 6) DESC, p.id DESC LIMIT %(window)s"
+        f"WHERE {' AND '.join(where)} ORDER BY {scoring.SCORE_KEY_SQL.format(expr=expr)} DESC, p.id DESC LIMIT %(window)s"
     )
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -149,7 +149,7 @@ def posting_candidates(*, posting: JobPosting, user, limit: int = TOP_N, max_arc
     archives = (JobseekerArchive.objects.visible_to(user).active().exclude(pk__in=declined)
                 .select_related("station").prefetch_related("desired_occupations")[:max_archives])
     out = [Candidate(a, scoring.score(profile_of(a), facts, now, w)) for a in archives]
-    out.sort(key=lambda c: (-round(c.match.score, 6), -c.archive.pk))
+    out.sort(key=lambda c: (-scoring.score_key(c.match.score), -c.archive.pk))
     return out[:limit]
 
 
