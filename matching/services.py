@@ -182,9 +182,11 @@ def sms_retry(*, actor, outbox: SmsOutbox) -> SmsOutbox:
     """Put a failed message back in the queue (an admin's decision after fixing the cause)."""
     if outbox.status != SmsOutbox.Status.FAILED:
         raise ValidationError("只有发送失败的短信可以重新发送。")
-    outbox.status, outbox.next_attempt_at = SmsOutbox.Status.PENDING, timezone.now()
-    outbox.save(update_fields=["status", "next_attempt_at", "updated_at"])
-    audit_record(actor=actor, action="matching.sms_retry", obj=outbox.archive, summary=f"重新发送短信 #{outbox.pk}")
+    tried = outbox.attempts
+    outbox.status, outbox.next_attempt_at, outbox.attempts = SmsOutbox.Status.PENDING, timezone.now(), 0
+    outbox.save(update_fields=["status", "next_attempt_at", "attempts", "updated_at"])
+    audit_record(actor=actor, action="matching.sms_retry", obj=outbox.archive,
+                 summary=f"重新发送短信 #{outbox.pk}（此前已尝试 {tried} 次）")
     transaction.on_commit(lambda: _queue_sms(outbox.pk))
     return outbox
 
