@@ -1,9 +1,8 @@
 """Reads: recommendations for a jobseeker (fast path and exhaustive), candidates for a posting, pushes.
 
-The fast path ranks candidates in SQL with the mirror of the scoring function, re-scores a window of
-them with `scoring.score`, and only trusts the result when the 20th score beats the best score any
-non-candidate could reach (`scoring.outsider_bound`); otherwise it widens the candidate set
-(same 中类 or within the commute box → same 大类 or box → every published posting).
+The fast path ranks candidates in SQL with the mirror of the scoring function (candidates.py says which
+postings can possibly make the top 20), then re-scores a window of them with `scoring.score`, which
+decides the final order and the explanation.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from django.utils import timezone
 from jobs.models import JobPosting
 from jobseekers.models import JobseekerArchive
 
-from . import scoring
+from . import candidates, scoring
 from .models import PushRecord, StoredRecommendation
 
 TOP_N = 20
@@ -49,33 +48,22 @@ def declined_posting_ids(archive_id: int) -> list[int]:
                 .values_list("posting_id", flat=True))
 
 
-def _ranked_ids(profile: scoring.Profile, *, min_fit: int, now: datetime, exclude: list[int],
-                window: int) -> list[int]:
-    """Posting ids ranked by the SQL score among the candidates of one tier (min_fit 0 = all)."""
+def _ranked(profile: scoring.Profile, arms, *, now: datetime, exclude: list[int], window: int, seed: bool = False
+            ) -> list[tuple[int, float]]:
+    """(posting id, SQL score) of the best `window` published postings among the arms' union."""
     expr, params = scoring.score_sql()
-    params.update(scoring.archive_params(profile), now=now, exclude=exclude or [0], window=window)
-    where = ["p.status = 'published'", "p.id <> ALL(%(exclude)s)"]
-    if min_fit:
-        ors = []
-        prefixes = scoring.code_prefixes(profile.desired_codes, min_fit)
-        if prefixes:
-            params.update(prefixes=prefixes, patterns=[f"{x}-%" for x in prefixes])
-            ors.append("p.occupation_id IN (SELECT id FROM core_occupation WHERE code = ANY(%(prefixes)s) "
-                       "OR code LIKE ANY(%(patterns)s))")
-        box = scoring.commute_box(profile)
-        if box:
-            params.update(lat_min=box[0], lat_max=box[1], lng_min=box[2], lng_max=box[3])
-            ors.append("(p.lat BETWEEN %(lat_min)s AND %(lat_max)s AND p.lng BETWEEN %(lng_min)s AND %(lng_max)s)")
-        if not ors:
-            return []
-        where.append("(" + " OR ".join(ors) + ")")
+    where, wparams = (candidates.seed_where_sql(arms, "seed") if seed else candidates.where_sql(arms, "arm"))
+    params.update(scoring.archive_params(profile), **wparams, now=now, exclude=exclude or [0], window=window)
+    # OFFSET 0 keeps the subquery whole, so the long expression is planned and evaluated once per row
     sql = (
-        f"WITH {scoring.ARCHIVE_CTE} SELECT p.id FROM a, jobs_jobposting p LEFT JOIN core_occupation o ON o.id = p.occupation_id "  # noqa: S608
-        f"WHERE {' AND '.join(where)} ORDER BY {scoring.SCORE_KEY_SQL.format(expr=expr)} DESC, p.id DESC LIMIT %(window)s"
+        f"WITH {scoring.ARCHIVE_CTE} SELECT id, s FROM (SELECT p.id, {expr} AS s FROM a, jobs_jobposting p "  # noqa: S608
+        "LEFT JOIN core_occupation o ON o.id = p.occupation_id "
+        f"WHERE p.status = 'published' AND p.id <> ALL(%(exclude)s) AND {where} OFFSET 0) q "
+        f"ORDER BY {scoring.SCORE_KEY_SQL.format(expr='s')} DESC, id DESC LIMIT %(window)s"
     )
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        return [r[0] for r in cur.fetchall()]
+        return cur.fetchall()
 
 
 def _postings(ids) -> dict[int, JobPosting]:
@@ -84,20 +72,18 @@ def _postings(ids) -> dict[int, JobPosting]:
 
 def recommend_fast(profile: scoring.Profile, *, now: datetime | None = None, limit: int = TOP_N,
                    exclude: list[int] | None = None) -> tuple[list[Recommendation], int]:
-    """Top `limit` recommendations and the tier that answered (2 中类, 1 大类, 0 all)."""
+    """Top `limit` recommendations (equal to exhaustive scoring) and 1 if a threshold bounded the search,
+    0 if every published posting had to be ranked. See candidates.py."""
     now = now or timezone.now()
     w = scoring.weights()
-    tiers = [2, 1, 0] if profile.desired_codes else [2, 0]
-    for min_fit in tiers:
-        ids = _ranked_ids(profile, min_fit=min_fit, now=now, exclude=exclude or [], window=scoring.WINDOW)
-        postings = _postings(ids)
-        recs = sorted((Recommendation(p, scoring.score(profile, facts_of(p), now, w)) for p in postings.values()),
-                      key=lambda r: r.match.sort_key)[:limit]
-        if min_fit == 0:
-            return recs, 0
-        if len(recs) == limit and recs[-1].match.score > scoring.outsider_bound(profile, min_fit, w) + 1e-9:
-            return recs, min_fit
-    return [], 0  # pragma: no cover
+    seed = _ranked(profile, candidates.seed_arms(profile), now=now, exclude=exclude or [], window=limit, seed=True)
+    threshold = seed[-1][1] - candidates.EPS if len(seed) == limit else None
+    arms = candidates.arms_for(profile, threshold, w)
+    ranked = _ranked(profile, arms, now=now, exclude=exclude or [], window=scoring.WINDOW)
+    postings = _postings([pk for pk, _s in ranked])
+    recs = sorted((Recommendation(p, scoring.score(profile, facts_of(p), now, w)) for p in postings.values()),
+                  key=lambda r: r.match.sort_key)[:limit]
+    return recs, 0 if arms is None else 1
 
 
 def recommend_exhaustive(profile: scoring.Profile, *, now: datetime | None = None, limit: int = TOP_N,

@@ -1,4 +1,4 @@
-"""Partial indexes on published postings for matching's candidate generation (by occupation, by box).
+"""Partial indexes on published postings for matching's candidate generation (by occupation within a latitude band, by box).
 
 They live on jobs_jobposting but only serve matching; IF NOT EXISTS keeps them harmless if the jobs
 app adds equivalent ones.
@@ -15,10 +15,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            "CREATE INDEX IF NOT EXISTS matching_pub_occupation ON jobs_jobposting (occupation_id) "
+            "CREATE INDEX IF NOT EXISTS matching_pub_occ_lat ON jobs_jobposting (occupation_id, lat) "
             "WHERE status = 'published';"
             "CREATE INDEX IF NOT EXISTS matching_pub_lat_lng ON jobs_jobposting (lat, lng) "
             "WHERE status = 'published';",
-            "DROP INDEX IF EXISTS matching_pub_occupation; DROP INDEX IF EXISTS matching_pub_lat_lng;",
+            "DROP INDEX IF EXISTS matching_pub_occ_lat; DROP INDEX IF EXISTS matching_pub_lat_lng;",
         ),
     ]
