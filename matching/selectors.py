@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jobs.models import JobPosting
@@ -61,7 +61,8 @@ def _ranked(profile: scoring.Profile, arms, *, now: datetime, exclude: list[int]
         f"WHERE p.status = 'published' AND p.id <> ALL(%(exclude)s) AND {where} OFFSET 0) q "
         f"ORDER BY {scoring.SCORE_KEY_SQL.format(expr='s')} DESC, id DESC LIMIT %(window)s"
     )
-    with connection.cursor() as cur:
+    with connection.cursor() as cur, transaction.atomic():
+        cur.execute("SET LOCAL jit = off")  # JIT-compiling the long expression costs more than it saves
         cur.execute(sql, params)
         return cur.fetchall()
 
