@@ -126,7 +126,7 @@ class BatchRun(models.Model):
     processed = models.PositiveIntegerField("已处理", default=0)
     last_archive_id = models.BigIntegerField("断点（档案ID）", default=0)
     chunk_size = models.PositiveIntegerField("每批数量", default=500)
-    fallbacks = models.PositiveIntegerField("精确补算档案数", default=0)
+    fallbacks = models.PositiveIntegerField("全量排序档案数", default=0)
     error = models.TextField("错误", blank=True)
 
     class Meta:

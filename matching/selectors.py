@@ -71,20 +71,28 @@ def _postings(ids) -> dict[int, JobPosting]:
     return {p.pk: p for p in JobPosting.objects.filter(pk__in=ids).select_related("employer", "occupation")}
 
 
-def recommend_fast(profile: scoring.Profile, *, now: datetime | None = None, limit: int = TOP_N,
-                   exclude: list[int] | None = None) -> tuple[list[Recommendation], int]:
-    """Top `limit` recommendations (equal to exhaustive scoring) and 1 if a threshold bounded the search,
-    0 if every published posting had to be ranked. See candidates.py."""
-    now = now or timezone.now()
+def rank_top(profile: scoring.Profile, *, now: datetime, exclude: list[int] | None = None,
+             window: int = scoring.WINDOW, limit: int = TOP_N) -> tuple[list[tuple[int, float]], bool]:
+    """The best `window` (posting id, SQL score) pairs, a superset of the true top `limit`; and whether a
+    threshold bounded the search (False: every published posting was ranked). See candidates.py."""
     w = scoring.weights()
     seed = _ranked(profile, candidates.seed_arms(profile), now=now, exclude=exclude or [], window=limit, seed=True)
     threshold = seed[-1][1] - candidates.EPS if len(seed) == limit else None
     arms = candidates.arms_for(profile, threshold, w)
-    ranked = _ranked(profile, arms, now=now, exclude=exclude or [], window=scoring.WINDOW)
+    return _ranked(profile, arms, now=now, exclude=exclude or [], window=window), arms is not None
+
+
+def recommend_fast(profile: scoring.Profile, *, now: datetime | None = None, limit: int = TOP_N,
+                   exclude: list[int] | None = None) -> tuple[list[Recommendation], int]:
+    """Top `limit` recommendations (equal to exhaustive scoring) and 1 if a threshold bounded the search,
+    0 if every published posting had to be ranked."""
+    now = now or timezone.now()
+    w = scoring.weights()
+    ranked, bounded = rank_top(profile, now=now, exclude=exclude, limit=limit)
     postings = _postings([pk for pk, _s in ranked])
     recs = sorted((Recommendation(p, scoring.score(profile, facts_of(p), now, w)) for p in postings.values()),
                   key=lambda r: r.match.sort_key)[:limit]
-    return recs, 0 if arms is None else 1
+    return recs, int(bounded)
 
 
 def recommend_exhaustive(profile: scoring.Profile, *, now: datetime | None = None, limit: int = TOP_N,
