@@ -4,7 +4,7 @@ Batched: chunks of archives, each ranked by the fast path's exact SQL method (se
 a seed threshold, then every posting that could reach it, scored by the SQL mirror of the scoring
 function). A set-based variant (one LATERAL statement per chunk) measured slower here: with the
 archive's values as outer references instead of constants, PostgreSQL plans and evaluates the long score
-expression worse (10 vs 19 archives/s at 200k postings), so it was dropped.
+expression worse (36 vs 62 archives/s at 200k postings, bench/matching.py), so it was dropped.
 Each chunk commits its rows and the run's progress together, so an interrupted run resumes where it
 stopped; rows are upserted, so re-running is safe.
 """
