@@ -1,1 +1,14 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("pushes", views.PushRecordViewSet, basename="push")
+
+urlpatterns = [
+    path("archives/<int:pk>/recommendations/", views.ArchiveRecommendationsAPIView.as_view(),
+         name="archive-recommendations"),
+    path("postings/<int:pk>/candidates/", views.PostingCandidatesAPIView.as_view(), name="posting-candidates"),
+    *router.urls,
+]

@@ -1,0 +1,47 @@
+from rest_framework import serializers
+
+from jobs.models import JobPosting
+
+from ..models import PushRecord
+
+
+class RecommendationSerializer(serializers.Serializer):
+    posting = serializers.IntegerField(source="posting.pk")
+    title = serializers.CharField(source="posting.title")
+    employer = serializers.CharField(source="posting.employer.name")
+    score = serializers.FloatField()
+    explanation = serializers.CharField()
+    walk_minutes = serializers.IntegerField(source="match.walk_minutes", allow_null=True)
+
+
+class CandidateSerializer(serializers.Serializer):
+    archive = serializers.IntegerField(source="archive.pk")
+    name = serializers.CharField(source="archive.name")
+    score = serializers.FloatField()
+    explanation = serializers.CharField(source="match.explanation")
+
+
+class PushRecordSerializer(serializers.ModelSerializer):
+    posting_title = serializers.CharField(source="posting.title", read_only=True)
+
+    class Meta:
+        model = PushRecord
+        fields = ["id", "archive", "posting", "posting_title", "channel", "pushed_by", "pushed_at", "pushed_on",
+                  "score", "explanation", "outcome", "outcome_date", "note"]
+        read_only_fields = fields
+
+
+class PushCreateSerializer(serializers.Serializer):
+    archive = serializers.IntegerField()
+    postings = serializers.PrimaryKeyRelatedField(many=True, queryset=JobPosting.objects.all(), allow_empty=False,
+                                                  error_messages={"empty": "请至少选择一个岗位。"})
+    channel = serializers.ChoiceField(choices=PushRecord.Channel.choices,
+                                      error_messages={"invalid_choice": "请选择推送方式。"})
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[c for c in PushRecord.Outcome.choices if c[0]],
+                                      error_messages={"invalid_choice": "请选择反馈结果。"})
+    outcome_date = serializers.DateField(error_messages={"invalid": "反馈日期格式不正确。", "required": "请填写反馈日期。"})
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

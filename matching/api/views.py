@@ -1,0 +1,96 @@
+"""API of matching: recommendations, candidates, pushes and their outcomes (scoped like the pages)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.permissions import IsInternalUser
+from jobs.models import JobPosting
+from jobseekers.models import JobseekerArchive
+
+from .. import selectors, services
+from ..filtersets import PushRecordFilterSet
+from ..models import PushRecord
+from .serializers import (
+    CandidateSerializer,
+    OutcomeSerializer,
+    PushCreateSerializer,
+    PushRecordSerializer,
+    RecommendationSerializer,
+)
+
+
+def _refuse(exc: DjangoValidationError):
+    raise ValidationError({"detail": exc.messages}) from exc
+
+
+class ArchiveRecommendationsAPIView(APIView):
+    """GET /api/archives/<pk>/recommendations/: top 20 published postings with score and explanation."""
+
+    permission_classes = [IsInternalUser]
+    serializer_class = RecommendationSerializer
+
+    def get(self, request, pk):
+        archive = get_object_or_404(JobseekerArchive.objects.visible_to(request.user), pk=pk)
+        recs = selectors.archive_recommendations(archive=archive)
+        return Response({"archive": archive.pk, "results": RecommendationSerializer(recs, many=True).data})
+
+
+class PostingCandidatesAPIView(APIView):
+    """GET /api/postings/<pk>/candidates/: ranked active archives the user may see."""
+
+    permission_classes = [IsInternalUser]
+    serializer_class = CandidateSerializer
+
+    def get(self, request, pk):
+        posting = get_object_or_404(JobPosting.objects.visible_to(request.user).select_related("occupation"), pk=pk)
+        cands = selectors.posting_candidates(posting=posting, user=request.user)
+        return Response({"posting": posting.pk, "results": CandidateSerializer(cands, many=True).data})
+
+
+class PushRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                        viewsets.GenericViewSet):
+    """岗位推送: list (filterable), push one or several postings, record an outcome."""
+
+    permission_classes = [IsInternalUser]
+    serializer_class = PushRecordSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PushRecordFilterSet
+
+    def get_queryset(self):
+        return (PushRecord.objects.visible_to(self.request.user).select_related("posting")
+                .order_by("-pushed_at", "-id"))
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return PushCreateSerializer
+        if self.action == "outcome":
+            return OutcomeSerializer
+        return PushRecordSerializer
+
+    def create(self, request, *args, **kwargs):
+        ser = PushCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        archive = get_object_or_404(JobseekerArchive.objects.visible_to(request.user), pk=ser.validated_data["archive"])
+        try:
+            pushes = services.push_create(actor=request.user, archive=archive, postings=ser.validated_data["postings"],
+                                          channel=ser.validated_data["channel"], note=ser.validated_data["note"])
+        except DjangoValidationError as exc:
+            _refuse(exc)
+        return Response(PushRecordSerializer(pushes, many=True).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        push = self.get_object()
+        ser = OutcomeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            push = services.push_record_outcome(actor=request.user, push=push, **ser.validated_data)
+        except DjangoValidationError as exc:
+            _refuse(exc)
+        return Response(PushRecordSerializer(push).data)

@@ -1,0 +1,122 @@
+"""Nightly refresh of every active jobseeker's top 20 into StoredRecommendation.
+
+Batched: chunks of archives, each ranked by the fast path's exact SQL method (selectors.rank_top:
+a seed threshold, then every posting that could reach it, scored by the SQL mirror of the scoring
+function). A set-based variant (one LATERAL statement per chunk) measured slower here: with the
+archive's values as outer references instead of constants, PostgreSQL plans and evaluates the long score
+expression worse (36 vs 62 archives/s at 200k postings, bench/matching.py), so it was dropped.
+Each chunk commits its rows and the run's progress together, so an interrupted run resumes where it
+stopped; rows are upserted, so re-running is safe.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from jobseekers.models import JobseekerArchive
+
+from . import scoring
+from .models import BatchRun, PushRecord
+from .selectors import TOP_N, rank_top
+
+LOCK_KEY = 60_006  # pg advisory lock: one batch at a time
+
+
+def _profiles(ids: list[int]) -> dict[int, scoring.Profile]:
+    codes: dict[int, list[str]] = defaultdict(list)
+    through = JobseekerArchive.desired_occupations.through
+    for aid, code in through.objects.filter(jobseekerarchive_id__in=ids).values_list(
+            "jobseekerarchive_id", "occupation__code"):
+        codes[aid].append(code)
+    rows = JobseekerArchive.objects.filter(pk__in=ids).only(
+        "id", "lat", "lng", "desired_salary", "desired_hours", "max_commute_minutes", "key_groups", "skills",
+        "certificates")
+    return {a.pk: scoring.Profile.of(a, codes.get(a.pk, [])) for a in rows}
+
+
+def _declined(ids: list[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = defaultdict(list)
+    for aid, pid in PushRecord.objects.filter(archive_id__in=ids, outcome=PushRecord.Outcome.DECLINED).values_list(
+            "archive_id", "posting_id"):
+        out[aid].append(pid)
+    return out
+
+
+def refresh_chunk(*, run: BatchRun, ids: list[int], now) -> int:
+    """Rank and store one chunk (inside the caller's transaction); returns how many needed a full scan."""
+    profiles = _profiles(ids)
+    declined = _declined(ids)
+    ranked, full_scans = {}, 0
+    for aid, profile in profiles.items():
+        rows, bounded = rank_top(profile, now=now, exclude=declined.get(aid), window=TOP_N)
+        ranked[aid] = rows
+        full_scans += not bounded
+    a_ids, p_ids, scores, ranks = [], [], [], []
+    for aid, rows in ranked.items():
+        for i, (pid, sc) in enumerate(rows, start=1):
+            a_ids.append(aid)
+            p_ids.append(pid)
+            scores.append(sc)
+            ranks.append(i)
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO matching_storedrecommendation "
+            "(archive_id, posting_id, score, rank, first_seen_at, refreshed_at, run_id) "
+            "SELECT t.a, t.p, t.s, t.r, %s, %s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], %s::int[]) "
+            "AS t(a, p, s, r) ON CONFLICT (archive_id, posting_id) DO UPDATE SET score = EXCLUDED.score, "
+            "rank = EXCLUDED.rank, refreshed_at = EXCLUDED.refreshed_at, run_id = EXCLUDED.run_id",
+            [now, now, run.pk, a_ids, p_ids, scores, ranks])
+        cur.execute("DELETE FROM matching_storedrecommendation WHERE archive_id = ANY(%s) "
+                    "AND run_id IS DISTINCT FROM %s", [ids, run.pk])
+    return full_scans
+
+
+def batch_refresh(*, chunk_size: int = 500, max_chunks: int | None = None, now=None) -> BatchRun:
+    """Run (or resume) the nightly refresh. `max_chunks` stops early, as an interruption would."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+        if not cur.fetchone()[0]:
+            return BatchRun.objects.filter(status=BatchRun.Status.RUNNING).first() or BatchRun.objects.first()
+    try:
+        return _run(chunk_size=chunk_size, max_chunks=max_chunks, now=now)
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+def _run(*, chunk_size: int, max_chunks: int | None, now) -> BatchRun:
+    run = BatchRun.objects.filter(status=BatchRun.Status.RUNNING).order_by("-started_at").first()
+    if run is None:
+        run = BatchRun.objects.create(total=JobseekerArchive.objects.active().count(), chunk_size=chunk_size)
+    chunks = 0
+    try:
+        while max_chunks is None or chunks < max_chunks:
+            ids = list(JobseekerArchive.objects.active().filter(pk__gt=run.last_archive_id).order_by("pk")
+                       .values_list("pk", flat=True)[: run.chunk_size])
+            if not ids:
+                break
+            with transaction.atomic():
+                fallbacks = refresh_chunk(run=run, ids=ids, now=now or timezone.now())
+                run.processed += len(ids)
+                run.fallbacks += fallbacks
+                run.last_archive_id = ids[-1]
+                run.heartbeat_at = timezone.now()
+                run.save(update_fields=["processed", "fallbacks", "last_archive_id", "heartbeat_at"])
+            chunks += 1
+        else:
+            return run
+        with transaction.atomic():
+            # rows not refreshed by this run belong to archives closed since: they go
+            with connection.cursor() as cur:
+                cur.execute("DELETE FROM matching_storedrecommendation WHERE run_id IS DISTINCT FROM %s", [run.pk])
+            run.status, run.finished_at = BatchRun.Status.DONE, timezone.now()
+            run.total = max(run.total, run.processed)
+            run.save(update_fields=["status", "finished_at", "total"])
+    except Exception as exc:
+        run.status, run.error, run.finished_at = BatchRun.Status.FAILED, repr(exc)[:2000], timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        raise
+    return run

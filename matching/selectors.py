@@ -1,0 +1,161 @@
+"""Reads: recommendations for a jobseeker (fast path and exhaustive), candidates for a posting, pushes.
+
+The fast path ranks candidates in SQL with the mirror of the scoring function (candidates.py says which
+postings can possibly make the top 20), then re-scores a window of them with `scoring.score`, which
+decides the final order and the explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from jobs.models import JobPosting
+from jobseekers.models import JobseekerArchive
+
+from . import candidates, scoring
+from .models import PushRecord, StoredRecommendation
+
+TOP_N = 20
+
+
+@dataclass
+class Recommendation:
+    posting: JobPosting
+    match: scoring.Match
+
+    @property
+    def score(self) -> float:
+        return scoring.round_score(self.match.score)
+
+    @property
+    def explanation(self) -> str:
+        return self.match.explanation
+
+
+def facts_of(posting: JobPosting) -> scoring.PostingFacts:
+    return scoring.PostingFacts(
+        posting.pk, posting.occupation.code if posting.occupation_id else None, posting.lat, posting.lng,
+        f"{posting.title} {posting.requirements} {posting.description}", posting.salary_min, posting.salary_max,
+        posting.salary_unit, posting.hours_type, tuple(posting.friendly_to or ()), posting.published_at)
+
+
+def declined_posting_ids(archive_id: int) -> list[int]:
+    return list(PushRecord.objects.filter(archive_id=archive_id, outcome=PushRecord.Outcome.DECLINED)
+                .values_list("posting_id", flat=True))
+
+
+def _ranked(profile: scoring.Profile, arms, *, now: datetime, exclude: list[int], window: int, seed: bool = False
+            ) -> list[tuple[int, float]]:
+    """(posting id, SQL score) of the best `window` published postings among the arms' union."""
+    expr, params = scoring.score_sql()
+    where, wparams = (candidates.seed_where_sql(arms, "seed") if seed else candidates.where_sql(arms, "arm"))
+    params.update(scoring.archive_params(profile), **wparams, now=now, exclude=exclude or [0], window=window)
+    # OFFSET 0 keeps the subquery whole, so the long expression is planned and evaluated once per row
+    sql = (
+        f"WITH {scoring.ARCHIVE_CTE} SELECT id, s FROM (SELECT p.id, {expr} AS s FROM a, jobs_jobposting p "  # noqa: S608
+        "LEFT JOIN core_occupation o ON o.id = p.occupation_id "
+        f"WHERE p.status = 'published' AND p.id <> ALL(%(exclude)s) AND {where} OFFSET 0) q "
+        f"ORDER BY {scoring.SCORE_KEY_SQL.format(expr='s')} DESC, id DESC LIMIT %(window)s"
+    )
+    with connection.cursor() as cur, transaction.atomic():
+        cur.execute("SET LOCAL jit = off")  # JIT-compiling the long expression costs more than it saves
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def _postings(ids) -> dict[int, JobPosting]:
+    return {p.pk: p for p in JobPosting.objects.filter(pk__in=ids).select_related("employer", "occupation")}
+
+
+def rank_top(profile: scoring.Profile, *, now: datetime, exclude: list[int] | None = None,
+             window: int = scoring.WINDOW, limit: int = TOP_N) -> tuple[list[tuple[int, float]], bool]:
+    """The best `window` (posting id, SQL score) pairs, a superset of the true top `limit`; and whether a
+    threshold bounded the search (False: every published posting was ranked). See candidates.py."""
+    w = scoring.weights()
+    seed = _ranked(profile, candidates.seed_arms(profile), now=now, exclude=exclude or [], window=limit, seed=True)
+    threshold = seed[-1][1] - candidates.EPS if len(seed) == limit else None
+    arms = candidates.arms_for(profile, threshold, w)
+    return _ranked(profile, arms, now=now, exclude=exclude or [], window=window), arms is not None
+
+
+def recommend_fast(profile: scoring.Profile, *, now: datetime | None = None, limit: int = TOP_N,
+                   exclude: list[int] | None = None) -> tuple[list[Recommendation], int]:
+    """Top `limit` recommendations (equal to exhaustive scoring) and 1 if a threshold bounded the search,
+    0 if every published posting had to be ranked."""
+    now = now or timezone.now()
+    w = scoring.weights()
+    ranked, bounded = rank_top(profile, now=now, exclude=exclude, limit=limit)
+    postings = _postings([pk for pk, _s in ranked])
+    recs = sorted((Recommendation(p, scoring.score(profile, facts_of(p), now, w)) for p in postings.values()),
+                  key=lambda r: r.match.sort_key)[:limit]
+    return recs, int(bounded)
+
+
+def recommend_exhaustive(profile: scoring.Profile, *, now: datetime | None = None, limit: int = TOP_N,
+                         exclude: list[int] | None = None, facts: list[scoring.PostingFacts] | None = None
+                         ) -> list[scoring.Match]:
+    """Score every published posting with `scoring.score` (the reference the fast path must equal)."""
+    now = now or timezone.now()
+    w = scoring.weights()
+    if facts is None:
+        facts = all_published_facts()
+    skip = set(exclude or ())
+    matches = [scoring.score(profile, f, now, w) for f in facts if f.posting_id not in skip]
+    matches.sort(key=lambda m: m.sort_key)
+    return matches[:limit]
+
+
+def all_published_facts() -> list[scoring.PostingFacts]:
+    qs = JobPosting.objects.published().values(*scoring.POSTING_FIELDS)
+    return [scoring.PostingFacts.from_values(v) for v in qs.iterator(chunk_size=5000)]
+
+
+def profile_of(archive: JobseekerArchive) -> scoring.Profile:
+    return scoring.Profile.of(archive)
+
+
+def archive_recommendations(*, archive: JobseekerArchive, limit: int = TOP_N) -> list[Recommendation]:
+    """Ranked published postings for the archive, excluding ones already pushed and declined."""
+    recs, _tier = recommend_fast(profile_of(archive), limit=limit, exclude=declined_posting_ids(archive.pk))
+    return recs
+
+
+@dataclass
+class Candidate:
+    archive: JobseekerArchive
+    match: scoring.Match
+
+    @property
+    def score(self) -> float:
+        return scoring.round_score(self.match.score)
+
+
+def posting_candidates(*, posting: JobPosting, user, limit: int = TOP_N, max_archives: int = 5000) -> list[Candidate]:
+    """Ranked active archives the user may see (a station's staff: their stations; admins: their district)."""
+    facts = facts_of(posting)
+    now = timezone.now()
+    w = scoring.weights()
+    declined = set(PushRecord.objects.filter(posting=posting, outcome=PushRecord.Outcome.DECLINED)
+                   .values_list("archive_id", flat=True))
+    archives = (JobseekerArchive.objects.visible_to(user).active().exclude(pk__in=declined)
+                .select_related("station").prefetch_related("desired_occupations")[:max_archives])
+    out = [Candidate(a, scoring.score(profile_of(a), facts, now, w)) for a in archives]
+    out.sort(key=lambda c: (-scoring.score_key(c.match.score), -c.archive.pk))
+    return out[:limit]
+
+
+def archive_pushes(*, archive: JobseekerArchive):
+    return (PushRecord.objects.filter(archive=archive)
+            .select_related("posting__employer", "pushed_by").order_by("-pushed_at", "-id"))
+
+
+def new_good_matches(*, user, since: datetime, min_score: float = 60, limit: int = 20):
+    """Stored recommendations first seen since `since` with a good score, for the user's archives."""
+    return (StoredRecommendation.objects.visible_to(user)
+            .filter(first_seen_at__gte=since, score__gte=min_score, archive__is_open=True,
+                    posting__status=JobPosting.Status.PUBLISHED)
+            .select_related("archive", "posting__employer").order_by("-score", "-id")[:limit])

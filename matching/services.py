@@ -1,0 +1,238 @@
+"""Writes of matching: pushes, outcomes and hires, the SMS outbox, guidance and insurance help."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+from core.crypto import decrypt
+from core.scoping import scope_of
+from jobs.models import JobPosting
+from jobseekers.models import EmploymentStatus, JobseekerArchive, StatusEntry
+
+from . import scoring, sms
+from .models import GuidanceSession, InsuranceHelp, PushRecord, SmsOutbox
+
+SMS_MAX_ATTEMPTS = 6
+SMS_BACKOFF_SECONDS = 60
+
+
+def _check_archive_for_push(archive: JobseekerArchive, actor) -> None:
+    if not JobseekerArchive.objects.visible_to(actor).filter(pk=archive.pk).exists():
+        raise ValidationError("不能为其他站点的求职者推送岗位。")
+    if not archive.is_open:
+        raise ValidationError("该档案已关闭，不能推送岗位。")
+
+
+def _check_posting_pushable(posting: JobPosting) -> None:
+    if posting.status != JobPosting.Status.PUBLISHED:
+        raise ValidationError(f"岗位「{posting.title}」{posting.get_status_display()}，只能推送已发布的岗位。")
+    if posting.filled_count >= posting.headcount:
+        raise ValidationError(f"岗位「{posting.title}」已招满，不能推送。")
+
+
+@transaction.atomic
+def push_create(*, actor, archive: JobseekerArchive, postings: list[JobPosting], channel: str,
+                note: str = "") -> list[PushRecord]:
+    """Push one or several postings to a jobseeker; an SMS push also queues an outbox message."""
+    if not postings:
+        raise ValidationError("请至少选择一个岗位。")
+    if channel not in PushRecord.Channel.values:
+        raise ValidationError("请选择推送方式。")
+    archive = JobseekerArchive.objects.select_for_update().get(pk=archive.pk)
+    _check_archive_for_push(archive, actor)
+    if channel == PushRecord.Channel.SMS and not archive.phone_encrypted:
+        raise ValidationError("该求职者未登记手机号，不能短信推送。")
+    profile = scoring.Profile.of(archive)
+    from .selectors import facts_of
+
+    open_pushes = set(PushRecord.objects.filter(archive=archive, posting__in=postings)
+                      .exclude(outcome=PushRecord.Outcome.DECLINED).values_list("posting_id", flat=True))
+    records = []
+    now = timezone.now()
+    for posting in JobPosting.objects.select_related("occupation", "employer", "station").filter(
+            pk__in=[p.pk for p in postings]).order_by("pk"):
+        _check_posting_pushable(posting)
+        if posting.pk in open_pushes:
+            raise ValidationError(f"岗位「{posting.title}」已推送给该求职者，请在推送记录中更新反馈。")
+        match = scoring.score(profile, facts_of(posting), now)
+        push = PushRecord(archive=archive, posting=posting, channel=channel, pushed_by=actor, pushed_at=now,
+                          pushed_on=timezone.localdate(now), score=scoring.round_score(match.score),
+                          explanation=match.explanation[:300], note=note)
+        push.full_clean()
+        push.save()
+        audit_record(actor=actor, action="matching.push", obj=archive,
+                     summary=f"推送岗位「{posting.title}」（{push.get_channel_display()}）",
+                     changes={"posting": posting.pk, "channel": channel})
+        if channel == PushRecord.Channel.SMS:
+            outbox = SmsOutbox.objects.create(archive=archive, push=push, phone_encrypted=archive.phone_encrypted,
+                                              body=sms.push_message(posting))
+            transaction.on_commit(lambda pk=outbox.pk: _queue_sms(pk))
+        records.append(push)
+    return records
+
+
+def _queue_sms(outbox_id: int) -> None:
+    from .tasks import send_sms
+
+    send_sms.delay(outbox_id)
+
+
+def _hire(*, actor, push: PushRecord, on: date) -> None:
+    posting = JobPosting.objects.select_for_update().get(pk=push.posting_id)
+    archive = JobseekerArchive.objects.select_for_update().get(pk=push.archive_id)
+    if PushRecord.objects.filter(archive=archive, posting=posting, outcome=PushRecord.Outcome.HIRED).exists():
+        raise ValidationError("该求职者已被此岗位录用，不能重复登记。")
+    if posting.filled_count >= posting.headcount:
+        raise ValidationError(f"岗位「{posting.title}」已招满（{posting.filled_count}/{posting.headcount}），不能再登记录用。")
+    if posting.status not in (JobPosting.Status.PUBLISHED, JobPosting.Status.EXPIRED):
+        raise ValidationError(f"岗位「{posting.title}」{posting.get_status_display()}，不能登记录用。")
+    if not archive.is_open:
+        raise ValidationError("该档案已关闭，不能登记录用。")
+    entry = StatusEntry(archive=archive, status=EmploymentStatus.EMPLOYED, effective_date=on,
+                        source=StatusEntry.Source.PLACEMENT, note=f"推荐就业：{posting.title}"[:200],
+                        recorded_by=actor)
+    entry.full_clean()
+    entry.save()
+    old_status = archive.current_status
+    archive.current_status = EmploymentStatus.EMPLOYED
+    archive.save(update_fields=["current_status", "updated_at"])
+    audit_record(actor=actor, action="jobseekers.status_change", obj=archive, summary="推荐就业：状态改为已就业",
+                 changes={"current_status": [old_status, EmploymentStatus.EMPLOYED]})
+    old = {"filled_count": posting.filled_count, "status": posting.status}
+    posting.filled_count += 1
+    if posting.filled_count >= posting.headcount:
+        posting.status = JobPosting.Status.FILLED
+    posting.save(update_fields=["filled_count", "status", "updated_at"])
+    audit_record(actor=actor, action="jobs.posting_filled_count", obj=posting,
+                 summary=f"录用 1 人（{posting.filled_count}/{posting.headcount}）",
+                 changes={"filled_count": [old["filled_count"], posting.filled_count],
+                          **({"status": [old["status"], posting.status]} if old["status"] != posting.status else {})})
+
+
+@transaction.atomic
+def push_record_outcome(*, actor, push: PushRecord, outcome: str, outcome_date: date, note: str = "") -> PushRecord:
+    """Record what came of a push; a hire also updates the timeline and the posting's filled count."""
+    push = PushRecord.objects.select_for_update().select_related("posting").get(pk=push.pk)
+    if not PushRecord.objects.visible_to(actor).filter(pk=push.pk).exists():
+        raise ValidationError("不能修改其他站点的推送记录。")
+    if outcome not in PushRecord.Outcome.values or outcome == PushRecord.Outcome.PENDING:
+        raise ValidationError("请选择反馈结果。")
+    if outcome_date is None:
+        raise ValidationError("请填写反馈日期。")
+    if outcome_date < push.pushed_on:
+        raise ValidationError(f"反馈日期不能早于推送日期（{push.pushed_on:%Y-%m-%d}）。")
+    if outcome_date > timezone.localdate():
+        raise ValidationError("反馈日期不能晚于今天。")
+    if push.outcome == PushRecord.Outcome.HIRED:
+        raise ValidationError("该推送已登记录用，不能重复登记或修改。")
+    if outcome == PushRecord.Outcome.HIRED:
+        _hire(actor=actor, push=push, on=outcome_date)
+    old = push.outcome
+    push.outcome, push.outcome_date, push.outcome_by = outcome, outcome_date, actor
+    if note:
+        push.note = note[:200]
+    push.full_clean()
+    push.save(update_fields=["outcome", "outcome_date", "outcome_by", "note", "updated_at"])
+    audit_record(actor=actor, action="matching.push_outcome", obj=push.archive,
+                 summary=f"岗位「{push.posting.title}」反馈：{push.get_outcome_display()}",
+                 changes={"outcome": [old, outcome], "outcome_date": str(outcome_date), "push": push.pk})
+    return push
+
+
+# --- SMS outbox -------------------------------------------------------------------------------
+
+def sms_send(*, outbox_id: int, now=None) -> SmsOutbox | None:
+    """Try to send one pending message; a failure is recorded and retried later with backoff."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        msg = (SmsOutbox.objects.select_for_update(skip_locked=True)
+               .filter(pk=outbox_id, status=SmsOutbox.Status.PENDING).first())
+        if msg is None:
+            return None
+        msg.attempts += 1
+        try:
+            sms.get_sender().send(phone=decrypt(msg.phone_encrypted), body=msg.body)
+        except Exception as exc:  # noqa: BLE001 - any sender failure is recorded, never lost
+            msg.last_error = f"{type(exc).__name__}: {exc}"[:300]
+            if msg.attempts >= SMS_MAX_ATTEMPTS:
+                msg.status = SmsOutbox.Status.FAILED
+            msg.next_attempt_at = now + timedelta(seconds=SMS_BACKOFF_SECONDS * 2 ** (msg.attempts - 1))
+        else:
+            msg.status, msg.sent_at, msg.last_error = SmsOutbox.Status.SENT, now, ""
+        msg.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at", "updated_at"])
+        return msg
+
+
+def sms_send_due(*, now=None, limit: int = 200) -> int:
+    """Send every pending message whose next attempt is due; returns how many were tried."""
+    now = now or timezone.now()
+    ids = list(SmsOutbox.objects.due(now).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        sms_send(outbox_id=pk, now=now)
+    return len(ids)
+
+
+@transaction.atomic
+def sms_retry(*, actor, outbox: SmsOutbox) -> SmsOutbox:
+    """Put a failed message back in the queue (an admin's decision after fixing the cause)."""
+    if outbox.status != SmsOutbox.Status.FAILED:
+        raise ValidationError("只有发送失败的短信可以重新发送。")
+    tried = outbox.attempts
+    outbox.status, outbox.next_attempt_at, outbox.attempts = SmsOutbox.Status.PENDING, timezone.now(), 0
+    outbox.save(update_fields=["status", "next_attempt_at", "attempts", "updated_at"])
+    audit_record(actor=actor, action="matching.sms_retry", obj=outbox.archive,
+                 summary=f"重新发送短信 #{outbox.pk}（此前已尝试 {tried} 次）")
+    transaction.on_commit(lambda: _queue_sms(outbox.pk))
+    return outbox
+
+
+# --- guidance and insurance help --------------------------------------------------------------
+
+def _check_archive_editable(archive: JobseekerArchive, actor) -> None:
+    if not JobseekerArchive.objects.visible_to(actor).filter(pk=archive.pk).exists():
+        raise ValidationError("不能修改其他站点的档案。")
+    if not scope_of(actor).is_internal:
+        raise ValidationError("无权操作。")
+
+
+@transaction.atomic
+def guidance_create(*, actor, archive: JobseekerArchive, held_on: date, kind: str, topics: str,
+                    advice: str = "", follow_up_on: date | None = None) -> GuidanceSession:
+    """Record one career-guidance session (职业指导)."""
+    _check_archive_editable(archive, actor)
+    if held_on and held_on > timezone.localdate():
+        raise ValidationError({"held_on": "指导日期不能晚于今天。"})
+    session = GuidanceSession(archive=archive, held_on=held_on, kind=kind, topics=topics, advice=advice,
+                              follow_up_on=follow_up_on, counsellor=actor)
+    session.full_clean()
+    session.save()
+    audit_record(actor=actor, action="matching.guidance_create", obj=archive,
+                 summary=f"职业指导：{session.get_kind_display()}（{held_on:%Y-%m-%d}）")
+    return session
+
+
+@transaction.atomic
+def insurance_update(*, actor, archive: JobseekerArchive, status: str, checklist: list[str],
+                     employer_name: str = "", registered_on: date | None = None, note: str = "") -> InsuranceHelp:
+    """Create or update the employment-insurance registration help (就业参保登记) of an archive."""
+    _check_archive_editable(archive, actor)
+    help_, _ = InsuranceHelp.objects.select_for_update().get_or_create(archive=archive)
+    before = {"status": help_.status, "checklist": ",".join(help_.checklist)}
+    help_.status, help_.checklist = status, sorted(set(checklist))
+    help_.employer_name, help_.registered_on, help_.note, help_.updated_by = employer_name, registered_on, note, actor
+    if status == InsuranceHelp.Status.REGISTERED and help_.missing_items:
+        raise ValidationError({"checklist": "登记完成前请备齐材料：" + "、".join(help_.missing_items)})
+    if registered_on and registered_on > timezone.localdate():
+        raise ValidationError({"registered_on": "登记日期不能晚于今天。"})
+    help_.full_clean()
+    help_.save()
+    audit_record(actor=actor, action="matching.insurance_update", obj=archive,
+                 summary=f"就业参保登记：{help_.get_status_display()}",
+                 changes={"status": [before["status"], status], "checklist": [before["checklist"],
+                                                                              ",".join(help_.checklist)]})
+    return help_

@@ -1,0 +1,70 @@
+"""The nightly batch: equal to exhaustive scoring, idempotent, resumable after an interruption."""
+
+import random
+
+import pytest
+from django.utils import timezone
+
+from matching import scoring
+from matching.batch import batch_refresh
+from matching.models import BatchRun, PushRecord, StoredRecommendation
+from matching.selectors import recommend_exhaustive
+from tests.matching.test_scoring import _random_world
+
+pytestmark = pytest.mark.django_db
+
+
+def _stored():
+    return sorted(StoredRecommendation.objects.values_list("archive_id", "posting_id", "rank", "score"))
+
+
+def test_batch_stores_the_exhaustive_top_20_of_every_active_archive(a_station):
+    archives = _random_world(a_station, random.Random(11), n_postings=250, n_archives=20)
+    closed = archives[-1]
+    closed.is_open = False
+    closed.save()
+    now = timezone.now()
+    run = batch_refresh(chunk_size=7, now=now)
+    assert run.status == BatchRun.Status.DONE and run.processed == 19 and run.percent == 100
+    for archive in archives[:-1]:
+        stored = list(StoredRecommendation.objects.filter(archive=archive).order_by("rank")
+                      .values_list("posting_id", flat=True))
+        expected = [m.posting_id for m in recommend_exhaustive(scoring.Profile.of(archive), now=now)]
+        assert stored == expected, archive
+    assert not StoredRecommendation.objects.filter(archive=closed).exists()
+
+
+def test_batch_is_idempotent_and_keeps_first_seen(a_station):
+    _random_world(a_station, random.Random(12), n_postings=120, n_archives=10)
+    now = timezone.now()
+    batch_refresh(chunk_size=4, now=now)
+    first = _stored()
+    seen = dict(StoredRecommendation.objects.values_list("pk", "first_seen_at"))
+    batch_refresh(chunk_size=4, now=now)
+    assert _stored() == first
+    assert dict(StoredRecommendation.objects.values_list("pk", "first_seen_at")) == seen
+    assert BatchRun.objects.filter(status=BatchRun.Status.DONE).count() == 2
+
+
+def test_interrupted_batch_resumes_where_it_stopped(a_station):
+    _random_world(a_station, random.Random(13), n_postings=120, n_archives=10)
+    now = timezone.now()
+    run = batch_refresh(chunk_size=3, max_chunks=2, now=now)  # "killed" after two chunks
+    assert run.status == BatchRun.Status.RUNNING and run.processed == 6
+    resumed = batch_refresh(chunk_size=3, now=now)
+    assert resumed.pk == run.pk and resumed.status == BatchRun.Status.DONE and resumed.processed == 10
+    partial_then_resumed = _stored()
+    batch_refresh(chunk_size=50, now=now)
+    assert _stored() == partial_then_resumed
+
+
+def test_batch_leaves_out_declined_postings(a_station, world):
+    archives = _random_world(a_station, random.Random(14), n_postings=80, n_archives=3)
+    now = timezone.now()
+    batch_refresh(now=now)
+    top = StoredRecommendation.objects.filter(archive=archives[0]).order_by("rank").first()
+    PushRecord.objects.create(archive=archives[0], posting=top.posting, channel="phone", outcome="declined",
+                              outcome_date=timezone.localdate())
+    batch_refresh(now=now)
+    assert not StoredRecommendation.objects.filter(archive=archives[0], posting=top.posting).exists()
+    assert StoredRecommendation.objects.filter(archive=archives[0]).count() == 20
