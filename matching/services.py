@@ -13,6 +13,7 @@ from core.crypto import decrypt
 from core.scoping import scope_of
 from jobs.models import JobPosting
 from jobseekers.models import EmploymentStatus, JobseekerArchive, StatusEntry
+from jobseekers.services import status_add
 
 from . import scoring, sms
 from .models import GuidanceSession, InsuranceHelp, PushRecord, SmsOutbox
@@ -93,16 +94,10 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
         raise ValidationError(f"岗位「{posting.title}」{posting.get_status_display()}，不能登记录用。")
     if not archive.is_open:
         raise ValidationError("该档案已关闭，不能登记录用。")
-    entry = StatusEntry(archive=archive, status=EmploymentStatus.EMPLOYED, effective_date=on,
-                        source=StatusEntry.Source.PLACEMENT, note=f"推荐就业：{posting.title}"[:200],
-                        recorded_by=actor)
-    entry.full_clean()
-    entry.save()
-    old_status = archive.current_status
-    archive.current_status = EmploymentStatus.EMPLOYED
-    archive.save(update_fields=["current_status", "updated_at"])
-    audit_record(actor=actor, action="jobseekers.status_change", obj=archive, summary="推荐就业：状态改为已就业",
-                 changes={"current_status": [old_status, EmploymentStatus.EMPLOYED]})
+    # The timeline belongs to the jobseekers app: its service adds the entry, re-derives the current
+    # status (a back-dated hire does not hide a newer entry) and writes the audit event.
+    status_add(actor=actor, archive=archive, status=EmploymentStatus.EMPLOYED, effective_date=on,
+               source=StatusEntry.Source.PLACEMENT, note=f"推荐就业：{posting.title}"[:200])
     old = {"filled_count": posting.filled_count, "status": posting.status}
     posting.filled_count += 1
     if posting.filled_count >= posting.headcount:

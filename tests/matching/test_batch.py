@@ -21,7 +21,7 @@ def _stored():
 def test_batch_stores_the_exhaustive_top_20_of_every_active_archive(a_station):
     archives = _random_world(a_station, random.Random(11), n_postings=250, n_archives=20)
     closed = archives[-1]
-    closed.is_open = False
+    closed.is_open, closed.closed_reason = False, "迁出本市"
     closed.save()
     now = timezone.now()
     run = batch_refresh(chunk_size=7, now=now)

@@ -129,7 +129,7 @@ def test_push_several_postings_then_record_a_hire(client, world, setup):
     entry = StatusEntry.objects.get(archive=archive)
     assert (entry.status, entry.source, entry.recorded_by) == ("employed", "placement", world["staff"])
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"matching.push", "matching.push_outcome", "jobseekers.status_change", "jobs.posting_filled_count"} <= actions
+    assert {"matching.push", "matching.push_outcome", "jobseeker.status_add", "jobs.posting_filled_count"} <= actions
 
 
 def _snapshot(archive, postings):
@@ -162,7 +162,7 @@ def test_bad_pushes_are_refused_and_change_nothing(client, world, setup, case, m
         target.filled_count = target.headcount
         target.save()
     elif case == "closed_archive":
-        archive.is_open = False
+        archive.is_open, archive.closed_reason = False, "迁出本市"
         archive.save()
     elif case == "sms_without_phone":
         archive.phone_encrypted = ""
