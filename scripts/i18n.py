@@ -1,6 +1,7 @@
 """Refresh the English catalogue: makemessages, fill msgstr from locale/en.json, compile.
 
-Chinese is the source language (msgids are Chinese); locale/en.json holds the English texts.
+Chinese is the source language (msgids are Chinese); locale/en.json and <app>/locale_en.json hold
+the English texts.
 Usage: .venv/bin/python scripts/i18n.py   (needs GNU gettext's msgfmt, committed .mo files don't)
 """
 
@@ -17,7 +18,10 @@ PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 def main() -> int:
     subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "en", "--no-location",
                     "--ignore=.venv", "--ignore=var", "--ignore=static", "-v0"], cwd=ROOT, check=True)
-    table = json.loads((ROOT / "locale" / "en.json").read_text(encoding="utf-8"))
+    table = {}
+    # Each app may keep its own English texts in <app>/locale_en.json; locale/en.json has the shared ones.
+    for source in [*sorted(ROOT.glob("*/locale_en.json")), ROOT / "locale" / "en.json"]:
+        table.update(json.loads(source.read_text(encoding="utf-8")))
     text = PO.read_text(encoding="utf-8")
 
     def fill(match: re.Match) -> str:
