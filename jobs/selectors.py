@@ -1,0 +1,208 @@
+"""Reads: the public search with keyset paging, posting detail, leads worklist."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.db.models.functions import Left
+
+from core.choices import HoursType, KeyGroup, SalaryUnit
+from core.geo import walking_minutes
+from stations.selectors import stations_nearest
+
+from .filtersets import PostingFilterSet, title_match
+from .models import JobPosting, Lead
+
+PAGE_SIZE = 20
+COUNT_CAP = 1000
+COUNT_CACHE_SECONDS = 120
+ROW_FIELDS = ("id", "title", "employer__name", "salary_min", "salary_max", "salary_unit", "hours_type",
+              "street__name", "district__name", "published_at", "is_public_service", "friendly_to", "headcount",
+              "salary_month_max")
+HOURS = dict(HoursType.choices)
+UNITS = dict(SalaryUnit.choices)
+GROUPS = dict(KeyGroup.choices)
+
+
+@dataclass
+class SearchPage:
+    rows: list[dict] = field(default_factory=list)
+    page: int = 1
+    next_cursor: str | None = None
+    count: int = 0
+    count_capped: bool = False
+    sort: str = "newest"
+    origin: tuple[float, float] | None = None
+    terms: list[str] = field(default_factory=list)
+    truncated: bool = False
+    filterset: PostingFilterSet | None = None
+    errors: dict = field(default_factory=dict)
+    cursor_ignored: bool = False
+
+
+def encode_cursor(payload: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str | None) -> dict | None:
+    if not token:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token[:400] + "=" * (-len(token[:400]) % 4)))
+        if not isinstance(data, dict) or not isinstance(data.get("k"), list) or not isinstance(data.get("p"), int):
+            return None
+        return data
+    except (ValueError, TypeError):
+        return None
+
+
+def _after(sort: str, key: list) -> Q:
+    """Rows strictly after the sort key `key` in the order of `sort` (keyset paging: no OFFSET)."""
+    if sort == "salary":
+        salary, pk = int(key[0]), int(key[1])
+        return Q(salary_month_max__lt=salary) | Q(salary_month_max=salary, id__lt=pk)
+    if sort == "distance":
+        distance, pk = float(key[0]), int(key[1])
+        return Q(distance_m__gt=distance) | Q(distance_m=distance, id__gt=pk)
+    published, pk = dt.datetime.fromisoformat(key[-2]), int(key[-1])
+    return Q(published_at__lt=published) | Q(published_at=published, id__lt=pk)
+
+
+ORDER = {"newest": ("-published_at", "-id"), "relevance": ("-published_at", "-id"),
+         "salary": ("-salary_month_max", "-id"), "distance": ("distance_m", "id")}
+
+
+def _key(sort: str, row: dict, tier: int = 0) -> list:
+    if sort == "salary":
+        return [row["salary_month_max"], row["id"]]
+    if sort == "distance":
+        return [row["distance_m"], row["id"]]
+    key = [row["published_at"].isoformat(), row["id"]]
+    return [tier, *key] if sort == "relevance" else key
+
+
+def _fetch(qs, sort: str, after: list | None, limit: int) -> list[dict]:
+    if after is not None:
+        qs = qs.filter(_after(sort, after))
+    fields = ROW_FIELDS + (("distance_m",) if "distance_m" in qs.query.annotations else ())
+    return list(qs.order_by(*ORDER[sort]).annotate(summary=Left("description", 60)).values(*fields, "summary")[:limit])
+
+
+def _count(qs, cache_key: str) -> tuple[int, bool]:
+    """Matches up to COUNT_CAP (shown as "1000+"), cached briefly: exact counts of common words are costly."""
+    cached = cache.get(cache_key)
+    if cached is None:
+        n = qs.order_by().values("id")[: COUNT_CAP + 1].count()
+        cached = (min(n, COUNT_CAP), n > COUNT_CAP)
+        cache.set(cache_key, cached, COUNT_CACHE_SECONDS)
+    return tuple(cached)
+
+
+def _decorate(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["hours_label"] = HOURS.get(row["hours_type"], "")
+        row["unit_label"] = UNITS.get(row["salary_unit"], "")
+        row["friendly_labels"] = [GROUPS.get(g, g) for g in row["friendly_to"] or []]
+        if row.get("distance_m") is not None:
+            row["walk_minutes"] = walking_minutes(row["distance_m"])
+    return rows
+
+
+def posting_search(*, data, queryset=None, page_size: int = PAGE_SIZE) -> SearchPage:
+    """Published postings matching `data` (query parameters), one page after `data['cursor']`."""
+    base = queryset if queryset is not None else JobPosting.objects.published()
+    fs = PostingFilterSet(data, queryset=base)
+    result = SearchPage(filterset=fs)
+    if not fs.is_valid():
+        result.errors = fs.errors
+        return result
+    qs = fs.qs
+    result.origin, result.terms, result.truncated = fs.origin, fs.terms, fs.truncated
+    wanted = fs.form.cleaned_data.get("sort") or ""
+    if wanted == "distance" and fs.origin is None or wanted == "relevance" and not result.terms:
+        wanted = ""
+    result.sort = sort = wanted or ("relevance" if result.terms else "newest")
+
+    cursor = decode_cursor(data.get("cursor"))
+    if data.get("cursor") and (cursor is None or cursor.get("s") != sort):
+        result.cursor_ignored, cursor = True, None
+    after = cursor["k"] if cursor else None
+    result.page = cursor["p"] + 1 if cursor else 1
+
+    try:
+        if sort == "relevance":
+            # Two keyset passes: titles containing the keyword first, then the other matches, each newest first.
+            tier = int(after[0]) if after else 0
+            rows = []
+            in_title = title_match(result.terms)
+            if tier == 0:
+                rows = [dict(r, tier=0) for r in _fetch(qs.filter(in_title), sort, after, page_size + 1)]
+            if len(rows) <= page_size:
+                rest = _fetch(qs.exclude(in_title), sort, after if tier == 1 else None,
+                              page_size + 1 - len(rows))
+                rows += [dict(r, tier=1) for r in rest]
+        else:
+            rows = _fetch(qs, sort, after, page_size + 1)
+    except (ValueError, TypeError, IndexError):
+        result.cursor_ignored = True
+        return posting_search(data={k: v for k, v in data.items() if k != "cursor"}, queryset=queryset,
+                              page_size=page_size)
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    if more and rows:
+        result.next_cursor = encode_cursor({"s": sort, "p": result.page,
+                                            "k": _key(sort, rows[-1], rows[-1].get("tier", 0))})
+    result.rows = _decorate(rows)
+    key_data = {k: fs.form.cleaned_data.get(k) for k in fs.form.fields if k not in {"sort"}}
+    digest = hashlib.sha1(repr(sorted((k, str(v)) for k, v in key_data.items())).encode()).hexdigest()  # noqa: S324
+    result.count, result.count_capped = _count(qs, f"jobs:count:{digest}")
+    return result
+
+
+def street_point(street) -> tuple[float, float] | None:
+    """A representative point for a street: its own, else its operating station's, else its district's centre
+    (the reference streets ship without coordinates)."""
+    if street is None:
+        return None
+    if street.lat is not None:
+        return street.lat, street.lng
+    from stations.models import Station
+
+    station = Station.objects.operating().filter(street=street, lat__isnull=False).values("lat", "lng").first()
+    if station:
+        return station["lat"], station["lng"]
+    if street.district.lat is not None:
+        return street.district.lat, street.district.lng
+    return None
+
+
+def posting_public_get(pk: int) -> JobPosting | None:
+    return (JobPosting.objects.published().select_related("employer", "street__district", "occupation", "station")
+            .filter(pk=pk).first())
+
+
+def posting_nearest_stations(posting: JobPosting, limit: int = 1):
+    if posting.lat is None:
+        return []
+    return stations_nearest(lat=posting.lat, lng=posting.lng, limit=limit)
+
+
+def lead_list(*, user, status: str | None = None):
+    qs = Lead.objects.visible_to(user).select_related("posting__employer", "station")
+    return qs.filter(status=status) if status else qs
+
+
+def lead_worklist_counts(*, user) -> dict:
+    qs = Lead.objects.visible_to(user)
+    return {"new": qs.filter(status=Lead.Status.NEW).count(),
+            "recent": list(qs.filter(status=Lead.Status.NEW).select_related("posting")[:5])}
+
+
+def postings_pending_review(*, user):
+    return JobPosting.objects.visible_to(user).filter(status=JobPosting.Status.PENDING).select_related("employer")
