@@ -103,6 +103,8 @@ def _generate(regenerate: bool) -> None:
         row = cur.fetchone()
     if row and row[0] == DATA_VERSION and not regenerate:
         print(f"  data cached ({DATA_VERSION}): {JobPosting.objects.count():,} postings", flush=True)
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE jobs_jobposting")  # statistics targets may have changed in a migration
         return
     started = time.perf_counter()
     rng = random.Random(20261125)

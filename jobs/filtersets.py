@@ -12,7 +12,7 @@ from core.geo import bounding_box, haversine_sql, in_shanghai, walk_radius_m
 from stations.models import District, Street
 
 from .models import Employer, JobPosting
-from .search import TITLE_MARK, query_terms, term_grams
+from .search import TITLE_DENSE_SHARE, TITLE_MARK, is_dense, query_terms, term_grams
 
 SORT_CHOICES = [("relevance", "相关度"), ("newest", "最新发布"), ("salary", "薪资最高"), ("distance", "距离最近")]
 WITHIN_CHOICES = [("15", "步行15分钟内"), ("30", "步行30分钟内"), ("60", "步行60分钟内")]
@@ -28,17 +28,50 @@ def occupation_category_choices() -> list[tuple[str, str]]:
 
 
 def keyword_filter(queryset, terms: list[str]):
-    """Every term: all its grams in the GIN-indexed set (candidates) and a LIKE on the text (exact)."""
+    """Every term: a LIKE on the text (exact), plus, for a rare term, all its grams in the GIN-indexed set.
+
+    A rare term is found through the GIN index (few candidates). A common term (every gram in more than
+    DENSE_GRAM_SHARE of postings, by PostgreSQL's own statistics) matches densely, so walking a btree in
+    sort order and checking LIKE finds a page in a few dozen rows, while testing the compressed gram array
+    on each row would cost ten times more (bench/RESULTS.md). Recall is the same either way: LIKE decides."""
     for term in terms:
-        queryset = queryset.filter(search_grams__contains=term_grams(term), search_text__contains=term)
+        if is_dense(term_grams(term)):
+            queryset = queryset.filter(search_text__contains=term)
+        else:
+            queryset = queryset.filter(search_grams__contains=term_grams(term), search_text__contains=term)
     return queryset
 
 
-def title_match(terms: list[str]) -> Q:
-    """Postings whose title contains every term (the marked title grams, then LIKE on the title)."""
+def title_contains(terms: list[str]) -> Q:
+    """LIKE only: the same rows as title_match (LIKE implies the grams), for exclusions and ordered walks."""
     q = Q()
     for term in terms:
-        q &= Q(search_grams__contains=[TITLE_MARK + g for g in term_grams(term)], title__icontains=term)
+        q &= Q(title__icontains=term)
+    return q
+
+
+def keyword_share(terms: list[str]) -> float:
+    """Estimated share of postings matching all terms: the rarest gram's share (exact for 1–2 characters)."""
+    from .search import gram_frequencies
+
+    freq = gram_frequencies()
+    return min((min((freq.get(g, 0.0) for g in term_grams(t)), default=0.0) for t in terms), default=1.0)
+
+
+def title_is_dense(terms: list[str]) -> bool:
+    return bool(terms) and all(is_dense([TITLE_MARK + g for g in term_grams(t)], TITLE_DENSE_SHARE) for t in terms)
+
+
+def keyword_is_dense(terms: list[str]) -> bool:
+    return bool(terms) and all(is_dense(term_grams(t)) for t in terms)
+
+
+def title_match(terms: list[str]) -> Q:
+    """Postings whose title contains every term (the marked title grams when rare, then LIKE on the title)."""
+    q = Q()
+    for term in terms:
+        grams = [TITLE_MARK + g for g in term_grams(term)]
+        q &= Q(title__icontains=term) if is_dense(grams, TITLE_DENSE_SHARE) else Q(search_grams__contains=grams, title__icontains=term)
     return q
 
 
@@ -122,6 +155,9 @@ class PostingFilterSet(django_filters.FilterSet):
             self._origin = origin
         return valid
 
+    def qs_without_keyword(self):
+        return self.filter_queryset(self.queryset.all(), skip=frozenset({"q"}))
+
     def radius_m(self) -> float | None:
         within = self.form.cleaned_data.get("within")
         if within:
@@ -130,8 +166,10 @@ class PostingFilterSet(django_filters.FilterSet):
             return walk_radius_m(DISTANCE_SORT_MAX_MINUTES)
         return None
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+    def filter_queryset(self, queryset, skip: frozenset = frozenset()):
+        for name, value in self.form.cleaned_data.items():
+            if name not in skip:
+                queryset = self.filters[name].filter(queryset, value)
         if self._origin is None:
             return queryset
         lat, lng = self._origin

@@ -16,6 +16,7 @@ index lookup too.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 
 MAX_QUERY_CHARS = 50
@@ -66,3 +67,35 @@ def term_grams(term: str) -> list[str]:
     if len(term) == 1:
         return [term]
     return sorted({term[i:i + 2] for i in range(len(term) - 1)})
+
+
+# A gram in at least this share of published postings counts as common (see filtersets.keyword_filter).
+DENSE_GRAM_SHARE = 0.005
+# For "title contains" (relevance) walking the newest-first index pays off from a lower density.
+TITLE_DENSE_SHARE = 0.003
+_STATS_SECONDS = 600
+_stats: dict = {"at": -1e9, "freq": {}}
+
+
+def gram_frequencies() -> dict[str, float]:
+    """Share of postings containing each common gram, from pg_stats (refreshed by ANALYZE), cached per process."""
+    now = time.monotonic()
+    if now - _stats["at"] > _STATS_SECONDS:
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                        "WHERE tablename = 'jobs_jobposting' AND attname = 'search_grams'")
+            row = cur.fetchone()
+        _stats["freq"] = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+        _stats["at"] = now
+    return _stats["freq"]
+
+
+def reset_gram_frequencies() -> None:
+    _stats["at"] = -1e9
+
+
+def is_dense(grams: list[str], share: float = DENSE_GRAM_SHARE) -> bool:
+    freq = gram_frequencies()
+    return bool(grams) and all(freq.get(g, 0.0) >= share for g in grams)

@@ -66,7 +66,7 @@ class PublicJobViewSet(viewsets.GenericViewSet):
             params["cursor"] = page.next_cursor
             next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
         return Response({
-            "count": page.count, "count_capped": page.count_capped, "page": page.page, "sort": page.sort,
+            "count": page.count, "count_capped": page.count_capped, "count_estimated": page.count_estimated, "page": page.page, "sort": page.sort,
             "next": next_url, "query_truncated": page.truncated,
             "results": PublicJobSerializer(page.rows, many=True).data,
         })

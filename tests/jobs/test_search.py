@@ -124,3 +124,31 @@ def test_tampered_cursor_falls_back_to_first_page(jobs):
 def test_long_query_truncated(jobs):
     page = posting_search(data={"q": "仓库管理员" * 100})
     assert page.truncated and not page.errors
+
+
+def test_common_keyword_path_same_results(world):
+    """With statistics every gram here is "common": the ordered-walk path must return the same rows."""
+    from django.db import connection
+
+    from jobs.search import reset_gram_frequencies
+
+    employer = make_employer(world["station_a"])
+    made = {make_posting(employer, title="保洁员" if i % 3 else "理货员", description="保洁区域").pk for i in range(9)}
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE jobs_jobposting")
+    reset_gram_frequencies()
+    try:
+        seen, data = [], {"q": "保洁"}
+        while True:
+            page = posting_search(data=data, page_size=4)
+            assert page.count_estimated
+            seen += [r["id"] for r in page.rows]
+            if not page.next_cursor:
+                break
+            data = {"q": "保洁", "cursor": page.next_cursor}
+        assert sorted(seen) == sorted(made)
+        with connection.cursor() as cur:
+            cur.execute("SHOW enable_sort")
+            assert cur.fetchone()[0] == "on"
+    finally:
+        reset_gram_frequencies()
