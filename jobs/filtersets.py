@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -20,11 +21,25 @@ WITHIN_CHOICES = [("15", "步行15分钟内"), ("30", "步行30分钟内"), ("60
 DISTANCE_SORT_MAX_MINUTES = 60
 
 
-def occupation_category_choices() -> list[tuple[str, str]]:
+def search_choices() -> dict:
+    """Options for the search form's selects (districts, streets, 大类/中类), cached: reference data."""
+    from django.core.cache import cache
+    from django.db import connection
+
     from core.models import Occupation
 
-    return [(code, f"{'　' if level == 2 else ''}{name}")
-            for code, name, level in Occupation.objects.filter(level__lte=2).values_list("code", "name", "level")]
+    key = f"jobs:search-choices:{connection.settings_dict['NAME']}"
+    data = cache.get(key)
+    if data is None:
+        data = {
+            "districts": list(District.objects.order_by("code").values_list("id", "name")),
+            "streets": [(pk, f"{d} {n}") for pk, n, d in Street.objects.order_by("district__code", "code")
+                        .values_list("id", "name", "district__name")],
+            "occupations": [(code, f"{'　' if level == 2 else ''}{name}") for code, name, level in
+                            Occupation.objects.filter(level__lte=2).order_by("code").values_list("code", "name", "level")],
+        }
+        cache.set(key, data, 600)
+    return data
 
 
 def keyword_filter(queryset, terms: list[str]):
@@ -77,10 +92,11 @@ def title_match(terms: list[str]) -> Q:
 
 class PostingFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键词", method="filter_q")
-    district = django_filters.ModelChoiceFilter(label="区", queryset=District.objects.all(), field_name="district")
-    street = django_filters.ModelChoiceFilter(label="街镇", queryset=Street.objects.all(), field_name="street")
-    occupation = django_filters.ChoiceFilter(label="职业类别", choices=occupation_category_choices,
-                                             method="filter_occupation")
+    # Plain ids and codes rather than model choices: no query and no deep copy of choices per request.
+    district = django_filters.NumberFilter(label="区", field_name="district_id", min_value=1)
+    street = django_filters.NumberFilter(label="街镇", field_name="street_id", min_value=1)
+    occupation = django_filters.CharFilter(label="职业类别（大类/中类代码）", method="filter_occupation", max_length=8,
+                                           validators=[RegexValidator(r"^\d(-\d{2})?$", "职业类别代码无效。")])
     salary_floor = django_filters.NumberFilter(label="月薪不低于（元）", method="filter_salary_floor", min_value=0,
                                                max_value=1_000_000)
     hours_type = django_filters.ChoiceFilter(label="工时", choices=HoursType.choices)
@@ -91,8 +107,7 @@ class PostingFilterSet(django_filters.FilterSet):
     employer = django_filters.NumberFilter(label="用人单位", field_name="employer_id")
     lat = django_filters.NumberFilter(label="纬度", method="noop", min_value=-90, max_value=90)
     lng = django_filters.NumberFilter(label="经度", method="noop", min_value=-180, max_value=180)
-    near_street = django_filters.ModelChoiceFilter(label="我在（街镇）", queryset=Street.objects.select_related("district"),
-                                                method="noop")
+    near_street = django_filters.NumberFilter(label="我在（街镇）", method="noop", min_value=1)
     within = django_filters.ChoiceFilter(label="步行距离", choices=WITHIN_CHOICES, method="noop")
     sort = django_filters.ChoiceFilter(label="排序", choices=SORT_CHOICES, method="noop")
 
@@ -100,6 +115,13 @@ class PostingFilterSet(django_filters.FilterSet):
         model = JobPosting
         fields = ["q", "district", "street", "occupation", "salary_floor", "hours_type", "public_service",
                   "friendly_to", "status", "employer"]
+
+    def get_form_class(self):
+        """The form has no per-request choices: build its class once per process, not per request."""
+        cls = type(self)
+        if cls.__dict__.get("_form_class_cache") is None:
+            cls._form_class_cache = super().get_form_class()
+        return cls._form_class_cache
 
     def noop(self, queryset, name, value):
         return queryset
@@ -126,7 +148,12 @@ class PostingFilterSet(django_filters.FilterSet):
             return float(data["lat"]), float(data["lng"])
         from .selectors import street_point
 
-        return street_point(data.get("near_street"))
+        if not data.get("near_street"):
+            return None
+        street = Street.objects.select_related("district").filter(pk=int(data["near_street"])).first()
+        if street is None:
+            self.form.add_error("near_street", "所选街镇不存在。")
+        return street_point(street)
 
     @property
     def origin(self) -> tuple[float, float] | None:
@@ -149,6 +176,8 @@ class PostingFilterSet(django_filters.FilterSet):
                 self.form.add_error("lat", "位置需要同时提供纬度和经度。")
                 return False
             origin = self.clean_origin()
+            if self.form.errors:
+                return False
             if origin is not None and not in_shanghai(*origin):
                 self.form.add_error("lat", "您的位置不在上海市范围内，请改为选择所在街镇。")
                 return False

@@ -9,6 +9,7 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
@@ -100,10 +101,6 @@ def _key(sort: str, row: dict, tier: int = 0) -> list:
     return [tier, *key] if sort == "relevance" else key
 
 
-SORT_FIELDS = {"newest": ("published_at",), "relevance": ("published_at",), "salary": ("salary_month_max",),
-               "distance": ("distance_m",)}
-
-
 @contextmanager
 def _ordered_walk(enabled: bool):
     """For a common keyword, make PostgreSQL walk a btree in sort order and stop at the LIMIT.
@@ -121,13 +118,18 @@ def _ordered_walk(enabled: bool):
             cur.execute("RESET enable_bitmapscan; RESET enable_seqscan; RESET enable_sort")
 
 
+SORT_FIELDS = {"newest": ("published_at",), "relevance": ("published_at",), "salary": ("salary_month_max",),
+               "distance": ("distance_m",)}
+
+
 def _fetch(qs, sort: str, after: list | None, limit: int, *, walk: bool = False) -> list[dict]:
     """One page in two steps: the matching ids and sort keys (no joins, so the planner never joins
-    thousands of candidates before the LIMIT), then the display columns for those ids only."""
+    thousands of candidates before the LIMIT), then the display columns for those ids only.
+    (One statement with `id IN (subquery)` let the planner pick a full scan for the outer part.)"""
     if after is not None:
         qs = qs.filter(_after(sort, after))
+    extra = ("distance_m",) if "distance_m" in qs.query.annotations and sort != "distance" else ()
     with _ordered_walk(walk and sort != "distance"):
-        extra = ("distance_m",) if "distance_m" in qs.query.annotations and sort != "distance" else ()
         keys = list(qs.order_by(*ORDER[sort]).values("id", *SORT_FIELDS[sort], *extra)[:limit])
     if not keys:
         return []
@@ -190,6 +192,18 @@ def posting_search(*, data, queryset=None, page_size: int = PAGE_SIZE) -> Search
     after = cursor["k"] if cursor else None
     result.page = cursor["p"] + 1 if cursor else 1
 
+    key_data = {k: fs.form.cleaned_data.get(k) for k in fs.form.fields if k not in {"sort"}}
+    digest = hashlib.sha1(repr(sorted((k, str(v)) for k, v in key_data.items())).encode()).hexdigest()  # noqa: S324
+    db = connection.settings_dict["NAME"]
+    version = search_version() if queryset is None else None
+    page_key = f"jobs:page:{db}:{version}:{digest}:{sort}:{page_size}:{data.get('cursor') if cursor else ''}"
+    cache_seconds = getattr(settings, "JOBS_SEARCH_CACHE_SECONDS", 30)
+    if version is not None and cache_seconds:
+        hit = cache.get(page_key)
+        if hit is not None:
+            result.rows, result.next_cursor, (result.count, result.count_capped, result.count_estimated) = hit
+            return result
+
     # Within a walking radius the bounding box already makes the candidate set small: no ordered walk, exact count.
     bounded = fs.origin is not None and fs.radius_m() is not None
     dense = keyword_is_dense(result.terms) and not bounded
@@ -220,12 +234,29 @@ def posting_search(*, data, queryset=None, page_size: int = PAGE_SIZE) -> Search
         result.next_cursor = encode_cursor({"s": sort, "p": result.page,
                                             "k": _key(sort, rows[-1], rows[-1].get("tier", 0))})
     result.rows = _decorate(rows)
-    key_data = {k: fs.form.cleaned_data.get(k) for k in fs.form.fields if k not in {"sort"}}
-    digest = hashlib.sha1(repr(sorted((k, str(v)) for k, v in key_data.items())).encode()).hexdigest()  # noqa: S324
     result.count, result.count_capped, result.count_estimated = _count(
-        qs, f"jobs:count:{connection.settings_dict['NAME']}:{digest}",
+        qs, f"jobs:count:{db}:{version}:{digest}",
         estimate_from=fs.qs_without_keyword() if dense else None, share=keyword_share(result.terms) if dense else 1.0)
+    if version is not None and cache_seconds:
+        cache.set(page_key, (result.rows, result.next_cursor,
+                             (result.count, result.count_capped, result.count_estimated)), cache_seconds)
     return result
+
+
+SEARCH_VERSION_KEY = "jobs:search-version"
+
+
+def search_version() -> int:
+    """Bumped by every change to what the public search shows: part of every cached page's key."""
+    return cache.get_or_set(SEARCH_VERSION_KEY, 1, None)
+
+
+def search_changed() -> None:
+    """Call on commit after a posting enters or leaves the published set or changes while published."""
+    try:
+        cache.incr(SEARCH_VERSION_KEY)
+    except ValueError:
+        cache.set(SEARCH_VERSION_KEY, 2, None)
 
 
 def street_point(street) -> tuple[float, float] | None:

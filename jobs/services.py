@@ -19,7 +19,7 @@ from stations.selectors import station_nearest
 
 from .models import Employer, JobPosting, Lead
 from .search import build_search_text, posting_grams
-from .selectors import street_point
+from .selectors import search_changed, street_point
 
 Status = JobPosting.Status
 
@@ -86,6 +86,7 @@ def employer_update(*, actor, employer: Employer, **fields) -> Employer:
     changes = diff(before, _snapshot(employer, EMPLOYER_FIELDS))
     changes.pop("contact_phone", None)
     if "name" in changes:
+        transaction.on_commit(search_changed)
         for posting in employer.postings.all():
             _refresh_derived(posting, employer=employer)
             posting.save(update_fields=["search_text", "search_grams", "updated_at"])
@@ -152,6 +153,8 @@ def posting_update(*, actor, posting: JobPosting, **fields) -> JobPosting:
     posting.save()
     changes = diff(before, _snapshot(posting, POSTING_FIELDS))
     changes.pop("contact_phone", None)
+    if posting.status == Status.PUBLISHED:
+        transaction.on_commit(search_changed)
     audit_record(actor=actor, action="posting.update", obj=posting, summary=f"修改岗位 {posting.title}",
                  changes=changes)
     return posting
@@ -172,6 +175,8 @@ def _transition(*, actor, posting: JobPosting, allowed_from: set, to: str, actio
     if to == Status.PUBLISHED:
         posting.full_clean()
     posting.save(update_fields=["status", "status_note", "published_at", "updated_at"])
+    if Status.PUBLISHED in {old, to}:
+        transaction.on_commit(search_changed)
     audit_record(actor=actor, action=action, obj=posting, summary=f"{Status(old).label} → {Status(to).label}",
                  changes={"status": [old, to], **({"note": ["", note]} if note else {})})
     return posting

@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView
 from core.permissions import InternalRequiredMixin
 
 from . import imports, services
-from .filtersets import EmployerFilterSet, PostingFilterSet
+from .filtersets import EmployerFilterSet, PostingFilterSet, search_choices
 from .forms import (
     EmployerForm,
     ImportForm,
@@ -50,6 +50,8 @@ def job_search(request):
     return render(request, "jobs/job_search.html", {
         "result": page, "form": page.filterset.form, "next_url": next_url, "first_url": f"?{params.urlencode()}",
         "has_query": any(v for k, v in request.GET.items() if k not in {"cursor", "q"}),
+        "choices": search_choices(), "selected": {k: request.GET.get(k, "") for k in ("district", "street", "occupation",
+                                                                                    "near_street")},
     })
 
 

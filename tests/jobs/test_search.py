@@ -152,3 +152,18 @@ def test_common_keyword_path_same_results(world):
             assert cur.fetchone()[0] == "on"
     finally:
         reset_gram_frequencies()
+
+
+def test_page_cache_invalidated_when_published_set_changes(world, django_capture_on_commit_callbacks):
+    from jobs.services import posting_withdraw
+
+    employer = make_employer(world["station_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = make_posting(employer, title="面点师")
+    assert ids(posting_search(data={"q": "面点"})) == {first.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        second = make_posting(employer, title="中式面点师")
+    assert ids(posting_search(data={"q": "面点"})) == {first.pk, second.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        posting_withdraw(actor=world["city"], posting=first)
+    assert ids(posting_search(data={"q": "面点"})) == {second.pk}
