@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.audit import audit_record, diff
 from core.choices import MONTHLY_FACTOR
-from core.crypto import encrypt, keyed_hash
+from core.crypto import decrypt, encrypt, keyed_hash
 from core.masking import mask_phone
 from core.scoping import scope_of
 from core.validators import normalize_phone, validate_mobile, validate_phone
@@ -336,3 +336,11 @@ def lead_update(*, actor, lead: Lead, status: str, note: str = "") -> Lead:
     audit_record(actor=actor, action="lead.update", obj=lead, summary=f"跟进岗位意向：{Lead.Status(status).label}",
                  changes={"status": [old, status]})
     return lead
+
+
+@transaction.atomic
+def lead_reveal_phone(*, actor, lead: Lead) -> str:
+    """The full phone number for a call-back, for staff of the lead's station (audited)."""
+    _check_station(actor, lead.station)
+    audit_record(actor=actor, action="lead.reveal_phone", obj=lead, summary=f"查看岗位意向完整手机号（{lead.phone_masked}）")
+    return decrypt(lead.phone_encrypted)

@@ -22,4 +22,5 @@ urlpatterns = [
     path("postings/<int:pk>/<str:action>/", views.PostingTransitionView.as_view(), name="posting_transition"),
     path("leads/", views.LeadListView.as_view(), name="lead_list"),
     path("leads/<int:pk>/", views.LeadUpdateView.as_view(), name="lead_update"),
+    path("leads/<int:pk>/reveal/", views.LeadRevealView.as_view(), name="lead_reveal"),
 ]

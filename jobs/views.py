@@ -312,6 +312,19 @@ class LeadListView(InternalRequiredMixin, ListView):
         return super().get_context_data(status=self.status, statuses=Lead.Status.choices, **kwargs)
 
 
+class LeadRevealView(InternalRequiredMixin, View):
+    """POST only: show one lead's full phone number to staff of its station; each reveal is audited."""
+
+    def post(self, request, pk):
+        lead = get_object_or_404(Lead.objects.visible_to(request.user).select_related("posting"), pk=pk)
+        try:
+            phone = services.lead_reveal_phone(actor=request.user, lead=lead)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("jobs:lead_list")
+        return render(request, "jobs/lead_reveal.html", {"lead": lead, "phone": phone})
+
+
 class LeadUpdateView(InternalRequiredMixin, View):
     def post(self, request, pk):
         lead = get_object_or_404(Lead.objects.visible_to(request.user), pk=pk)

@@ -191,3 +191,14 @@ def test_import_refuses_non_excel(client, world):
 
 def test_audit_has_no_clear_phone(owned):
     assert not AuditEvent.objects.filter(summary__contains="13912345678").exists()
+
+
+def test_lead_phone_reveal_is_scoped_and_audited(client, world, owned):
+    url = reverse("jobs:lead_reveal", args=[owned["lead"].pk])
+    assert_matrix(client, world, url, {**OWNED_BY_A, "district": 200, "city": 200}, method="post")
+    client.force_login(world["staff"])
+    response = client.post(url)
+    assert "13912345678" in response.content.decode()
+    assert AuditEvent.objects.filter(action="lead.reveal_phone").count() >= 2
+    assert not AuditEvent.objects.filter(summary__contains="13912345678").exists()
+    assert client.get(url).status_code == 405
