@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +36,22 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # Public -------------------------------------------------------------------------------------------------
+
+PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def too_many_posts(request, scope: str) -> bool:
+    """Public forms: at most the `public_form` throttle rate (settings) per client address."""
+    rate = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get("public_form", "20/hour")
+    number, period = rate.split("/")
+    key = f"jobs:rate:{scope}:{request.META.get('REMOTE_ADDR', '')}"
+    count = 1 if cache.add(key, 1, PERIODS.get(period, 3600)) else cache.incr(key)
+    return count > int(number)
+
+
+def rate_limited_response(request):
+    return render(request, "jobs/rate_limited.html", status=429)
+
 
 def job_search(request):
     """公开岗位搜索: no login; published postings only."""
@@ -73,6 +90,8 @@ def job_interest(request, pk: int):
     posting = posting_public_get(pk)
     if posting is None:
         raise Http404("岗位不存在或已停止招聘。")
+    if too_many_posts(request, "interest"):
+        return rate_limited_response(request)
     form = InterestForm(request.POST)
     if form.is_valid():
         try:
@@ -87,6 +106,8 @@ def job_interest(request, pk: int):
 
 def job_submit(request):
     """Employers propose a posting; it waits for review at the station nearest the workplace."""
+    if request.method == "POST" and too_many_posts(request, "submit"):
+        return rate_limited_response(request)
     form = PublicSubmitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -202,3 +202,28 @@ def test_lead_phone_reveal_is_scoped_and_audited(client, world, owned):
     assert AuditEvent.objects.filter(action="lead.reveal_phone").count() >= 2
     assert not AuditEvent.objects.filter(summary__contains="13912345678").exists()
     assert client.get(url).status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/jobs/postings/", "/jobs/employers/", "/jobs/leads/", "/api/postings/",
+                                 "/api/employers/", "/api/job-leads/", "/"])
+def test_staff_lists_have_constant_query_count(client, world, owned, url, django_assert_max_num_queries):
+    from jobs.services import lead_create
+
+    for i in range(6):
+        employer = make_employer(world["station_a"], actor=world["staff"])
+        posting = make_posting(employer, actor=world["staff"], title=f"收银员{i}")
+        lead_create(posting=posting, name=f"居民{i}", phone=f"1381234560{i}")
+    client.force_login(world["staff"])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
+
+
+def test_public_forms_are_rate_limited(client, owned, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public_form": "2/hour"}}
+    url = reverse("jobs:job_interest", args=[owned["posting"].pk])
+    for phone in ["13800000001", "13800000002"]:
+        assert client.post(url, {"name": "李", "phone": phone}).status_code == 200
+    response = client.post(url, {"name": "李", "phone": "13800000003"})
+    assert response.status_code == 429 and "提交过于频繁" in response.content.decode()
+    assert Lead.objects.count() == 3  # the fixture's lead and two of these
