@@ -6,14 +6,13 @@ import base64
 import datetime as dt
 import hashlib
 import json
-from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
-from django.db.models.functions import Left
 
 from core.choices import HoursType, KeyGroup, SalaryUnit
 from core.geo import walking_minutes
@@ -101,41 +100,52 @@ def _key(sort: str, row: dict, tier: int = 0) -> list:
     return [tier, *key] if sort == "relevance" else key
 
 
-@contextmanager
-def _ordered_walk(enabled: bool):
-    """For a common keyword, make PostgreSQL walk a btree in sort order and stop at the LIMIT.
+# For a common keyword, make PostgreSQL walk a btree in sort order and stop at the LIMIT: its row estimate
+# for several LIKEs together is far too low, so left alone it would read every candidate and sort them
+# (0.3 s instead of 1 ms for 保洁 in 浦东新区, see bench/RESULTS.md). Scoped to one transaction.
+WALK_SQL = "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off; "
+WALK_RESET_SQL = "RESET enable_bitmapscan; RESET enable_seqscan; RESET enable_sort"
 
-    Its row estimate for several LIKEs together is far too low, so left alone it would read every
-    candidate and sort them (0.3 s instead of 1 ms for 保洁 in 浦东新区, see bench/RESULTS.md)."""
-    if not enabled:
-        yield
-        return
-    nested = connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
-        yield
-        if nested:  # SET LOCAL would outlive this block inside an outer transaction
-            cur.execute("RESET enable_bitmapscan; RESET enable_seqscan; RESET enable_sort")
-
+# The inner query finds the page's ids and sort keys in index order (no joins, so the planner never joins
+# thousands of candidates before the LIMIT); MATERIALIZED keeps it planned on its own (as a plain subquery
+# the planner could turn the whole into a scan); the outer part reads display columns for ≤ 21 rows.
+PAGE_SQL = """WITH k AS MATERIALIZED ({inner})
+SELECT k.*, p.title, e.name AS employer__name, p.salary_min, p.salary_max, p.salary_unit, p.hours_type,
+       st.name AS street__name, d.name AS district__name, p.published_at AS row_published_at,
+       p.is_public_service, p.friendly_to, p.headcount, p.salary_month_max AS row_salary_month_max,
+       LEFT(p.description, 60) AS summary
+FROM k JOIN jobs_jobposting p ON p.id = k.id JOIN jobs_employer e ON e.id = p.employer_id
+LEFT JOIN stations_street st ON st.id = p.street_id LEFT JOIN stations_district d ON d.id = p.district_id"""
 
 SORT_FIELDS = {"newest": ("published_at",), "relevance": ("published_at",), "salary": ("salary_month_max",),
                "distance": ("distance_m",)}
 
 
 def _fetch(qs, sort: str, after: list | None, limit: int, *, walk: bool = False) -> list[dict]:
-    """One page in two steps: the matching ids and sort keys (no joins, so the planner never joins
-    thousands of candidates before the LIMIT), then the display columns for those ids only.
-    (One statement with `id IN (subquery)` let the planner pick a full scan for the outer part.)"""
+    """One page in one statement (see PAGE_SQL), in sort order."""
     if after is not None:
         qs = qs.filter(_after(sort, after))
     extra = ("distance_m",) if "distance_m" in qs.query.annotations and sort != "distance" else ()
-    with _ordered_walk(walk and sort != "distance"):
-        keys = list(qs.order_by(*ORDER[sort]).values("id", *SORT_FIELDS[sort], *extra)[:limit])
-    if not keys:
-        return []
-    rows = {r["id"]: r for r in JobPosting.objects.filter(id__in=[k["id"] for k in keys])
-            .annotate(summary=Left("description", 60)).values(*ROW_FIELDS, "summary")}
-    return [{**rows[k["id"]], **k} for k in keys]
+    inner, params = qs.order_by(*ORDER[sort]).values("id", *SORT_FIELDS[sort], *extra)[:limit].query.sql_with_params()
+    sql = PAGE_SQL.format(inner=inner)
+    walk = walk and sort != "distance"
+    nested = connection.in_atomic_block
+    with transaction.atomic() if walk else nullcontext(), connection.cursor() as cur:
+        cur.execute(WALK_SQL + sql if walk else sql, params)
+        names = [c.name for c in cur.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        if walk and nested:  # SET LOCAL would outlive this block inside an outer transaction
+            cur.execute(WALK_RESET_SQL)
+    for row in rows:
+        row["published_at"] = row.pop("row_published_at")
+        row["salary_month_max"] = row.pop("row_salary_month_max")
+    if sort == "distance":
+        rows.sort(key=lambda r: (r["distance_m"], r["id"]))
+    elif sort == "salary":
+        rows.sort(key=lambda r: (r["salary_month_max"], r["id"]), reverse=True)
+    else:
+        rows.sort(key=lambda r: (r["published_at"], r["id"]), reverse=True)
+    return rows
 
 
 def _count(qs, cache_key: str, *, estimate_from=None, share: float = 1.0) -> tuple[int, bool, bool]:
