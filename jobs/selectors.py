@@ -205,10 +205,11 @@ def posting_search(*, data, queryset=None, page_size: int = PAGE_SIZE) -> Search
     key_data = {k: fs.form.cleaned_data.get(k) for k in fs.form.fields if k not in {"sort"}}
     digest = hashlib.sha1(repr(sorted((k, str(v)) for k, v in key_data.items())).encode()).hexdigest()  # noqa: S324
     db = connection.settings_dict["NAME"]
-    version = search_version() if queryset is None else None
-    page_key = f"jobs:page:{db}:{version}:{digest}:{sort}:{page_size}:{data.get('cursor') if cursor else ''}"
     cache_seconds = getattr(settings, "JOBS_SEARCH_CACHE_SECONDS", 30)
-    if version is not None and cache_seconds:
+    # Without the page cache, counts are simply cached for two minutes (no version lookup per request).
+    version = search_version() if queryset is None and cache_seconds else None
+    page_key = f"jobs:page:{db}:{version}:{digest}:{sort}:{page_size}:{data.get('cursor') if cursor else ''}"
+    if version is not None:
         hit = cache.get(page_key)
         if hit is not None:
             result.rows, result.next_cursor, (result.count, result.count_capped, result.count_estimated) = hit
@@ -247,7 +248,7 @@ def posting_search(*, data, queryset=None, page_size: int = PAGE_SIZE) -> Search
     result.count, result.count_capped, result.count_estimated = _count(
         qs, f"jobs:count:{db}:{version}:{digest}",
         estimate_from=fs.qs_without_keyword() if dense else None, share=keyword_share(result.terms) if dense else 1.0)
-    if version is not None and cache_seconds:
+    if version is not None:
         cache.set(page_key, (result.rows, result.next_cursor,
                              (result.count, result.count_capped, result.count_estimated)), cache_seconds)
     return result
