@@ -7,14 +7,24 @@ requirements, salary_min, salary_max, salary_unit (SalaryUnit), headcount, fille
 hours_type (HoursType), street, address, lat, lng, benefits, is_public_service, friendly_to
 (list of KeyGroup values), source, status (Status), published_at, expires_on;
 objects.visible_to(user), objects.published().
+
+Search columns (maintained by jobs.services, never by save()): `search_text` is the normalised
+title + employer + description; `search_grams` holds every character and character pair of it, GIN
+indexed, so a keyword of any length is looked up by its grams and verified by LIKE (see jobs/search.py).
 """
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.choices import HoursType, KeyGroup, SalaryUnit
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
+from core.validators import normalize_credit_code, validate_credit_code
 
 
 class EmployerQuerySet(ScopedQuerySet):
@@ -57,6 +67,18 @@ class Employer(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        self.credit_code = normalize_credit_code(self.credit_code or "") or None
+        if self.credit_code:
+            try:
+                validate_credit_code(self.credit_code)
+            except ValidationError as exc:
+                raise ValidationError({"credit_code": exc.messages}) from None
+        elif self.kind != self.Kind.INDIVIDUAL:
+            raise ValidationError({"credit_code": "除个体工商户外，用人单位必须填写统一社会信用代码。"})
+        if (self.lat is None) != (self.lng is None):
+            raise ValidationError({"lat": "经纬度需同时填写。"})
 
 
 class PostingQuerySet(ScopedQuerySet):
@@ -110,6 +132,20 @@ class JobPosting(TimeStampedModel):
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     expires_on = models.DateField("截止日期", null=True, blank=True)
+    # Added by the job-collection issue.
+    public_service_quota = models.PositiveIntegerField("公益性岗位名额", null=True, blank=True)
+    public_service_term_start = models.DateField("公益性岗位期限起", null=True, blank=True)
+    public_service_term_end = models.DateField("公益性岗位期限止", null=True, blank=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    status_note = models.CharField("状态说明", max_length=200, blank=True)
+    district = models.ForeignKey("stations.District", verbose_name="工作地点所在区", on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="+", editable=False)
+    salary_month_min = models.PositiveIntegerField("折合月薪下限", default=0, editable=False)
+    salary_month_max = models.PositiveIntegerField("折合月薪上限", default=0, editable=False)
+    search_text = models.TextField("检索文本", blank=True, editable=False)
+    search_grams = ArrayField(models.CharField(max_length=3), verbose_name="检索字元", default=list, blank=True,
+                              editable=False)
 
     objects = PostingQuerySet.as_manager()
 
@@ -117,6 +153,101 @@ class JobPosting(TimeStampedModel):
         verbose_name = "岗位"
         verbose_name_plural = "岗位"
         ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(salary_min__isnull=True) | models.Q(salary_max__isnull=True)
+                | models.Q(salary_min__lte=models.F("salary_max")),
+                name="posting_salary_min_le_max", violation_error_message="最低薪资不能高于最高薪资。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(headcount__gte=1), name="posting_headcount_positive",
+                violation_error_message="招聘人数至少为1。",
+            ),
+        ]
+        indexes = [
+            # Every public read is on published rows only: partial indexes halve the work (FINDINGS.md).
+            GinIndex(fields=["search_grams"], name="posting_pub_grams",
+                     condition=models.Q(status="published")),
+            models.Index(models.F("published_at").desc(), models.F("id").desc(), name="posting_pub_newest",
+                         condition=models.Q(status="published")),
+            models.Index("district", models.F("published_at").desc(), models.F("id").desc(),
+                         name="posting_pub_district", condition=models.Q(status="published")),
+            models.Index(models.F("salary_month_max").desc(), models.F("id").desc(), name="posting_pub_salary",
+                         condition=models.Q(status="published")),
+            models.Index(fields=["lat", "lng"], name="posting_pub_latlng", condition=models.Q(status="published")),
+            models.Index(fields=["status", "expires_on"], name="posting_status_expiry"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} · {self.employer}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("jobs:posting_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
+            errors["salary_max"] = "最低薪资不能高于最高薪资。"
+        if self.expires_on and self.published_at:
+            published_on = self.published_at.date() if isinstance(self.published_at, dt.datetime) else self.published_at
+            if self.expires_on < published_on:
+                errors["expires_on"] = "截止日期不能早于发布日期。"
+        if (self.lat is None) != (self.lng is None):
+            errors["lat"] = "经纬度需同时填写。"
+        if self.is_public_service:
+            if not self.public_service_quota:
+                errors["public_service_quota"] = "公益性岗位需填写名额。"
+            if not (self.public_service_term_start and self.public_service_term_end):
+                errors["public_service_term_end"] = "公益性岗位需填写期限（起止日期）。"
+            elif self.public_service_term_end < self.public_service_term_start:
+                errors["public_service_term_end"] = "公益性岗位期限的结束日期不能早于开始日期。"
+        if self.filled_count and self.headcount and self.filled_count > self.headcount:
+            errors["filled_count"] = "已录用人数不能超过招聘人数。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class LeadQuerySet(ScopedQuerySet):
+    station_path = "station"
+    district_path = "station__street__district"
+
+
+class Lead(TimeStampedModel):
+    """A resident's "我感兴趣" on a published posting: a call-back task for the nearest station."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "待联系"
+        CONTACTED = "contacted", "已联系"
+        CLOSED = "closed", "已结束"
+
+    posting = models.ForeignKey(JobPosting, verbose_name="岗位", on_delete=models.CASCADE, related_name="leads")
+    station = models.ForeignKey("stations.Station", verbose_name="跟进站点", on_delete=models.PROTECT,
+                                related_name="job_leads")
+    name = models.CharField("姓名", max_length=50)
+    phone_encrypted = models.TextField("手机号（加密）", editable=False)
+    phone_hash = models.CharField("手机号索引", max_length=64, editable=False)
+    phone_masked = models.CharField("手机号（脱敏）", max_length=20, editable=False)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.NEW, db_index=True)
+    note = models.CharField("跟进备注", max_length=200, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="跟进人", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+
+    objects = LeadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "求职意向登记"
+        verbose_name_plural = "求职意向登记"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["posting", "phone_hash"], name="lead_once_per_phone",
+                                    violation_error_message="您已登记过对该岗位的意向，服务站会尽快联系您。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name[:1]}* · {self.posting.title}"

@@ -1,0 +1,139 @@
+"""Forms: thin parsing; rules live in the models' clean() and in services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.choices import HoursType, KeyGroup, SalaryUnit
+from core.models import Occupation
+from core.validators import normalize_phone, validate_mobile
+from stations.models import Station, Street
+
+from .models import Employer, JobPosting
+from .services import EMPLOYER_FIELDS, POSTING_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def bootstrapify(form: forms.Form) -> forms.Form:
+    """Bootstrap classes on every widget (no template tag library needed)."""
+    for f in form.fields.values():
+        w = f.widget
+        if isinstance(w, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            continue
+        if isinstance(w, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(w, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        w.attrs["class"] = f"{w.attrs.get('class', '')} {css}".strip()
+    return form
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrapify(self)
+
+
+def apply_errors(form: forms.Form, exc: ValidationError, mapping: dict | None = None) -> None:
+    """Put a service's ValidationError on the form's fields (unknown fields → form-wide error)."""
+    mapping = mapping or {}
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            name = mapping.get(field, field)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class EmployerForm(BootstrapMixin, forms.ModelForm):
+    station = forms.ModelChoiceField(label="筹集站点", queryset=Station.objects.none())
+
+    class Meta:
+        model = Employer
+        fields = ["station", *EMPLOYER_FIELDS]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = Station.objects.visible_to(user).order_by("code")
+        if self.instance.pk:
+            del self.fields["station"]
+        elif self.fields["station"].queryset.count() == 1:
+            self.fields["station"].initial = self.fields["station"].queryset.first()
+        self.fields["street"].queryset = Street.objects.select_related("district")
+
+
+class PostingForm(BootstrapMixin, forms.ModelForm):
+    friendly_to = forms.MultipleChoiceField(label="友好人群", choices=KeyGroup.choices, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = JobPosting
+        fields = ["employer", *POSTING_FIELDS]
+        widgets = {"expires_on": DATE, "public_service_term_start": DATE, "public_service_term_end": DATE,
+                   "description": forms.Textarea(attrs={"rows": 4}), "requirements": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = Employer.objects.visible_to(user).order_by("name")
+        self.fields["occupation"].queryset = Occupation.objects.filter(level=4)
+        self.fields["street"].queryset = Street.objects.select_related("district")
+        if self.instance.pk:
+            self.fields["employer"].disabled = True
+
+
+class PublicSubmitForm(BootstrapMixin, forms.Form):
+    """The public "submit a job" form for employers."""
+
+    employer_name = forms.CharField(label="单位名称", max_length=100)
+    employer_kind = forms.ChoiceField(label="单位类型", choices=Employer.Kind.choices)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=30, required=False,
+                                  help_text="个体工商户没有可不填。")
+    contact_name = forms.CharField(label="联系人", max_length=50)
+    contact_phone = forms.CharField(label="联系电话", max_length=30)
+    title = forms.CharField(label="岗位名称", max_length=100)
+    description = forms.CharField(label="岗位描述", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    salary_min = forms.IntegerField(label="最低薪资", min_value=0, required=False)
+    salary_max = forms.IntegerField(label="最高薪资", min_value=0, required=False)
+    salary_unit = forms.ChoiceField(label="薪资单位", choices=SalaryUnit.choices)
+    headcount = forms.IntegerField(label="招聘人数", min_value=1, initial=1)
+    hours_type = forms.ChoiceField(label="工时类型", choices=HoursType.choices)
+    street = forms.ModelChoiceField(label="工作地点所在街镇", queryset=Street.objects.select_related("district"))
+    address = forms.CharField(label="工作地点", max_length=200)
+    expires_on = forms.DateField(label="截止日期", required=False, widget=DATE)
+
+    MAPPING = {"name": "employer_name", "kind": "employer_kind", "lat": "street"}
+
+
+class InterestForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label="您的姓名", max_length=50)
+    phone = forms.CharField(label="手机号", max_length=20)
+
+    def clean_phone(self):
+        phone = normalize_phone(self.cleaned_data["phone"])
+        validate_mobile(phone)
+        return phone
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label="原因", max_length=200, required=False)
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    station = forms.ModelChoiceField(label="导入到站点", queryset=Station.objects.none())
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = Station.objects.visible_to(user).order_by("code")
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")
+        if f.size > 5 * 1024 * 1024:
+            raise ValidationError("文件不能超过 5 MB。")
+        return f

@@ -1,0 +1,346 @@
+"""Writes for employers, postings and leads. Every state change records an audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.audit import audit_record, diff
+from core.choices import MONTHLY_FACTOR
+from core.crypto import decrypt, encrypt, keyed_hash
+from core.masking import mask_phone
+from core.scoping import scope_of
+from core.validators import normalize_phone, validate_mobile, validate_phone
+from stations.models import Station
+from stations.selectors import station_nearest
+
+from .models import Employer, JobPosting, Lead
+from .search import build_search_text, posting_grams
+from .selectors import search_changed, street_point
+
+Status = JobPosting.Status
+
+EMPLOYER_FIELDS = ("name", "kind", "credit_code", "contact_name", "contact_phone", "street", "address", "lat", "lng",
+                   "verified")
+POSTING_FIELDS = ("title", "occupation", "description", "requirements", "salary_min", "salary_max", "salary_unit",
+                  "headcount", "hours_type", "street", "address", "lat", "lng", "benefits", "is_public_service",
+                  "friendly_to", "expires_on", "public_service_quota", "public_service_term_start",
+                  "public_service_term_end", "contact_name", "contact_phone")
+
+
+def _check_station(actor, station: Station) -> None:
+    """Staff act only for their own stations; district admins inside their district; city admins anywhere."""
+    scope = scope_of(actor)
+    if scope.is_city:
+        return
+    if scope.is_district and station.street.district_id == scope.district_id:
+        return
+    if scope.is_staff_member and station.pk in scope.station_ids:
+        return
+    raise PermissionDenied("只能为本站点筹集的用人单位和岗位进行操作。")
+
+
+def _snapshot(obj, fields) -> dict:
+    return {f: getattr(obj, f"{f}_id" if f in {"street", "occupation"} else f) for f in fields}
+
+
+def _clean_phone(value: str, field: str) -> str:
+    value = normalize_phone(value)
+    if value:
+        try:
+            validate_phone(value)
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from None
+    return value
+
+
+# Employers -------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def employer_create(*, actor, station: Station, **fields) -> Employer:
+    """Register an employer collected by `station`."""
+    if actor is not None:
+        _check_station(actor, station)
+    employer = Employer(station=station, **{k: v for k, v in fields.items() if k in EMPLOYER_FIELDS})
+    employer.contact_phone = _clean_phone(employer.contact_phone, "contact_phone")
+    employer.full_clean()
+    employer.save()
+    audit_record(actor=actor, action="employer.create", obj=employer, summary=f"登记用人单位 {employer.name}")
+    return employer
+
+
+@transaction.atomic
+def employer_update(*, actor, employer: Employer, **fields) -> Employer:
+    """Change an employer; its postings' search text follows a new name."""
+    _check_station(actor, employer.station)
+    before = _snapshot(employer, EMPLOYER_FIELDS)
+    for key, value in fields.items():
+        if key in EMPLOYER_FIELDS:
+            setattr(employer, key, value)
+    employer.contact_phone = _clean_phone(employer.contact_phone, "contact_phone")
+    employer.full_clean()
+    employer.save()
+    changes = diff(before, _snapshot(employer, EMPLOYER_FIELDS))
+    changes.pop("contact_phone", None)
+    if "name" in changes:
+        transaction.on_commit(search_changed)
+        for posting in employer.postings.all():
+            _refresh_derived(posting, employer=employer)
+            posting.save(update_fields=["search_text", "search_grams", "updated_at"])
+    audit_record(actor=actor, action="employer.update", obj=employer, summary=f"修改用人单位 {employer.name}",
+                 changes=changes)
+    return employer
+
+
+# Postings --------------------------------------------------------------------------------------------
+
+def _refresh_derived(posting: JobPosting, *, employer: Employer | None = None) -> None:
+    """Columns the search reads: district, monthly pay and the search text with its grams."""
+    employer = employer or posting.employer
+    posting.district_id = posting.street.district_id if posting.street_id else None
+    factor = MONTHLY_FACTOR.get(posting.salary_unit, 1.0)
+    posting.salary_month_min = round((posting.salary_min or 0) * factor)
+    posting.salary_month_max = round((posting.salary_max or posting.salary_min or 0) * factor)
+    posting.search_text = build_search_text(title=posting.title, employer_name=employer.name,
+                                            description=posting.description)
+    posting.search_grams = posting_grams(title=posting.title, search_text=posting.search_text)
+
+
+def _fill_location(posting: JobPosting) -> None:
+    """A posting without coordinates is placed at its employer's, else its street's representative point."""
+    if posting.lat is None and posting.employer.lat is not None:
+        posting.lat, posting.lng = posting.employer.lat, posting.employer.lng
+        posting.street_id = posting.street_id or posting.employer.street_id
+    if posting.lat is None and posting.street_id:
+        point = street_point(posting.street)
+        if point:
+            posting.lat, posting.lng = point
+
+
+@transaction.atomic
+def posting_create(*, actor, employer: Employer, source: str = JobPosting.Source.STAFF, **fields) -> JobPosting:
+    """A draft posting for an employer of the actor's station."""
+    if actor is not None:
+        _check_station(actor, employer.station)
+    posting = JobPosting(employer=employer, station=employer.station, source=source, status=Status.DRAFT,
+                         **{k: v for k, v in fields.items() if k in POSTING_FIELDS})
+    posting.contact_phone = _clean_phone(posting.contact_phone, "contact_phone")
+    _fill_location(posting)
+    posting.full_clean()
+    _refresh_derived(posting, employer=employer)
+    posting.save()
+    audit_record(actor=actor, action="posting.create", obj=posting, summary=f"新建岗位 {posting.title}")
+    return posting
+
+
+@transaction.atomic
+def posting_update(*, actor, posting: JobPosting, **fields) -> JobPosting:
+    """Edit a posting that is not closed (filled/expired/withdrawn)."""
+    _check_station(actor, posting.station)
+    if posting.status in {Status.FILLED, Status.EXPIRED, Status.WITHDRAWN}:
+        raise ValidationError(f"岗位已{posting.get_status_display()}，不能再修改。")
+    before = _snapshot(posting, POSTING_FIELDS)
+    for key, value in fields.items():
+        if key in POSTING_FIELDS:
+            setattr(posting, key, value)
+    posting.contact_phone = _clean_phone(posting.contact_phone, "contact_phone")
+    _fill_location(posting)
+    posting.full_clean()
+    _refresh_derived(posting)
+    posting.save()
+    changes = diff(before, _snapshot(posting, POSTING_FIELDS))
+    changes.pop("contact_phone", None)
+    if posting.status == Status.PUBLISHED:
+        transaction.on_commit(search_changed)
+    audit_record(actor=actor, action="posting.update", obj=posting, summary=f"修改岗位 {posting.title}",
+                 changes=changes)
+    return posting
+
+
+def _transition(*, actor, posting: JobPosting, allowed_from: set, to: str, action: str, note: str = "",
+                check_scope: bool = True, extra: dict | None = None) -> JobPosting:
+    posting = JobPosting.objects.select_for_update().get(pk=posting.pk)
+    if check_scope:
+        _check_station(actor, posting.station)
+    if posting.status not in allowed_from:
+        raise ValidationError(f"岗位当前为“{posting.get_status_display()}”，不能执行此操作。")
+    old = posting.status
+    posting.status = to
+    posting.status_note = note[:200]
+    for key, value in (extra or {}).items():
+        setattr(posting, key, value)
+    if to == Status.PUBLISHED:
+        posting.full_clean()
+    posting.save(update_fields=["status", "status_note", "published_at", "updated_at"])
+    if Status.PUBLISHED in {old, to}:
+        transaction.on_commit(search_changed)
+    audit_record(actor=actor, action=action, obj=posting, summary=f"{Status(old).label} → {Status(to).label}",
+                 changes={"status": [old, to], **({"note": ["", note]} if note else {})})
+    return posting
+
+
+@transaction.atomic
+def posting_submit(*, actor, posting: JobPosting) -> JobPosting:
+    """draft → pending review."""
+    return _transition(actor=actor, posting=posting, allowed_from={Status.DRAFT}, to=Status.PENDING,
+                       action="posting.submit")
+
+
+@transaction.atomic
+def posting_publish(*, actor, posting: JobPosting, today: dt.date | None = None) -> JobPosting:
+    """draft / pending review → published (now); an expiry date in the past is refused."""
+    now = timezone.now()
+    today = today or timezone.localdate()
+    fresh = JobPosting.objects.only("expires_on").get(pk=posting.pk)
+    if fresh.expires_on and fresh.expires_on < today:
+        raise ValidationError({"expires_on": "截止日期早于今天（发布日期），请先修改截止日期。"})
+    return _transition(actor=actor, posting=posting, allowed_from={Status.DRAFT, Status.PENDING},
+                       to=Status.PUBLISHED, action="posting.publish", extra={"published_at": now})
+
+
+@transaction.atomic
+def posting_reject(*, actor, posting: JobPosting, reason: str) -> JobPosting:
+    """pending review → draft, with the reason (employer submissions that need correction)."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写退回原因。"})
+    return _transition(actor=actor, posting=posting, allowed_from={Status.PENDING}, to=Status.DRAFT,
+                       action="posting.reject", note=reason.strip())
+
+
+@transaction.atomic
+def posting_withdraw(*, actor, posting: JobPosting, reason: str = "") -> JobPosting:
+    """draft / pending / published → withdrawn."""
+    return _transition(actor=actor, posting=posting, allowed_from={Status.DRAFT, Status.PENDING, Status.PUBLISHED},
+                       to=Status.WITHDRAWN, action="posting.withdraw", note=reason or "")
+
+
+@transaction.atomic
+def posting_fill(*, actor, posting: JobPosting) -> JobPosting:
+    """published → filled (招满)."""
+    return _transition(actor=actor, posting=posting, allowed_from={Status.PUBLISHED}, to=Status.FILLED,
+                       action="posting.fill")
+
+
+@transaction.atomic
+def posting_expire(*, actor, posting: JobPosting) -> JobPosting:
+    """published → expired (system when past its date; staff may do it early)."""
+    return _transition(actor=actor, posting=posting, allowed_from={Status.PUBLISHED}, to=Status.EXPIRED,
+                       action="posting.expire", check_scope=actor is not None)
+
+
+def postings_expire_due(*, today: dt.date | None = None) -> int:
+    """Expire every published posting whose expiry date has passed. Idempotent: a second run finds none."""
+    today = today or timezone.localdate()
+    count = 0
+    ids = list(JobPosting.objects.published().filter(expires_on__lt=today).values_list("pk", flat=True))
+    for pk in ids:
+        with transaction.atomic():
+            posting = JobPosting.objects.select_for_update().get(pk=pk)
+            if posting.status != Status.PUBLISHED:
+                continue
+            _transition(actor=None, posting=posting, allowed_from={Status.PUBLISHED}, to=Status.EXPIRED,
+                        action="posting.expire", note=f"截止日期 {posting.expires_on} 已过", check_scope=False)
+            count += 1
+    return count
+
+
+@transaction.atomic
+def posting_submit_public(*, employer_name: str, employer_kind: str, credit_code: str, contact_name: str,
+                          contact_phone: str, **fields) -> JobPosting:
+    """An employer proposes a posting on the public form: pending review at the station nearest the workplace."""
+    phone = normalize_phone(contact_phone)
+    try:
+        validate_phone(phone)
+    except ValidationError as exc:
+        raise ValidationError({"contact_phone": exc.messages}) from None
+    lat, lng = fields.get("lat"), fields.get("lng")
+    street = fields.get("street")
+    if lat is None and street is not None:
+        lat, lng = street_point(street) or (None, None)
+    station = station_nearest(lat=lat, lng=lng) if lat is not None else None
+    if station is None:
+        raise ValidationError({"street": "无法确定工作地点附近的服务站，请选择工作地点所在街镇。"})
+    code = (credit_code or "").strip().upper() or None
+    employer = Employer.objects.filter(credit_code=code).first() if code else None
+    if employer is None:
+        employer = employer_create(actor=None, station=station, name=employer_name, kind=employer_kind,
+                                   credit_code=code, contact_name=contact_name, contact_phone=phone,
+                                   street=street, address=fields.get("address", ""), lat=fields.get("lat"),
+                                   lng=fields.get("lng"))
+    posting = JobPosting(employer=employer, station=station, source=JobPosting.Source.EMPLOYER, status=Status.PENDING,
+                         contact_name=contact_name, contact_phone=phone,
+                         **{k: v for k, v in fields.items() if k in POSTING_FIELDS and k not in {"contact_name",
+                                                                                              "contact_phone"}})
+    _fill_location(posting)
+    posting.full_clean()
+    _refresh_derived(posting, employer=employer)
+    posting.save()
+    audit_record(actor=None, action="posting.submit_public", obj=posting,
+                 summary=f"单位在线提交岗位 {posting.title}，待 {station.name} 审核")
+    return posting
+
+
+# Leads -----------------------------------------------------------------------------------------------
+
+def lead_station_for(posting: JobPosting) -> Station:
+    """The operating station nearest the workplace, else the posting's own station."""
+    if posting.lat is not None:
+        nearest = station_nearest(lat=posting.lat, lng=posting.lng)
+        if nearest is not None:
+            return nearest
+    return posting.station
+
+
+@transaction.atomic
+def lead_create(*, posting: JobPosting, name: str, phone: str) -> Lead:
+    """A resident's interest in a published posting becomes a call-back task for the nearest station."""
+    name = (name or "").strip()
+    phone = normalize_phone(phone)
+    errors = {}
+    if not name:
+        errors["name"] = "请填写姓名。"
+    try:
+        validate_mobile(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages
+    if posting.status != Status.PUBLISHED:
+        errors["__all__"] = "该岗位已不在招聘中。"
+    if errors:
+        raise ValidationError(errors)
+    phone_hash = keyed_hash(phone, purpose="lead-phone")
+    lead = Lead(posting=posting, station=lead_station_for(posting), name=name[:50], phone_encrypted=encrypt(phone),
+                phone_hash=phone_hash, phone_masked=mask_phone(phone))
+    lead.full_clean()
+    try:
+        with transaction.atomic():
+            lead.save()
+    except IntegrityError:
+        raise ValidationError("您已登记过对该岗位的意向，服务站会尽快联系您。") from None
+    audit_record(actor=None, action="lead.create", obj=lead,
+                 summary=f"居民登记岗位意向：{posting.title}（{lead.phone_masked}）")
+    return lead
+
+
+@transaction.atomic
+def lead_update(*, actor, lead: Lead, status: str, note: str = "") -> Lead:
+    """Record a call-back: status and note."""
+    _check_station(actor, lead.station)
+    if status not in Lead.Status.values:
+        raise ValidationError({"status": "状态无效。"})
+    old = lead.status
+    lead.status, lead.note, lead.handled_by = status, (note or "")[:200], actor
+    lead.save(update_fields=["status", "note", "handled_by", "updated_at"])
+    audit_record(actor=actor, action="lead.update", obj=lead, summary=f"跟进岗位意向：{Lead.Status(status).label}",
+                 changes={"status": [old, status]})
+    return lead
+
+
+@transaction.atomic
+def lead_reveal_phone(*, actor, lead: Lead) -> str:
+    """The full phone number for a call-back, for staff of the lead's station (audited)."""
+    _check_station(actor, lead.station)
+    audit_record(actor=actor, action="lead.reveal_phone", obj=lead, summary=f"查看岗位意向完整手机号（{lead.phone_masked}）")
+    return decrypt(lead.phone_encrypted)
