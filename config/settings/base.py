@@ -183,6 +183,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Shared vocabularies get one schema name wherever they appear (key groups, friendly-to tags, hours).
+    "ENUM_NAME_OVERRIDES": {
+        "KeyGroupEnum": "core.choices.KeyGroup",
+        "HoursTypeEnum": "core.choices.HoursType",
+        "SalaryUnitEnum": "core.choices.SalaryUnit",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL

@@ -76,13 +76,20 @@ CODES = ["4-04-05-05", "4-04-05-01", "4-04-05-03", "4-04-01-01", "4-04-02-01", "
 TEXTS = ["叉车", "电工证", "会计", "驾驶", "保洁", "护理", "收银", "计算机"]
 
 
+def _salary_range(low, high):
+    """A floor never above the ceiling (the jobs app's constraint)."""
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    return {"salary_min": low, "salary_max": high}
+
+
 def _random_world(station, rng, n_postings=300, n_archives=25):
     for _ in range(n_postings):
         make_posting(
             station, occupation_code=rng.choice(CODES),
             lat=31.1935 + rng.uniform(-0.06, 0.06) if rng.random() > 0.05 else None,
             lng=121.4370 + rng.uniform(-0.06, 0.06),
-            salary_min=rng.choice([None, 3000, 5000]), salary_max=rng.choice([None, 4000, 6000, 9000]),
+            **_salary_range(rng.choice([None, 3000, 5000]), rng.choice([None, 4000, 6000, 9000])),
             salary_unit=rng.choice([SalaryUnit.MONTH, SalaryUnit.MONTH, SalaryUnit.DAY]),
             hours_type=rng.choice(list(HoursType.values)),
             friendly_to=rng.sample(list(KeyGroup.values), rng.randint(0, 2)),
