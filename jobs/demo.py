@@ -21,7 +21,7 @@ def load(*, users, stations, stdout) -> None:
 
     actor = users["city_demo"]
     rng = random.Random(5)
-    occupations = dict(Occupation.objects.filter(level=4).values_list("code", "id"))
+    occupations = {o.code: o for o in Occupation.objects.filter(level=4)}
     created = 0
     operating = [s for s in stations.values() if s.status in {"operating", "pilot"}]
     for n, station in enumerate(sorted(operating, key=lambda s: s.code)):
@@ -40,11 +40,14 @@ def load(*, users, stations, stdout) -> None:
         for i in range(POSTINGS_PER_STATION):
             base, code, (low, high) = TITLES[(n * POSTINGS_PER_STATION + i) % len(TITLES)]
             employer = employers[i % 2]
-            if JobPosting.objects.filter(employer=employer, title=base).exists():
+            existing = JobPosting.objects.filter(employer=employer, title=base).first()
+            if existing is not None:
+                if existing.occupation_id is None and code in occupations:  # rows from before codes were set
+                    JobPosting.objects.filter(pk=existing.pk).update(occupation=occupations[code])
                 continue
             salary = rng.randrange(low, high + 1, 500)
             posting = posting_create(
-                actor=actor, employer=employer, title=base, occupation_id=occupations.get(code),
+                actor=actor, employer=employer, title=base, occupation=occupations.get(code),
                 description=description(rng, base, station.street.name), requirements="身体健康，有责任心。",
                 salary_min=salary, salary_max=salary + 1500, headcount=rng.randint(1, 5), street=station.street,
                 address=employer.address, lat=employer.lat + rng.uniform(-0.002, 0.002),

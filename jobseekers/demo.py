@@ -69,12 +69,20 @@ def load(*, users, stations, stdout) -> None:
             education = rng.choice(Education.values)
             salary = rng.choice([4500, 5500, 6500, 8000])
             skills = rng.choice(["", "驾驶", "电脑操作", "烹饪"])
+            # home within a short walk or ride of the station (about ±900 m), so matching and coverage
+            # have distances to show
+            dlat, dlng = rng.uniform(-0.008, 0.008), rng.uniform(-0.009, 0.009)
             # every random draw happens before this check, so a second run walks the same sequence
-            if JobseekerArchive.objects.filter(id_number_hash=services.id_hash(number)).exists():
+            found = JobseekerArchive.objects.filter(id_number_hash=services.id_hash(number)).first()
+            if found is not None:
+                if found.lat is None and station.lat is not None:  # rows from before homes had positions
+                    JobseekerArchive.objects.filter(pk=found.pk).update(lat=station.lat + dlat, lng=station.lng + dlng)
                 continue
             archive = services.archive_create(
                 actor=actor, station=station, id_number=number, phone=phone, name=name,
                 street=station.street, address=f"{station.street.name}示例小区 {house} 号",
+                lat=station.lat + dlat if station.lat is not None else None,
+                lng=station.lng + dlng if station.lng is not None else None,
                 education=education, key_groups=key_groups, helper=helper, desired_salary=salary, skills=skills,
                 consent_date=today - dt.timedelta(days=120), consent_scope=ConsentScope.CITY,
                 desired_occupations=[o for w in words for o in occupations.get(w, [])][:3],
