@@ -1,10 +1,10 @@
 """Nightly refresh of every active jobseeker's top 20 into StoredRecommendation.
 
-Batched: chunks of archives, each ranked by the fast path's exact SQL method (selectors.rank_top:
-a seed threshold, then every posting that could reach it, scored by the SQL mirror of the scoring
-function). A set-based variant (one LATERAL statement per chunk) measured slower here: with the
-archive's values as outer references instead of constants, PostgreSQL plans and evaluates the long score
-expression worse (36 vs 62 archives/s at 200k postings, bench/matching.py), so it was dropped.
+Batched: chunks of archives, each ranked in memory by `vector.PostingIndex` (every published posting
+loaded once per run as numpy arrays; the fast path's exact threshold method, candidates.py; the scoring
+function's arithmetic term by term). Two SQL-only designs were measured first and dropped: per-archive
+ranking with the SQL mirror of the score (two planned statements per archive, ~62 archives/s at 200,000
+postings) and one LATERAL statement per chunk (~36 archives/s): see bench/RESULTS.md.
 Each chunk commits its rows and the run's progress together, so an interrupted run resumes where it
 stopped; rows are upserted, so re-running is safe.
 """
@@ -20,7 +20,8 @@ from jobseekers.models import JobseekerArchive
 
 from . import scoring
 from .models import BatchRun, PushRecord
-from .selectors import TOP_N, rank_top
+from .selectors import TOP_N, all_published_facts
+from .vector import PostingIndex
 
 LOCK_KEY = 60_006  # pg advisory lock: one batch at a time
 
@@ -45,13 +46,13 @@ def _declined(ids: list[int]) -> dict[int, list[int]]:
     return out
 
 
-def refresh_chunk(*, run: BatchRun, ids: list[int], now) -> int:
+def refresh_chunk(*, run: BatchRun, ids: list[int], now, index: PostingIndex) -> int:
     """Rank and store one chunk (inside the caller's transaction); returns how many needed a full scan."""
     profiles = _profiles(ids)
     declined = _declined(ids)
     ranked, full_scans = {}, 0
     for aid, profile in profiles.items():
-        rows, bounded = rank_top(profile, now=now, exclude=declined.get(aid), window=TOP_N)
+        rows, bounded = index.rank(profile, now=now, exclude=declined.get(aid, ()), limit=TOP_N)
         ranked[aid] = rows
         full_scans += not bounded
     a_ids, p_ids, scores, ranks = [], [], [], []
@@ -92,14 +93,17 @@ def _run(*, chunk_size: int, max_chunks: int | None, now) -> BatchRun:
     if run is None:
         run = BatchRun.objects.create(total=JobseekerArchive.objects.active().count(), chunk_size=chunk_size)
     chunks = 0
+    index = None
     try:
         while max_chunks is None or chunks < max_chunks:
             ids = list(JobseekerArchive.objects.active().filter(pk__gt=run.last_archive_id).order_by("pk")
                        .values_list("pk", flat=True)[: run.chunk_size])
             if not ids:
                 break
+            if index is None:
+                index = PostingIndex(all_published_facts())
             with transaction.atomic():
-                fallbacks = refresh_chunk(run=run, ids=ids, now=now or timezone.now())
+                fallbacks = refresh_chunk(run=run, ids=ids, now=now or timezone.now(), index=index)
                 run.processed += len(ids)
                 run.fallbacks += fallbacks
                 run.last_archive_id = ids[-1]

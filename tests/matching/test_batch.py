@@ -2,6 +2,7 @@
 
 import random
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
@@ -68,3 +69,38 @@ def test_batch_leaves_out_declined_postings(a_station, world):
     batch_refresh(now=now)
     assert not StoredRecommendation.objects.filter(archive=archives[0], posting=top.posting).exists()
     assert StoredRecommendation.objects.filter(archive=archives[0]).count() == 20
+
+
+def test_batch_scores_are_the_scoring_functions_for_every_pair(a_station):
+    """The batch's in-memory scorer gives `scoring.score` for every archive and published posting."""
+    from matching.selectors import all_published_facts
+    from matching.vector import PostingIndex
+
+    archives = _random_world(a_station, random.Random(15), n_postings=150, n_archives=12)
+    now = timezone.now()
+    facts = all_published_facts()
+    index = PostingIndex(facts)
+    by_id = {f.posting_id: f for f in facts}
+    for archive in archives:
+        profile = scoring.Profile.of(archive)
+        rows = np.arange(index.n)
+        for pid, s in zip(index.ids[rows], index.scores(profile, rows, now), strict=True):
+            assert s == scoring.score(profile, by_id[int(pid)], now).score, (archive, pid)
+
+
+def test_batch_ranking_is_exact_when_bounded_and_when_every_posting_is_ranked(a_station):
+    from matching.selectors import all_published_facts
+    from matching.vector import PostingIndex
+
+    archives = _random_world(a_station, random.Random(16), n_postings=300, n_archives=25)
+    now = timezone.now()
+    facts = all_published_facts()
+    index = PostingIndex(facts)
+    bounded_seen = set()
+    for archive in archives:
+        profile = scoring.Profile.of(archive)
+        ranked, bounded = index.rank(profile, now=now, exclude=[facts[0].posting_id])
+        bounded_seen.add(bounded)
+        expected = recommend_exhaustive(profile, now=now, facts=facts, exclude=[facts[0].posting_id])
+        assert [pid for pid, _s in ranked] == [m.posting_id for m in expected], archive
+    assert bounded_seen == {True, False}
