@@ -79,6 +79,7 @@ class PostingForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = Employer.objects.visible_to(user).order_by("name")
+        self.fields["employer"].error_messages["invalid_choice"] = "请选择本站点登记的用人单位（其他站点的单位不能在此发布岗位）。"
         self.fields["occupation"].queryset = Occupation.objects.filter(level=4)
         self.fields["street"].queryset = Street.objects.select_related("district")
         if self.instance.pk:

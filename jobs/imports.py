@@ -121,22 +121,61 @@ def _row_fields(values: dict, station) -> tuple[Employer, dict]:
     return employer, fields
 
 
-def import_postings(*, actor, station, file) -> ImportResult:
-    """Each valid row becomes a draft posting (source: imported); each invalid row goes to the error report."""
-    result = ImportResult()
+def _header_problems(header) -> str | None:
+    """None when the first row has the template's columns in the template's order, else what differs."""
+    labels = [label for _, label in COLUMNS]
+    found = [str(h).strip() if h is not None else "" for h in (header or [])]
+    while found and not found[-1]:
+        found.pop()
+    if found == labels:
+        return None
+    missing = [label for label in labels if label not in found]
+    unknown = [h for h in found if h and h not in labels]
+    parts = []
+    if missing:
+        parts.append("缺少列：" + "、".join(missing))
+    if unknown:
+        parts.append("无法识别的列：" + "、".join(unknown))
+    if not parts:
+        parts.append("列的顺序与模板不同")
+    return "；".join(parts)
+
+
+def _read_rows(file) -> list[tuple[int, list]]:
+    """Every non-empty data row, after checking the file and its columns (nothing is written yet)."""
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable upload gets the same answer
         raise ValidationError("无法读取该文件，请使用模板另存为 .xlsx 后再上传。") from None
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(min_row=2, values_only=True)
-    for number, raw in enumerate(rows, start=2):
-        if raw is None or all(v in (None, "") for v in raw):
-            continue
-        result.total += 1
-        if result.total > MAX_ROWS:
-            raise ValidationError(f"一次最多导入 {MAX_ROWS} 行，请分批导入。")
-        raw = list(raw) + [None] * (len(COLUMNS) - len(raw))
+    try:
+        iterator = wb.worksheets[0].iter_rows(values_only=True)
+        problems = _header_problems(next(iterator, None))
+        if problems:
+            raise ValidationError(f"表格列名与模板不一致（{problems}）。请下载最新模板，按模板的列填写。")
+        rows = []
+        for number, raw in enumerate(iterator, start=2):
+            if raw is None or all(v in (None, "") for v in raw):
+                continue
+            rows.append((number, (list(raw) + [None] * len(COLUMNS))[: len(COLUMNS)]))
+            if len(rows) > MAX_ROWS:
+                raise ValidationError(f"一次最多导入 {MAX_ROWS} 行，请分批导入。")
+    finally:
+        wb.close()
+    if not rows:
+        raise ValidationError("表格中没有数据行。")
+    return rows
+
+
+def import_postings(*, actor, station, file) -> ImportResult:
+    """Each valid row becomes a draft posting (source: imported); each invalid row goes to the error report.
+
+    The whole file is read and its columns and size checked before the first row is written, so a file
+    that is refused as a whole leaves nothing behind."""
+    result = ImportResult()
+    rows = _read_rows(file)
+    result.total = len(rows)
+    names = {f.name: str(f.verbose_name) for f in JobPosting._meta.fields}
+    for number, raw in rows:
         values = {key: raw[i] for i, (key, _) in enumerate(COLUMNS)}
         try:
             with transaction.atomic():
@@ -146,15 +185,14 @@ def import_postings(*, actor, station, file) -> ImportResult:
         except ValidationError as exc:
             messages = []
             if hasattr(exc, "error_dict"):
-                names = {f.name: str(f.verbose_name) for f in JobPosting._meta.fields}
                 for key, errs in exc.message_dict.items():
                     prefix = f"{names.get(key, '')}：" if key in names else ""
                     messages += [prefix + e for e in errs]
             else:
                 messages = exc.messages
-            result.errors.append((number, raw[: len(COLUMNS)], "；".join(messages)))
+            result.errors.append((number, raw, "；".join(messages)))
         except PermissionDenied as exc:
-            result.errors.append((number, raw[: len(COLUMNS)], str(exc)))
+            result.errors.append((number, raw, str(exc)))
     return result
 
 

@@ -22,9 +22,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.choices import HoursType, KeyGroup, SalaryUnit
+from core.geo import in_shanghai
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
 from core.validators import normalize_credit_code, validate_credit_code
+
+OUTSIDE_SHANGHAI = "坐标不在上海市范围内，请核对经纬度（WGS-84）。"
 
 
 class EmployerQuerySet(ScopedQuerySet):
@@ -79,6 +82,8 @@ class Employer(TimeStampedModel):
             raise ValidationError({"credit_code": "除个体工商户外，用人单位必须填写统一社会信用代码。"})
         if (self.lat is None) != (self.lng is None):
             raise ValidationError({"lat": "经纬度需同时填写。"})
+        if self.lat is not None and not in_shanghai(self.lat, self.lng):
+            raise ValidationError({"lat": OUTSIDE_SHANGHAI})
 
 
 class PostingQuerySet(ScopedQuerySet):
@@ -196,6 +201,8 @@ class JobPosting(TimeStampedModel):
                 errors["expires_on"] = "截止日期不能早于发布日期。"
         if (self.lat is None) != (self.lng is None):
             errors["lat"] = "经纬度需同时填写。"
+        elif self.lat is not None and not in_shanghai(self.lat, self.lng):
+            errors["lat"] = OUTSIDE_SHANGHAI
         if self.is_public_service:
             if not self.public_service_quota:
                 errors["public_service_quota"] = "公益性岗位需填写名额。"

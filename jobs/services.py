@@ -75,6 +75,9 @@ def employer_create(*, actor, station: Station, **fields) -> Employer:
 @transaction.atomic
 def employer_update(*, actor, employer: Employer, **fields) -> Employer:
     """Change an employer; its postings' search text follows a new name."""
+    # Forms and serializers have already written the new values onto the instance they hold: read the
+    # stored row (locked) so the audit trail and the rename check see what really changes.
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
     _check_station(actor, employer.station)
     before = _snapshot(employer, EMPLOYER_FIELDS)
     for key, value in fields.items():
@@ -139,6 +142,7 @@ def posting_create(*, actor, employer: Employer, source: str = JobPosting.Source
 @transaction.atomic
 def posting_update(*, actor, posting: JobPosting, **fields) -> JobPosting:
     """Edit a posting that is not closed (filled/expired/withdrawn)."""
+    posting = JobPosting.objects.select_for_update().select_related("employer").get(pk=posting.pk)
     _check_station(actor, posting.station)
     if posting.status in {Status.FILLED, Status.EXPIRED, Status.WITHDRAWN}:
         raise ValidationError(f"岗位已{posting.get_status_display()}，不能再修改。")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from core.geo import walk_model
 from core.permissions import InternalRequiredMixin
 
 from . import imports, services
@@ -64,7 +65,9 @@ def job_search(request):
         nxt = params.copy()
         nxt["cursor"] = page.next_cursor
         next_url = f"?{nxt.urlencode()}"
+    model = walk_model()
     return render(request, "jobs/job_search.html", {
+        "walk_detour": model.detour_factor, "walk_speed": model.speed_kmh,
         "result": page, "form": page.filterset.form, "next_url": next_url, "first_url": f"?{params.urlencode()}",
         "has_query": any(v for k, v in request.GET.items() if k not in {"cursor", "q"}),
         "choices": search_choices(), "selected": {k: request.GET.get(k, "") for k in ("district", "street", "occupation",

@@ -7,6 +7,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from core.models import AuditEvent
+from jobs.imports import COLUMNS, MAX_ROWS
 from jobs.models import Employer, JobPosting, Lead
 from tests.jobs.factories import credit_code, make_employer, make_posting
 from tests.matrix import ANY_INTERNAL, OWNED_BY_A, PUBLIC, assert_matrix
@@ -108,7 +109,7 @@ def test_posting_form_refuses_other_station_employer_and_bad_salary(client, worl
     client.force_login(world["staff"])
     base = {"title": "收银员", "salary_unit": "month", "headcount": 1, "hours_type": "full_time"}
     response = client.post(reverse("jobs:posting_create"), {**base, "employer": other.pk})
-    assert response.status_code == 400
+    assert response.status_code == 400 and "请选择本站点登记的用人单位" in response.content.decode()
     response = client.post(reverse("jobs:posting_create"), {**base, "employer": owned["employer"].pk,
                                                             "salary_min": 9000, "salary_max": 5000})
     assert response.status_code == 400 and "最低薪资不能高于最高薪资" in response.content.decode()
@@ -143,10 +144,10 @@ def test_public_submit_form(client, world):
     assert client.get(reverse("jobs:job_detail", args=[posting.pk])).status_code == 404
 
 
-def _xlsx(rows) -> io.BytesIO:
+def _xlsx(rows, header=None) -> io.BytesIO:
     wb = Workbook()
     ws = wb.active
-    ws.append(["header"] * 14)
+    ws.append(header if header is not None else [label for _key, label in COLUMNS])
     for row in rows:
         ws.append(row)
     buffer = io.BytesIO()
@@ -187,6 +188,81 @@ def test_import_refuses_non_excel(client, world):
     bad.name = "x.csv"
     response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": bad})
     assert response.status_code == 400 and ".xlsx" in response.content.decode()
+
+
+def test_import_refuses_wrong_columns_and_saves_nothing(client, world, owned):
+    client.force_login(world["staff"])
+    before = JobPosting.objects.count()
+    row = [owned["employer"].name, "收银员", "", "", "", 4000, 5000, "元/月", 1, "全职", "", "", "", ""]
+    wrong = _xlsx([row], header=["单位", "岗位", "薪资"])
+    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": wrong})
+    body = response.content.decode()
+    assert response.status_code == 400 and "表格列名与模板不一致" in body and "缺少列" in body
+    assert JobPosting.objects.count() == before
+
+
+def test_import_refuses_too_many_rows_before_saving_any(client, world, owned):
+    client.force_login(world["staff"])
+    before = JobPosting.objects.count()
+    row = [owned["employer"].name, "收银员", "", "", "", 4000, 5000, "元/月", 1, "全职", "", "", "", ""]
+    response = client.post(reverse("jobs:posting_import"),
+                           {"station": world["station_a"].pk, "file": _xlsx([row] * (MAX_ROWS + 1))})
+    assert response.status_code == 400 and f"一次最多导入 {MAX_ROWS} 行" in response.content.decode()
+    assert JobPosting.objects.count() == before
+
+
+def test_import_refuses_corrupt_empty_and_oversized_files(client, world, owned):
+    client.force_login(world["staff"])
+    before = JobPosting.objects.count()
+    corrupt = io.BytesIO(b"PK\x03\x04 this is no workbook")
+    corrupt.name = "postings.xlsx"
+    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": corrupt})
+    assert response.status_code == 400 and "无法读取该文件" in response.content.decode()
+    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": _xlsx([])})
+    assert response.status_code == 400 and "没有数据行" in response.content.decode()
+    big = io.BytesIO(b"0" * (5 * 1024 * 1024 + 1))
+    big.name = "postings.xlsx"
+    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": big})
+    assert response.status_code == 400 and "文件不能超过 5 MB" in response.content.decode()
+    assert JobPosting.objects.count() == before
+
+
+def test_employer_rename_through_the_page_is_audited_and_searchable(client, world, owned):
+    employer, posting = owned["employer"], owned["posting"]
+    client.force_login(world["staff"])
+    form = client.get(reverse("jobs:employer_update", args=[employer.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in {"verified"}}
+    data.update(station=employer.station_id, name="上海新名字餐饮管理有限公司")
+    response = client.post(reverse("jobs:employer_update", args=[employer.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    event = AuditEvent.objects.filter(action="employer.update").latest("id")
+    assert event.changes["name"][1] == "上海新名字餐饮管理有限公司"
+    posting.refresh_from_db()
+    assert "新名字餐饮" in posting.search_text
+    found = client.get(reverse("jobs:job_search"), {"q": "新名字餐饮"}).content.decode()
+    assert posting.title in found
+
+
+def test_posting_edit_through_the_page_records_what_changed(client, world, owned):
+    posting = owned["posting"]
+    client.force_login(world["staff"])
+    form = client.get(reverse("jobs:posting_update", args=[posting.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, "") and not isinstance(v, list | bool)}
+    data.update(employer=posting.employer_id, headcount=7)
+    response = client.post(reverse("jobs:posting_update", args=[posting.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    event = AuditEvent.objects.filter(action="posting.update").latest("id")
+    assert event.changes["headcount"] == [str(posting.headcount), "7"]
+
+
+def test_posting_outside_shanghai_is_refused(client, world, owned):
+    client.force_login(world["staff"])
+    base = {"title": "收银员", "salary_unit": "month", "headcount": 1, "hours_type": "full_time",
+            "employer": owned["employer"].pk, "lat": 39.9, "lng": 116.4}
+    before = JobPosting.objects.count()
+    response = client.post(reverse("jobs:posting_create"), base)
+    assert response.status_code == 400 and "坐标不在上海市范围内" in response.content.decode()
+    assert JobPosting.objects.count() == before
 
 
 def test_audit_has_no_clear_phone(owned):
