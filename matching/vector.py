@@ -45,16 +45,18 @@ class PostingIndex:
         self.lng = np.array([np.nan if f.lat is None or f.lng is None else f.lng for f in facts], dtype=np.float64)
         self.n_located = int(np.count_nonzero(~np.isnan(self.lat)))  # located rows come first, by lat
         self.pos_of = {int(pid): i for i, pid in enumerate(self.ids)}
-        # occupation: the k-segment prefix of each code as an integer (-1: the code has fewer segments)
+        self.lat_rad = np.radians(self.lat)
+        self.cos_lat = np.cos(self.lat_rad)
+        # occupation: the k-segment prefix of each code as an integer from 1 (0: no code, or fewer segments)
         self.prefix_ids: dict[int, dict[str, int]] = {k: {} for k in (1, 2, 3, 4)}
-        self.occ = {k: np.full(n, -1, dtype=np.int32) for k in (1, 2, 3, 4)}
+        self.occ = {k: np.zeros(n, dtype=np.int32) for k in (1, 2, 3, 4)}
         for i, f in enumerate(facts):
             if not f.occupation_code:
                 continue
             parts = f.occupation_code.split("-")
             for k in range(1, min(4, len(parts)) + 1):
                 table = self.prefix_ids[k]
-                self.occ[k][i] = table.setdefault("-".join(parts[:k]), len(table))
+                self.occ[k][i] = table.setdefault("-".join(parts[:k]), len(table) + 1)
         self.by_prefix = {k: self._groups(self.occ[k]) for k in (1, 2, 3, 4)}
         factors = scoring._FACTORS
         top = [f.salary_max if f.salary_max is not None else f.salary_min for f in facts]
@@ -75,7 +77,9 @@ class PostingIndex:
             at += len(f.text) + 1
         self._blob = "\n".join(chunks)
         self._token_rows: dict[str, np.ndarray] = {}
+        self._fresh: dict = {}
         self.w = w
+        self.occ_points = np.array([0.0, *(float(w[f"occ_{k}"]) for k in (1, 2, 3, 4))])
         wm = walk_model()
         self.detour, self.mpm = float(wm.detour_factor), float(wm.metres_per_minute)
 
@@ -84,7 +88,7 @@ class PostingIndex:
         order = np.argsort(codes, kind="stable")
         values, starts = np.unique(codes[order], return_index=True)
         ends = np.append(starts[1:], len(order)) if len(starts) else starts
-        return {int(v): np.sort(order[s:e]) for v, s, e in zip(values, starts, ends, strict=True) if v >= 0}
+        return {int(v): np.sort(order[s:e]) for v, s, e in zip(values, starts, ends, strict=True) if v > 0}
 
     def _bits(self, groups, add: bool = False) -> int:
         out = 0
@@ -109,52 +113,68 @@ class PostingIndex:
             self._token_rows[token] = rows
         return rows
 
+    def fresh_points(self, now) -> np.ndarray:
+        """Freshness points of every posting at `now` (computed once per `now`)."""
+        pts = self._fresh.get(now)
+        if pts is None:
+            w = self.w
+            week, month = _micros(now - timedelta(days=7)), _micros(now - timedelta(days=30))
+            pts = np.where(self.published >= week, float(w["fresh_week"]),
+                           np.where(self.published >= month, float(w["fresh_month"]), 0.0))
+            self._fresh = {now: pts}
+        return pts
+
     # ---------------------------------------------------------------- candidate sets
-    def _prefix_ids(self, profile: scoring.Profile, k: int) -> list[int]:
-        table = self.prefix_ids[k]
-        return [table[p] for p in scoring.code_prefixes(profile.desired_codes, k) if p in table]
+    def _box_range(self, box) -> tuple[int, int]:
+        """Positions [lo, hi) of the located rows whose latitude lies in the box (rows are in lat order)."""
+        located = self.lat[: self.n_located]
+        return (int(np.searchsorted(located, box[0], side="left")),
+                int(np.searchsorted(located, box[1], side="right")))
+
+    def _lng_filter(self, rows: np.ndarray, box) -> np.ndarray:
+        lng = self.lng[rows]
+        return rows[(lng >= box[2]) & (lng <= box[3])]
 
     def in_box(self, box) -> np.ndarray:
-        lat_min, lat_max, lng_min, lng_max = box
-        lo = np.searchsorted(self.lat[: self.n_located], lat_min, side="left")
-        hi = np.searchsorted(self.lat[: self.n_located], lat_max, side="right")
+        lo, hi = self._box_range(box)
         lng = self.lng[lo:hi]
-        return lo + np.flatnonzero((lng >= lng_min) & (lng <= lng_max))
+        return lo + np.flatnonzero((lng >= box[2]) & (lng <= box[3]))
 
-    def arm_rows(self, profile: scoring.Profile, arm: candidates.Arm) -> np.ndarray:
-        if arm.box is None:
-            groups = self.by_prefix[arm.fit]
-            parts = [groups[i] for i in self._prefix_ids(profile, arm.fit) if i in groups]
-            return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-        rows = self.in_box(arm.box)
-        if arm.fit:
-            rows = rows[np.isin(self.occ[arm.fit][rows], self._prefix_ids(profile, arm.fit))]
-        return rows
+    def arm_rows(self, q: _Query, arm: candidates.Arm) -> np.ndarray:
+        if not arm.fit:
+            return self.in_box(arm.box)
+        groups = self.by_prefix[arm.fit]
+        parts = [groups[i] for i in q.prefixes[arm.fit] if i in groups]  # disjoint, each in position order
+        if arm.box is not None:
+            lo, hi = self._box_range(arm.box)
+            parts = [self._lng_filter(g[np.searchsorted(g, lo):np.searchsorted(g, hi)], arm.box) for g in parts]
+        if not parts:
+            return np.empty(0, dtype=np.int64)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
-    def union_rows(self, profile: scoring.Profile, arms) -> np.ndarray:
+    def union_rows(self, q: _Query, arms) -> np.ndarray:
         if arms is None:
-            return np.arange(self.n)
-        parts = [self.arm_rows(profile, arm) for arm in arms]
-        return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+            rows = np.arange(self.n)
+        else:
+            parts = [r for r in (self.arm_rows(q, arm) for arm in _without_subsets(arms)) if len(r)]
+            if not parts:
+                rows = np.empty(0, dtype=np.int64)
+            elif len(parts) == 1:
+                rows = parts[0]
+            else:
+                rows = np.sort(np.concatenate(parts))
+                rows = rows[np.concatenate(([True], rows[1:] != rows[:-1]))]
+        return rows[~np.isin(rows, q.skip)] if len(q.skip) else rows
 
     # ---------------------------------------------------------------- scoring
-    def scores(self, profile: scoring.Profile, rows: np.ndarray, now) -> np.ndarray:
-        """`scoring.score(profile, posting, now).score` of each row, summed in the same order."""
-        w = self.w
-        total = np.zeros(len(rows), dtype=np.float64)
-        # occupation
-        occ = np.zeros(len(rows), dtype=np.float64)
-        for k in (1, 2, 3, 4):  # a deeper shared prefix overwrites a shallower one
-            ids = self._prefix_ids(profile, k)
-            if ids:
-                occ[np.isin(self.occ[k][rows], ids)] = float(w[f"occ_{k}"])
-        total += occ
-        # walking
-        if profile.lat is not None and profile.lng is not None:
-            plat, plng = self.lat[rows], self.lng[rows]
-            p1, p2 = np.radians(profile.lat), np.radians(plat)
-            dp, dl = p2 - p1, np.radians(plng - profile.lng)
-            a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    def scores(self, q: _Query, rows: np.ndarray) -> np.ndarray:
+        """`scoring.score(profile, posting, now).score` of each row, the terms added in the same order."""
+        w, profile = self.w, q.profile
+        total = self.occ_points[q.fit_rows(self, rows)]  # occupation
+        if profile.lat is not None and profile.lng is not None:  # walking
+            dp = self.lat_rad[rows] - q.lat_rad
+            dl = np.radians(self.lng[rows] - profile.lng)
+            a = np.sin(dp / 2) ** 2 + q.cos_lat * self.cos_lat[rows] * np.sin(dl / 2) ** 2
             dist = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
             with np.errstate(invalid="ignore"):
                 minutes = np.maximum(1.0, np.ceil(dist * self.detour / self.mpm))
@@ -163,35 +183,30 @@ class PostingIndex:
             walk = np.where(inside, w["walk_commute"] * (mc - minutes + 1) / mc, 0.0)
             walk = np.where(inside & (minutes <= w["walk_bonus_minutes"]), walk + w["walk_bonus"], walk)
             total += walk
-        # salary
-        if profile.desired_salary:
+        if profile.desired_salary:  # salary
             monthly = self.monthly[rows]
             with np.errstate(invalid="ignore"):
                 meets = monthly >= profile.desired_salary
-                near = ~meets & (monthly >= w["salary_near_ratio"] * profile.desired_salary)
+                near = monthly >= w["salary_near_ratio"] * profile.desired_salary
             total += np.where(meets, float(w["salary_meets"]), np.where(near, float(w["salary_near"]), 0.0))
-        # skills and certificates
-        if profile.tokens:
+        if profile.tokens:  # skills and certificates
             found = np.zeros(len(rows), dtype=np.int64)
             for t in profile.tokens:
                 found += self.token_rows(t)[rows]
             total += np.minimum(found * w["skill_each"], w["skill_max"]).astype(np.float64)
-        # hours, friendliness, freshness
-        code = self.hours_codes.get(profile.desired_hours)
-        if code is not None:
-            total += np.where(self.hours[rows] == code, float(w["hours"]), 0.0)
-        bits = self._bits(profile.key_groups)
-        if bits:
-            total += np.where(self.friendly[rows] & bits, float(w["friendly"]), 0.0)
-        published = self.published[rows]
-        week, month = _micros(now - timedelta(days=7)), _micros(now - timedelta(days=30))
-        total += np.where(published >= week, float(w["fresh_week"]),
-                          np.where(published >= month, float(w["fresh_month"]), 0.0))
+        if q.hours_code is not None:  # hours
+            total += np.where(self.hours[rows] == q.hours_code, float(w["hours"]), 0.0)
+        if q.group_bits:  # friendliness
+            total += np.where(self.friendly[rows] & q.group_bits, float(w["friendly"]), 0.0)
+        total += self.fresh_points(q.now)[rows]  # freshness
         return total
 
-    def top(self, profile: scoring.Profile, rows: np.ndarray, now, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    def score_rows(self, profile: scoring.Profile, rows: np.ndarray, now) -> np.ndarray:
+        return self.scores(_Query(self, profile, now, ()), rows)
+
+    def top(self, q: _Query, rows: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
         """(rows, scores) of the best `limit` rows, by score key and then posting id, both descending."""
-        s = self.scores(profile, rows, now)
+        s = self.scores(q, rows)
         keys = np.floor(s * 1e6 + 0.5)
         if len(rows) > limit:
             cut = np.partition(keys, len(keys) - limit)[len(keys) - limit]
@@ -203,15 +218,63 @@ class PostingIndex:
     def rank(self, profile: scoring.Profile, *, now, exclude=(), limit: int = 20
              ) -> tuple[list[tuple[int, float]], bool]:
         """The exact top `limit` (posting id, score), and whether a threshold bounded the search."""
-        skip = np.array([self.pos_of[p] for p in exclude if p in self.pos_of], dtype=np.int64)
-
-        def usable(rows):
-            return rows[~np.isin(rows, skip)] if len(skip) else rows
-
-        seed = usable(self.union_rows(profile, candidates.seed_arms(profile)))
+        q = _Query(self, profile, now, exclude)
+        seed = self.union_rows(q, candidates.seed_arms(profile))
         arms = None
         if len(seed) >= limit:
-            _rows, s = self.top(profile, seed, now, limit)
-            arms = candidates.arms_for(profile, float(s[-1]) - candidates.EPS, self.w)
-        rows, s = self.top(profile, usable(self.union_rows(profile, arms)), now, limit)
+            # Any `limit` postings give a valid threshold: a large seed is thinned (evenly) to save time.
+            if len(seed) > SEED_CAP:
+                seed = seed[:: -(-len(seed) // SEED_CAP)]
+            _rows, s = self.top(q, seed, limit)
+            if len(s) == limit:
+                arms = candidates.arms_for(profile, float(s[-1]) - candidates.EPS, self.w)
+        rows, s = self.top(q, self.union_rows(q, arms), limit)
         return [(int(self.ids[r]), float(x)) for r, x in zip(rows, s, strict=True)], arms is not None
+
+
+SEED_CAP = 1500
+
+
+def _inside(a, b) -> bool:
+    """Box a lies within box b (None: everywhere)."""
+    if b is None:
+        return True
+    return a is not None and b[0] <= a[0] and a[1] <= b[1] and b[2] <= a[2] and a[3] <= b[3]
+
+
+def _without_subsets(arms: list[candidates.Arm]) -> list[candidates.Arm]:
+    """Drop each arm whose postings another arm already holds (deeper fit, smaller box)."""
+    out = []
+    for i, a in enumerate(arms):
+        if not any(j != i and b.fit <= a.fit and _inside(a.box, b.box) and (j < i or (b.fit, b.box) != (a.fit, a.box))
+                   for j, b in enumerate(arms)):
+            out.append(a)
+    return out
+
+
+class _Query:
+    """One archive's look-up tables against a PostingIndex."""
+
+    def __init__(self, index: PostingIndex, profile: scoring.Profile, now, exclude) -> None:
+        self.profile, self.now = profile, now
+        self.skip = np.array([index.pos_of[p] for p in exclude or () if p in index.pos_of], dtype=np.int64)
+        self.prefixes = {k: [index.prefix_ids[k][c] for c in scoring.code_prefixes(profile.desired_codes, k)
+                             if c in index.prefix_ids[k]] for k in (1, 2, 3, 4)}
+        # fit level of each k-segment prefix id: deepest shared level wins (as occupation_fit)
+        self.luts = {}
+        for k in (1, 2, 3, 4):
+            if self.prefixes[k]:
+                lut = np.zeros(len(index.prefix_ids[k]) + 1, dtype=np.int8)
+                lut[self.prefixes[k]] = k
+                self.luts[k] = lut
+        self.hours_code = index.hours_codes.get(profile.desired_hours)
+        self.group_bits = index._bits(profile.key_groups)
+        if profile.lat is not None:
+            self.lat_rad = np.radians(profile.lat)
+            self.cos_lat = np.cos(self.lat_rad)
+
+    def fit_rows(self, index: PostingIndex, rows: np.ndarray) -> np.ndarray:
+        fit = np.zeros(len(rows), dtype=np.int8)
+        for k, lut in self.luts.items():
+            np.maximum(fit, lut[index.occ[k][rows]], out=fit)
+        return fit

@@ -84,7 +84,7 @@ def test_batch_scores_are_the_scoring_functions_for_every_pair(a_station):
     for archive in archives:
         profile = scoring.Profile.of(archive)
         rows = np.arange(index.n)
-        for pid, s in zip(index.ids[rows], index.scores(profile, rows, now), strict=True):
+        for pid, s in zip(index.ids[rows], index.score_rows(profile, rows, now), strict=True):
             assert s == scoring.score(profile, by_id[int(pid)], now).score, (archive, pid)
 
 
