@@ -6,7 +6,8 @@ function's arithmetic term by term). Two SQL-only designs were measured first an
 ranking with the SQL mirror of the score (two planned statements per archive, ~62 archives/s at 200,000
 postings) and one LATERAL statement per chunk (~36 archives/s): see bench/RESULTS.md.
 Each chunk commits its rows and the run's progress together, so an interrupted run resumes where it
-stopped; rows are upserted, so re-running is safe.
+stopped; only changed rows are written (refreshed_at and run say when and by which run a row last
+changed), so re-running is safe and cheap.
 """
 
 from __future__ import annotations
@@ -55,23 +56,30 @@ def refresh_chunk(*, run: BatchRun, ids: list[int], now, index: PostingIndex) ->
         rows, bounded = index.rank(profile, now=now, exclude=declined.get(aid, ()), limit=TOP_N)
         ranked[aid] = rows
         full_scans += not bounded
-    a_ids, p_ids, scores, ranks = [], [], [], []
-    for aid, rows in ranked.items():
-        for i, (pid, sc) in enumerate(rows, start=1):
-            a_ids.append(aid)
-            p_ids.append(pid)
-            scores.append(sc)
-            ranks.append(i)
+    new = {(aid, pid): (sc, i) for aid, rows in ranked.items() for i, (pid, sc) in enumerate(rows, start=1)}
     with connection.cursor() as cur:
-        cur.execute(
-            "INSERT INTO matching_storedrecommendation "
-            "(archive_id, posting_id, score, rank, first_seen_at, refreshed_at, run_id) "
-            "SELECT t.a, t.p, t.s, t.r, %s, %s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], %s::int[]) "
-            "AS t(a, p, s, r) ON CONFLICT (archive_id, posting_id) DO UPDATE SET score = EXCLUDED.score, "
-            "rank = EXCLUDED.rank, refreshed_at = EXCLUDED.refreshed_at, run_id = EXCLUDED.run_id",
-            [now, now, run.pk, a_ids, p_ids, scores, ranks])
-        cur.execute("DELETE FROM matching_storedrecommendation WHERE archive_id = ANY(%s) "
-                    "AND run_id IS DISTINCT FROM %s", [ids, run.pk])
+        # Only what changed is written: rows that left an archive's top 20 go, new ones come in, and a row
+        # whose score and rank are unchanged is left alone (most of them, night after night).
+        cur.execute("SELECT id, archive_id, posting_id, score, rank FROM matching_storedrecommendation "
+                    "WHERE archive_id = ANY(%s)", [ids])
+        old = {(a, p): (pk, sc, r) for pk, a, p, sc, r in cur.fetchall()}
+        gone = [pk for key, (pk, _s, _r) in old.items() if key not in new]
+        changed = [(old[key][0], sc, r) for key, (sc, r) in new.items() if key in old and old[key][1:] != (sc, r)]
+        added = [(*key, sc, r) for key, (sc, r) in new.items() if key not in old]
+        if gone:
+            cur.execute("DELETE FROM matching_storedrecommendation WHERE id = ANY(%s)", [gone])
+        if changed:
+            cur.execute(
+                "UPDATE matching_storedrecommendation s SET score = t.s, rank = t.r, refreshed_at = %s, run_id = %s "
+                "FROM unnest(%s::bigint[], %s::float8[], %s::int[]) AS t(id, s, r) WHERE s.id = t.id",
+                [now, run.pk, *map(list, zip(*changed, strict=True))])
+        if added:
+            cur.execute(
+                "INSERT INTO matching_storedrecommendation "
+                "(archive_id, posting_id, score, rank, first_seen_at, refreshed_at, run_id) "
+                "SELECT t.a, t.p, t.s, t.r, %s, %s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], "
+                "%s::int[]) AS t(a, p, s, r)",  # the advisory lock makes this run the only writer
+                [now, now, run.pk, *map(list, zip(*added, strict=True))])
     return full_scans
 
 
@@ -103,6 +111,10 @@ def _run(*, chunk_size: int, max_chunks: int | None, now) -> BatchRun:
             if index is None:
                 index = PostingIndex(all_published_facts())
             with transaction.atomic():
+                # A chunk lost in a crash is redone on resume (its progress commits with it): no need to
+                # wait for each chunk's WAL flush.
+                with connection.cursor() as cur:
+                    cur.execute("SET LOCAL synchronous_commit = off")
                 fallbacks = refresh_chunk(run=run, ids=ids, now=now or timezone.now(), index=index)
                 run.processed += len(ids)
                 run.fallbacks += fallbacks
@@ -113,9 +125,10 @@ def _run(*, chunk_size: int, max_chunks: int | None, now) -> BatchRun:
         else:
             return run
         with transaction.atomic():
-            # rows not refreshed by this run belong to archives closed since: they go
+            # archives closed since their chunk was ranked keep no recommendations
             with connection.cursor() as cur:
-                cur.execute("DELETE FROM matching_storedrecommendation WHERE run_id IS DISTINCT FROM %s", [run.pk])
+                cur.execute("DELETE FROM matching_storedrecommendation s USING jobseekers_jobseekerarchive a "
+                            "WHERE a.id = s.archive_id AND NOT a.is_open")
             run.status, run.finished_at = BatchRun.Status.DONE, timezone.now()
             run.total = max(run.total, run.processed)
             run.save(update_fields=["status", "finished_at", "total"])

@@ -151,13 +151,19 @@ class BatchRun(models.Model):
 class StoredRecommendation(models.Model):
     """One of an active jobseeker's top recommendations, refreshed nightly; first_seen_at marks new ones."""
 
-    archive = models.ForeignKey("jobseekers.JobseekerArchive", on_delete=models.CASCADE, related_name="+")
-    posting = models.ForeignKey("jobs.JobPosting", on_delete=models.CASCADE, related_name="+")
+    # A derived table the nightly batch rewrites by the million: no index beyond what reads need (the
+    # unique (archive, posting) constraint serves look-ups by archive) and no foreign-key checks in the
+    # database (each would lock the archive and posting rows); deletes still cascade through the ORM,
+    # reads join the archive and posting, and the next run rebuilds whatever a raw delete left behind.
+    archive = models.ForeignKey("jobseekers.JobseekerArchive", on_delete=models.CASCADE, related_name="+",
+                                db_index=False, db_constraint=False)
+    posting = models.ForeignKey("jobs.JobPosting", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     score = models.FloatField("得分")
     rank = models.PositiveSmallIntegerField("名次")
     first_seen_at = models.DateTimeField("首次出现", default=timezone.now)
     refreshed_at = models.DateTimeField("刷新时间", default=timezone.now)
-    run = models.ForeignKey(BatchRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    run = models.ForeignKey(BatchRun, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
+                            db_constraint=False, db_index=False)
 
     objects = ArchiveOwnedQuerySet.as_manager()
 

@@ -171,18 +171,21 @@ class PostingIndex:
         """`scoring.score(profile, posting, now).score` of each row, the terms added in the same order."""
         w, profile = self.w, q.profile
         total = self.occ_points[q.fit_rows(self, rows)]  # occupation
-        if profile.lat is not None and profile.lng is not None:  # walking
-            dp = self.lat_rad[rows] - q.lat_rad
-            dl = np.radians(self.lng[rows] - profile.lng)
-            a = np.sin(dp / 2) ** 2 + q.cos_lat * self.cos_lat[rows] * np.sin(dl / 2) ** 2
-            dist = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
-            with np.errstate(invalid="ignore"):
+        if q.box is not None:  # walking: only rows inside the commute box can be within the limit
+            lat, lng = self.lat[rows], self.lng[rows]
+            near = np.flatnonzero((lat >= q.box[0]) & (lat <= q.box[1]) & (lng >= q.box[2]) & (lng <= q.box[3]))
+            if len(near):
+                at = rows[near]
+                dp = self.lat_rad[at] - q.lat_rad
+                dl = np.radians(lng[near] - profile.lng)
+                a = np.sin(dp / 2) ** 2 + q.cos_lat * self.cos_lat[at] * np.sin(dl / 2) ** 2
+                dist = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
                 minutes = np.maximum(1.0, np.ceil(dist * self.detour / self.mpm))
-                inside = minutes <= profile.max_commute  # NaN (no position) compares False
-            mc = profile.max_commute
-            walk = np.where(inside, w["walk_commute"] * (mc - minutes + 1) / mc, 0.0)
-            walk = np.where(inside & (minutes <= w["walk_bonus_minutes"]), walk + w["walk_bonus"], walk)
-            total += walk
+                inside = minutes <= profile.max_commute
+                mc = profile.max_commute
+                walk = np.where(inside, w["walk_commute"] * (mc - minutes + 1) / mc, 0.0)
+                walk = np.where(inside & (minutes <= w["walk_bonus_minutes"]), walk + w["walk_bonus"], walk)
+                total[near] += walk
         if profile.desired_salary:  # salary
             monthly = self.monthly[rows]
             with np.errstate(invalid="ignore"):
@@ -269,9 +272,13 @@ class _Query:
                 self.luts[k] = lut
         self.hours_code = index.hours_codes.get(profile.desired_hours)
         self.group_bits = index._bits(profile.key_groups)
-        if profile.lat is not None:
+        self.box = None
+        if profile.lat is not None and profile.lng is not None:
             self.lat_rad = np.radians(profile.lat)
             self.cos_lat = np.cos(self.lat_rad)
+            # a hair wider than the commute circle's box, so float rounding at its edge never drops a row
+            lat_min, lat_max, lng_min, lng_max = scoring.commute_box(profile)
+            self.box = (lat_min - 1e-9, lat_max + 1e-9, lng_min - 1e-9, lng_max + 1e-9)
 
     def fit_rows(self, index: PostingIndex, rows: np.ndarray) -> np.ndarray:
         fit = np.zeros(len(rows), dtype=np.int8)
