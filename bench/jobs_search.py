@@ -447,6 +447,6 @@ def _report(results, throughput, recall, total_label, workers, main) -> dict:
 
 
 def _write_results(table: str) -> None:
-    path = ROOT / "bench" / "RESULTS.md"
-    head = (ROOT / "bench" / "RESULTS_HEAD.md").read_text() if (ROOT / "bench" / "RESULTS_HEAD.md").exists() else ""
-    path.write_text(f"{head}\n## Job search — latest run\n\n{table}\n")
+    from bench import write_section
+
+    write_section("jobs_search", table)

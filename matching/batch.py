@@ -12,6 +12,7 @@ changed), so re-running is safe and cheap.
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -73,13 +74,11 @@ def refresh_chunk(*, run: BatchRun, ids: list[int], now, index: PostingIndex) ->
                 "UPDATE matching_storedrecommendation s SET score = t.s, rank = t.r, refreshed_at = %s, run_id = %s "
                 "FROM unnest(%s::bigint[], %s::float8[], %s::int[]) AS t(id, s, r) WHERE s.id = t.id",
                 [now, run.pk, *map(list, zip(*changed, strict=True))])
-        if added:
-            cur.execute(
-                "INSERT INTO matching_storedrecommendation "
-                "(archive_id, posting_id, score, rank, first_seen_at, refreshed_at, run_id) "
-                "SELECT t.a, t.p, t.s, t.r, %s, %s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], "
-                "%s::int[]) AS t(a, p, s, r)",  # the advisory lock makes this run the only writer
-                [now, now, run.pk, *map(list, zip(*added, strict=True))])
+        if added:  # COPY: the cheapest way in for thousands of rows (the advisory lock: the only writer)
+            stamp = now.isoformat()
+            data = "".join(f"{a}\t{p}\t{sc!r}\t{r}\t{stamp}\t{stamp}\t{run.pk}\n" for a, p, sc, r in added)
+            cur.copy_expert("COPY matching_storedrecommendation (archive_id, posting_id, score, rank, first_seen_at, "
+                            "refreshed_at, run_id) FROM STDIN", io.StringIO(data))
     return full_scans
 
 

@@ -146,6 +146,30 @@ class EmbeddedRedis:
         log("embedded Redis stopped")
 
 
+def ensure_database(url: str) -> None:
+    """Create the database an external DATABASE_URL names when its server lacks it (best effort)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name:
+        return
+    try:
+        conn = psycopg2.connect(url)
+        conn.close()
+        return
+    except psycopg2.OperationalError as exc:
+        if "does not exist" not in str(exc):
+            return  # unreachable or refused: migrate will say so
+    try:
+        EmbeddedPostgres._ensure_db(urlunsplit(parts._replace(path="/postgres")), name)
+        log(f"created database {name}")
+    except psycopg2.Error as exc:
+        log(f"could not create database {name}: {exc}")
+
+
 class Services:
     def __init__(self) -> None:
         self.pg = EmbeddedPostgres()
@@ -158,6 +182,7 @@ class Services:
                 env["DATABASE_URL"] = self.pg.start()
             else:
                 log("using DATABASE_URL from the environment")
+                ensure_database(env["DATABASE_URL"])
             if not env.get("REDIS_URL"):
                 env["REDIS_URL"] = self.redis.start()
             else:
