@@ -37,12 +37,15 @@ class PostingIndex:
 
     def __init__(self, facts: list[scoring.PostingFacts]) -> None:
         w = scoring.weights()
-        facts = sorted(facts, key=lambda f: (f.lat is None, f.lat if f.lat is not None else 0.0, f.posting_id))
+        def located(f) -> bool:
+            return f.lat is not None and f.lng is not None
+
+        facts = sorted(facts, key=lambda f: (not located(f), f.lat if located(f) else 0.0, f.posting_id))
         n = len(facts)
         self.n = n
         self.ids = np.fromiter((f.posting_id for f in facts), dtype=np.int64, count=n)
-        self.lat = np.array([np.nan if f.lat is None or f.lng is None else f.lat for f in facts], dtype=np.float64)
-        self.lng = np.array([np.nan if f.lat is None or f.lng is None else f.lng for f in facts], dtype=np.float64)
+        self.lat = np.array([f.lat if located(f) else np.nan for f in facts], dtype=np.float64)
+        self.lng = np.array([f.lng if located(f) else np.nan for f in facts], dtype=np.float64)
         self.n_located = int(np.count_nonzero(~np.isnan(self.lat)))  # located rows come first, by lat
         self.pos_of = {int(pid): i for i, pid in enumerate(self.ids)}
         self.lat_rad = np.radians(self.lat)
