@@ -68,7 +68,9 @@ def _ranked(profile: scoring.Profile, arms, *, now: datetime, exclude: list[int]
 
 
 def _postings(ids) -> dict[int, JobPosting]:
-    return {p.pk: p for p in JobPosting.objects.filter(pk__in=ids).select_related("employer", "occupation")}
+    # the search columns (text and its grams, hundreds per posting) are never shown: not fetched
+    return {p.pk: p for p in JobPosting.objects.filter(pk__in=ids).select_related("employer", "occupation")
+            .defer("search_text", "search_grams")}
 
 
 def rank_top(profile: scoring.Profile, *, now: datetime, exclude: list[int] | None = None,

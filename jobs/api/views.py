@@ -52,9 +52,9 @@ def public_row(row: dict) -> dict:
             "is_public_service": row["is_public_service"], "friendly_to": row["friendly_labels"],
             "headcount": row["headcount"], "published_at": row["published_at"].isoformat().replace("+00:00", "Z"),
             "summary": row["summary"]}
-    if "distance_m" in row:
-        data["distance_m"] = round(row["distance_m"], 1)
-        data["walk_minutes"] = row["walk_minutes"]
+    if "distance_m" in row:  # None for a posting without coordinates
+        data["distance_m"] = round(row["distance_m"], 1) if row["distance_m"] is not None else None
+        data["walk_minutes"] = row.get("walk_minutes")
     return data
 
 

@@ -263,10 +263,6 @@ def test_api_near_street_and_within_15(client, world, board):
     assert [r["walk_minutes"] for r in data["results"]] == [2, 10, 20]
 
 
-@pytest.mark.xfail(reason="BUG: /api/jobs/ with a location (near_street or lat/lng) but no walking limit and no "
-                          "distance sort answers 500 when a result has no coordinates: public_row() rounds a NULL "
-                          "distance_m (TypeError); the search page shows the same rows fine",
-                   raises=TypeError, strict=True)
 @pytest.mark.parametrize("origin", ["street", "point"])
 def test_api_location_without_limit_lists_postings_without_coordinates(client, world, board, origin):
     a = world["station_a"]
