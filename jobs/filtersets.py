@@ -7,16 +7,19 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
-from core.choices import HoursType, KeyGroup
+from core.choices import HoursType, KeyGroup, translated
 from core.geo import bounding_box, haversine_sql, in_shanghai, walk_radius_m
 from stations.models import District, Street
 
 from .models import Employer, JobPosting
 from .search import TITLE_DENSE_SHARE, TITLE_MARK, is_dense, query_terms, term_grams
 
-SORT_CHOICES = [("relevance", "相关度"), ("newest", "最新发布"), ("salary", "薪资最高"), ("distance", "距离最近")]
-WITHIN_CHOICES = [("15", "步行15分钟内"), ("30", "步行30分钟内"), ("60", "步行60分钟内")]
+SORT_CHOICES = [("relevance", _("相关度")), ("newest", _("最新发布")), ("salary", _("薪资最高")),
+                ("distance", _("距离最近"))]
+WITHIN_CHOICES = [("15", _("步行15分钟内")), ("30", _("步行30分钟内")), ("60", _("步行60分钟内"))]
 # Sorting by distance without a walking limit still looks only this far (keeps the cost bounded).
 DISTANCE_SORT_MAX_MINUTES = 60
 
@@ -91,25 +94,25 @@ def title_match(terms: list[str]) -> Q:
 
 
 class PostingFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="关键词", method="filter_q")
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_q")
     # Plain ids and codes rather than model choices: no query and no deep copy of choices per request.
-    district = django_filters.NumberFilter(label="区", field_name="district_id", min_value=1)
-    street = django_filters.NumberFilter(label="街镇", field_name="street_id", min_value=1)
-    occupation = django_filters.CharFilter(label="职业类别（大类/中类代码）", method="filter_occupation", max_length=8,
-                                           validators=[RegexValidator(r"^\d(-\d{2})?$", "职业类别代码无效。")])
-    salary_floor = django_filters.NumberFilter(label="月薪不低于（元）", method="filter_salary_floor", min_value=0,
+    district = django_filters.NumberFilter(label=_("区"), field_name="district_id", min_value=1)
+    street = django_filters.NumberFilter(label=_("街镇"), field_name="street_id", min_value=1)
+    occupation = django_filters.CharFilter(label=_("职业类别（大类/中类代码）"), method="filter_occupation", max_length=8,
+                                           validators=[RegexValidator(r"^\d(-\d{2})?$", _("职业类别代码无效。"))])
+    salary_floor = django_filters.NumberFilter(label=_("月薪不低于（元）"), method="filter_salary_floor", min_value=0,
                                                max_value=1_000_000)
-    hours_type = django_filters.ChoiceFilter(label="工时", choices=HoursType.choices)
-    public_service = django_filters.BooleanFilter(label="只看公益性岗位", field_name="is_public_service",
+    hours_type = django_filters.ChoiceFilter(label=_("工时"), choices=translated(HoursType))
+    public_service = django_filters.BooleanFilter(label=_("只看公益性岗位"), field_name="is_public_service",
                                                   widget=forms.CheckboxInput, method="filter_public_service")
-    friendly_to = django_filters.ChoiceFilter(label="友好人群", choices=KeyGroup.choices, method="filter_friendly")
-    status = django_filters.ChoiceFilter(label="状态", choices=JobPosting.Status.choices)
-    employer = django_filters.NumberFilter(label="用人单位", field_name="employer_id")
-    lat = django_filters.NumberFilter(label="纬度", method="noop", min_value=-90, max_value=90)
-    lng = django_filters.NumberFilter(label="经度", method="noop", min_value=-180, max_value=180)
-    near_street = django_filters.NumberFilter(label="我在（街镇）", method="noop", min_value=1)
-    within = django_filters.ChoiceFilter(label="步行距离", choices=WITHIN_CHOICES, method="noop")
-    sort = django_filters.ChoiceFilter(label="排序", choices=SORT_CHOICES, method="noop")
+    friendly_to = django_filters.ChoiceFilter(label=_("友好人群"), choices=translated(KeyGroup), method="filter_friendly")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=JobPosting.Status.choices)
+    employer = django_filters.NumberFilter(label=pgettext_lazy("one employer", "用人单位"), field_name="employer_id")
+    lat = django_filters.NumberFilter(label=_("纬度"), method="noop", min_value=-90, max_value=90)
+    lng = django_filters.NumberFilter(label=_("经度"), method="noop", min_value=-180, max_value=180)
+    near_street = django_filters.NumberFilter(label=_("我在（街镇）"), method="noop", min_value=1)
+    within = django_filters.ChoiceFilter(label=_("步行距离"), choices=WITHIN_CHOICES, method="noop")
+    sort = django_filters.ChoiceFilter(label=_("排序"), choices=SORT_CHOICES, method="noop")
 
     class Meta:
         model = JobPosting
@@ -152,7 +155,7 @@ class PostingFilterSet(django_filters.FilterSet):
             return None
         street = Street.objects.select_related("district").filter(pk=int(data["near_street"])).first()
         if street is None:
-            self.form.add_error("near_street", "所选街镇不存在。")
+            self.form.add_error("near_street", gettext("所选街镇不存在。"))
         return street_point(street)
 
     @property
@@ -173,13 +176,13 @@ class PostingFilterSet(django_filters.FilterSet):
         if valid:
             data = self.form.cleaned_data
             if (data.get("lat") is None) != (data.get("lng") is None):
-                self.form.add_error("lat", "位置需要同时提供纬度和经度。")
+                self.form.add_error("lat", gettext("位置需要同时提供纬度和经度。"))
                 return False
             origin = self.clean_origin()
             if self.form.errors:
                 return False
             if origin is not None and not in_shanghai(*origin):
-                self.form.add_error("lat", "您的位置不在上海市范围内，请改为选择所在街镇。")
+                self.form.add_error("lat", gettext("您的位置不在上海市范围内，请改为选择所在街镇。"))
                 return False
             self._origin = origin
         return valid
@@ -216,9 +219,9 @@ class PostingFilterSet(django_filters.FilterSet):
 
 
 class EmployerFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="名称或信用代码", method="filter_q")
-    kind = django_filters.ChoiceFilter(label="单位类型", choices=Employer.Kind.choices)
-    verified = django_filters.BooleanFilter(label="已核实")
+    q = django_filters.CharFilter(label=_("名称或信用代码"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("单位类型"), choices=Employer.Kind.choices)
+    verified = django_filters.BooleanFilter(label=_("已核实"))
 
     class Meta:
         model = Employer

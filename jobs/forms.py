@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from core.choices import HoursType, KeyGroup, SalaryUnit
+from core.choices import HoursType, KeyGroup, SalaryUnit, translated
 from core.models import Occupation
 from core.validators import normalize_phone, validate_mobile
 from stations.models import Station, Street
@@ -50,7 +52,7 @@ def apply_errors(form: forms.Form, exc: ValidationError, mapping: dict | None = 
 
 
 class EmployerForm(BootstrapMixin, forms.ModelForm):
-    station = forms.ModelChoiceField(label="筹集站点", queryset=Station.objects.none())
+    station = forms.ModelChoiceField(label=_("筹集站点"), queryset=Station.objects.none())
 
     class Meta:
         model = Employer
@@ -67,7 +69,7 @@ class EmployerForm(BootstrapMixin, forms.ModelForm):
 
 
 class PostingForm(BootstrapMixin, forms.ModelForm):
-    friendly_to = forms.MultipleChoiceField(label="友好人群", choices=KeyGroup.choices, required=False,
+    friendly_to = forms.MultipleChoiceField(label=_("友好人群"), choices=translated(KeyGroup), required=False,
                                             widget=forms.CheckboxSelectMultiple)
 
     class Meta:
@@ -79,7 +81,8 @@ class PostingForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = Employer.objects.visible_to(user).order_by("name")
-        self.fields["employer"].error_messages["invalid_choice"] = "请选择本站点登记的用人单位（其他站点的单位不能在此发布岗位）。"
+        self.fields["employer"].error_messages["invalid_choice"] = gettext(
+            "请选择本站点登记的用人单位（其他站点的单位不能在此发布岗位）。")
         self.fields["occupation"].queryset = Occupation.objects.filter(level=4)
         self.fields["street"].queryset = Street.objects.select_related("district")
         if self.instance.pk:
@@ -89,29 +92,29 @@ class PostingForm(BootstrapMixin, forms.ModelForm):
 class PublicSubmitForm(BootstrapMixin, forms.Form):
     """The public "submit a job" form for employers."""
 
-    employer_name = forms.CharField(label="单位名称", max_length=100)
-    employer_kind = forms.ChoiceField(label="单位类型", choices=Employer.Kind.choices)
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=30, required=False,
-                                  help_text="个体工商户没有可不填。")
-    contact_name = forms.CharField(label="联系人", max_length=50)
-    contact_phone = forms.CharField(label="联系电话", max_length=30)
-    title = forms.CharField(label="岗位名称", max_length=100)
-    description = forms.CharField(label="岗位描述", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
-    salary_min = forms.IntegerField(label="最低薪资", min_value=0, required=False)
-    salary_max = forms.IntegerField(label="最高薪资", min_value=0, required=False)
-    salary_unit = forms.ChoiceField(label="薪资单位", choices=SalaryUnit.choices)
-    headcount = forms.IntegerField(label="招聘人数", min_value=1, initial=1)
-    hours_type = forms.ChoiceField(label="工时类型", choices=HoursType.choices)
-    street = forms.ModelChoiceField(label="工作地点所在街镇", queryset=Street.objects.select_related("district"))
-    address = forms.CharField(label="工作地点", max_length=200)
-    expires_on = forms.DateField(label="截止日期", required=False, widget=DATE)
+    employer_name = forms.CharField(label=_("单位名称"), max_length=100)
+    employer_kind = forms.ChoiceField(label=_("单位类型"), choices=Employer.Kind.choices)
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False,
+                                  help_text=_("个体工商户没有可不填。"))
+    contact_name = forms.CharField(label=_("联系人"), max_length=50)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=30)
+    title = forms.CharField(label=_("岗位名称"), max_length=100)
+    description = forms.CharField(label=_("岗位描述"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    salary_min = forms.IntegerField(label=_("最低薪资"), min_value=0, required=False)
+    salary_max = forms.IntegerField(label=_("最高薪资"), min_value=0, required=False)
+    salary_unit = forms.ChoiceField(label=_("薪资单位"), choices=translated(SalaryUnit))
+    headcount = forms.IntegerField(label=_("招聘人数"), min_value=1, initial=1)
+    hours_type = forms.ChoiceField(label=_("工时类型"), choices=translated(HoursType))
+    street = forms.ModelChoiceField(label=_("工作地点所在街镇"), queryset=Street.objects.select_related("district"))
+    address = forms.CharField(label=_("工作地点"), max_length=200)
+    expires_on = forms.DateField(label=_("截止日期"), required=False, widget=DATE)
 
     MAPPING = {"name": "employer_name", "kind": "employer_kind", "lat": "street"}
 
 
 class InterestForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label="您的姓名", max_length=50)
-    phone = forms.CharField(label="手机号", max_length=20)
+    name = forms.CharField(label=_("您的姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=20)
 
     def clean_phone(self):
         phone = normalize_phone(self.cleaned_data["phone"])
@@ -120,12 +123,12 @@ class InterestForm(BootstrapMixin, forms.Form):
 
 
 class ReasonForm(BootstrapMixin, forms.Form):
-    reason = forms.CharField(label="原因", max_length=200, required=False)
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
 
 class ImportForm(BootstrapMixin, forms.Form):
-    station = forms.ModelChoiceField(label="导入到站点", queryset=Station.objects.none())
-    file = forms.FileField(label="Excel 文件（.xlsx）")
+    station = forms.ModelChoiceField(label=_("导入到站点"), queryset=Station.objects.none())
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,7 +137,7 @@ class ImportForm(BootstrapMixin, forms.Form):
     def clean_file(self):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith(".xlsx"):
-            raise ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")
+            raise ValidationError(gettext("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。"))
         if f.size > 5 * 1024 * 1024:
-            raise ValidationError("文件不能超过 5 MB。")
+            raise ValidationError(gettext("文件不能超过 5 MB。"))
         return f

@@ -20,14 +20,16 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
-from core.choices import HoursType, KeyGroup, SalaryUnit
+from core.choices import HoursType, KeyGroup, SalaryUnit, translated
 from core.geo import in_shanghai
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
 from core.validators import normalize_credit_code, validate_credit_code
 
-OUTSIDE_SHANGHAI = "坐标不在上海市范围内，请核对经纬度（WGS-84）。"
+OUTSIDE_SHANGHAI = gettext_noop("坐标不在上海市范围内，请核对经纬度（WGS-84）。")
 
 
 class EmployerQuerySet(ScopedQuerySet):
@@ -39,27 +41,27 @@ class Employer(TimeStampedModel):
     """An employer collected by a station."""
 
     class Kind(models.TextChoices):
-        ENTERPRISE = "enterprise", "企业"
-        INDIVIDUAL = "individual", "个体工商户"
-        HOUSEKEEPING = "housekeeping", "家政企业"
-        PLATFORM = "platform", "平台企业"
-        PUBLIC_INSTITUTION = "public_institution", "事业单位"
-        COMMUNITY = "community", "社区公益性用人单位"
+        ENTERPRISE = "enterprise", _("企业")
+        INDIVIDUAL = "individual", _("个体工商户")
+        HOUSEKEEPING = "housekeeping", _("家政企业")
+        PLATFORM = "platform", _("平台企业")
+        PUBLIC_INSTITUTION = "public_institution", _("事业单位")
+        COMMUNITY = "community", _("社区公益性用人单位")
 
-    name = models.CharField("单位名称", max_length=100)
-    kind = models.CharField("单位类型", max_length=24, choices=Kind.choices, default=Kind.ENTERPRISE)
-    credit_code = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True,
-                                   error_messages={"unique": "该统一社会信用代码已登记。"})
-    contact_name = models.CharField("联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
-    station = models.ForeignKey("stations.Station", verbose_name="筹集站点", on_delete=models.PROTECT,
+    name = models.CharField(_("单位名称"), max_length=100)
+    kind = models.CharField(_("单位类型"), max_length=24, choices=Kind.choices, default=Kind.ENTERPRISE)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True,
+                                   error_messages={"unique": _("该统一社会信用代码已登记。")})
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    station = models.ForeignKey("stations.Station", verbose_name=_("筹集站点"), on_delete=models.PROTECT,
                                 related_name="employers")
-    street = models.ForeignKey("stations.Street", verbose_name="所在街镇", on_delete=models.PROTECT,
+    street = models.ForeignKey("stations.Street", verbose_name=_("所在街镇"), on_delete=models.PROTECT,
                                null=True, blank=True, related_name="+")
-    address = models.CharField("地址", max_length=200, blank=True)
-    lat = models.FloatField("纬度（WGS-84）", null=True, blank=True)
-    lng = models.FloatField("经度（WGS-84）", null=True, blank=True)
-    verified = models.BooleanField("已核实", default=False)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    lat = models.FloatField(_("纬度（WGS-84）"), null=True, blank=True)
+    lng = models.FloatField(_("经度（WGS-84）"), null=True, blank=True)
+    verified = models.BooleanField(_("已核实"), default=False)
 
     objects = EmployerQuerySet.as_manager()
 
@@ -79,11 +81,11 @@ class Employer(TimeStampedModel):
             except ValidationError as exc:
                 raise ValidationError({"credit_code": exc.messages}) from None
         elif self.kind != self.Kind.INDIVIDUAL:
-            raise ValidationError({"credit_code": "除个体工商户外，用人单位必须填写统一社会信用代码。"})
+            raise ValidationError({"credit_code": gettext("除个体工商户外，用人单位必须填写统一社会信用代码。")})
         if (self.lat is None) != (self.lng is None):
-            raise ValidationError({"lat": "经纬度需同时填写。"})
+            raise ValidationError({"lat": gettext("经纬度需同时填写。")})
         if self.lat is not None and not in_shanghai(self.lat, self.lng):
-            raise ValidationError({"lat": OUTSIDE_SHANGHAI})
+            raise ValidationError({"lat": gettext(OUTSIDE_SHANGHAI)})
 
 
 class PostingQuerySet(ScopedQuerySet):
@@ -98,58 +100,58 @@ class JobPosting(TimeStampedModel):
     """A job posting; its status moves draft → pending review → published → filled/expired/withdrawn."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PENDING = "pending", "待审核"
-        PUBLISHED = "published", "已发布"
-        FILLED = "filled", "已招满"
-        EXPIRED = "expired", "已过期"
-        WITHDRAWN = "withdrawn", "已撤回"
+        DRAFT = "draft", _("草稿")
+        PENDING = "pending", _("待审核")
+        PUBLISHED = "published", _("已发布")
+        FILLED = "filled", pgettext_lazy("posting status", "已招满")
+        EXPIRED = "expired", _("已过期")
+        WITHDRAWN = "withdrawn", _("已撤回")
 
     class Source(models.TextChoices):
-        STAFF = "staff", "站点筹集"
-        EMPLOYER = "employer", "单位自主提交"
-        IMPORT = "import", "批量导入"
+        STAFF = "staff", _("站点筹集")
+        EMPLOYER = "employer", _("单位自主提交")
+        IMPORT = "import", _("批量导入")
 
-    employer = models.ForeignKey(Employer, verbose_name="用人单位", on_delete=models.PROTECT, related_name="postings")
-    station = models.ForeignKey("stations.Station", verbose_name="负责站点", on_delete=models.PROTECT,
+    employer = models.ForeignKey(Employer, verbose_name=pgettext_lazy("one employer", "用人单位"), on_delete=models.PROTECT, related_name="postings")
+    station = models.ForeignKey("stations.Station", verbose_name=_("负责站点"), on_delete=models.PROTECT,
                                 related_name="postings")
-    title = models.CharField("岗位名称", max_length=100)
-    occupation = models.ForeignKey("core.Occupation", verbose_name="职业", on_delete=models.PROTECT,
+    title = models.CharField(_("岗位名称"), max_length=100)
+    occupation = models.ForeignKey("core.Occupation", verbose_name=_("职业"), on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
-    description = models.TextField("岗位描述", blank=True)
-    requirements = models.TextField("任职要求", blank=True)
-    salary_min = models.PositiveIntegerField("最低薪资", null=True, blank=True)
-    salary_max = models.PositiveIntegerField("最高薪资", null=True, blank=True)
-    salary_unit = models.CharField("薪资单位", max_length=8, choices=SalaryUnit.choices, default=SalaryUnit.MONTH)
-    headcount = models.PositiveIntegerField("招聘人数", default=1)
-    filled_count = models.PositiveIntegerField("已录用人数", default=0)
-    hours_type = models.CharField("工时类型", max_length=16, choices=HoursType.choices, default=HoursType.FULL_TIME)
-    street = models.ForeignKey("stations.Street", verbose_name="工作地点街镇", on_delete=models.PROTECT,
+    description = models.TextField(_("岗位描述"), blank=True)
+    requirements = models.TextField(_("任职要求"), blank=True)
+    salary_min = models.PositiveIntegerField(_("最低薪资"), null=True, blank=True)
+    salary_max = models.PositiveIntegerField(_("最高薪资"), null=True, blank=True)
+    salary_unit = models.CharField(_("薪资单位"), max_length=8, choices=translated(SalaryUnit), default=SalaryUnit.MONTH)
+    headcount = models.PositiveIntegerField(_("招聘人数"), default=1)
+    filled_count = models.PositiveIntegerField(_("已录用人数"), default=0)
+    hours_type = models.CharField(_("工时类型"), max_length=16, choices=translated(HoursType), default=HoursType.FULL_TIME)
+    street = models.ForeignKey("stations.Street", verbose_name=_("工作地点街镇"), on_delete=models.PROTECT,
                                null=True, blank=True, related_name="+")
-    address = models.CharField("工作地点", max_length=200, blank=True)
-    lat = models.FloatField("纬度（WGS-84）", null=True, blank=True)
-    lng = models.FloatField("经度（WGS-84）", null=True, blank=True)
-    benefits = models.CharField("福利待遇", max_length=200, blank=True)
-    is_public_service = models.BooleanField("公益性岗位", default=False)
-    friendly_to = ArrayField(models.CharField(max_length=20, choices=KeyGroup.choices), verbose_name="友好人群",
+    address = models.CharField(_("工作地点"), max_length=200, blank=True)
+    lat = models.FloatField(_("纬度（WGS-84）"), null=True, blank=True)
+    lng = models.FloatField(_("经度（WGS-84）"), null=True, blank=True)
+    benefits = models.CharField(_("福利待遇"), max_length=200, blank=True)
+    is_public_service = models.BooleanField(_("公益性岗位"), default=False)
+    friendly_to = ArrayField(models.CharField(max_length=20, choices=translated(KeyGroup)), verbose_name=_("友好人群"),
                              default=list, blank=True)
-    source = models.CharField("来源", max_length=16, choices=Source.choices, default=Source.STAFF)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    published_at = models.DateTimeField("发布时间", null=True, blank=True)
-    expires_on = models.DateField("截止日期", null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.STAFF)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    expires_on = models.DateField(_("截止日期"), null=True, blank=True)
     # Added by the job-collection issue.
-    public_service_quota = models.PositiveIntegerField("公益性岗位名额", null=True, blank=True)
-    public_service_term_start = models.DateField("公益性岗位期限起", null=True, blank=True)
-    public_service_term_end = models.DateField("公益性岗位期限止", null=True, blank=True)
-    contact_name = models.CharField("联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
-    status_note = models.CharField("状态说明", max_length=200, blank=True)
-    district = models.ForeignKey("stations.District", verbose_name="工作地点所在区", on_delete=models.PROTECT,
+    public_service_quota = models.PositiveIntegerField(_("公益性岗位名额"), null=True, blank=True)
+    public_service_term_start = models.DateField(_("公益性岗位期限起"), null=True, blank=True)
+    public_service_term_end = models.DateField(_("公益性岗位期限止"), null=True, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    status_note = models.CharField(_("状态说明"), max_length=200, blank=True)
+    district = models.ForeignKey("stations.District", verbose_name=_("工作地点所在区"), on_delete=models.PROTECT,
                                  null=True, blank=True, related_name="+", editable=False)
-    salary_month_min = models.PositiveIntegerField("折合月薪下限", default=0, editable=False)
-    salary_month_max = models.PositiveIntegerField("折合月薪上限", default=0, editable=False)
-    search_text = models.TextField("检索文本", blank=True, editable=False)
-    search_grams = ArrayField(models.CharField(max_length=3), verbose_name="检索字元", default=list, blank=True,
+    salary_month_min = models.PositiveIntegerField(_("折合月薪下限"), default=0, editable=False)
+    salary_month_max = models.PositiveIntegerField(_("折合月薪上限"), default=0, editable=False)
+    search_text = models.TextField(_("检索文本"), blank=True, editable=False)
+    search_grams = ArrayField(models.CharField(max_length=3), verbose_name=_("检索字元"), default=list, blank=True,
                               editable=False)
 
     objects = PostingQuerySet.as_manager()
@@ -162,11 +164,11 @@ class JobPosting(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(salary_min__isnull=True) | models.Q(salary_max__isnull=True)
                 | models.Q(salary_min__lte=models.F("salary_max")),
-                name="posting_salary_min_le_max", violation_error_message="最低薪资不能高于最高薪资。",
+                name="posting_salary_min_le_max", violation_error_message=_("最低薪资不能高于最高薪资。"),
             ),
             models.CheckConstraint(
                 condition=models.Q(headcount__gte=1), name="posting_headcount_positive",
-                violation_error_message="招聘人数至少为1。",
+                violation_error_message=_("招聘人数至少为1。"),
             ),
         ]
         indexes = [
@@ -194,24 +196,24 @@ class JobPosting(TimeStampedModel):
     def clean(self) -> None:
         errors = {}
         if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
-            errors["salary_max"] = "最低薪资不能高于最高薪资。"
+            errors["salary_max"] = gettext("最低薪资不能高于最高薪资。")
         if self.expires_on and self.published_at:
             published_on = self.published_at.date() if isinstance(self.published_at, dt.datetime) else self.published_at
             if self.expires_on < published_on:
-                errors["expires_on"] = "截止日期不能早于发布日期。"
+                errors["expires_on"] = gettext("截止日期不能早于发布日期。")
         if (self.lat is None) != (self.lng is None):
-            errors["lat"] = "经纬度需同时填写。"
+            errors["lat"] = gettext("经纬度需同时填写。")
         elif self.lat is not None and not in_shanghai(self.lat, self.lng):
-            errors["lat"] = OUTSIDE_SHANGHAI
+            errors["lat"] = gettext(OUTSIDE_SHANGHAI)
         if self.is_public_service:
             if not self.public_service_quota:
-                errors["public_service_quota"] = "公益性岗位需填写名额。"
+                errors["public_service_quota"] = gettext("公益性岗位需填写名额。")
             if not (self.public_service_term_start and self.public_service_term_end):
-                errors["public_service_term_end"] = "公益性岗位需填写期限（起止日期）。"
+                errors["public_service_term_end"] = gettext("公益性岗位需填写期限（起止日期）。")
             elif self.public_service_term_end < self.public_service_term_start:
-                errors["public_service_term_end"] = "公益性岗位期限的结束日期不能早于开始日期。"
+                errors["public_service_term_end"] = gettext("公益性岗位期限的结束日期不能早于开始日期。")
         if self.filled_count and self.headcount and self.filled_count > self.headcount:
-            errors["filled_count"] = "已录用人数不能超过招聘人数。"
+            errors["filled_count"] = gettext("已录用人数不能超过招聘人数。")
         if errors:
             raise ValidationError(errors)
 
@@ -229,20 +231,20 @@ class Lead(TimeStampedModel):
     """A resident's "我感兴趣" on a published posting: a call-back task for the nearest station."""
 
     class Status(models.TextChoices):
-        NEW = "new", "待联系"
-        CONTACTED = "contacted", "已联系"
-        CLOSED = "closed", "已结束"
+        NEW = "new", _("待联系")
+        CONTACTED = "contacted", _("已联系")
+        CLOSED = "closed", _("已结束")
 
-    posting = models.ForeignKey(JobPosting, verbose_name="岗位", on_delete=models.CASCADE, related_name="leads")
-    station = models.ForeignKey("stations.Station", verbose_name="跟进站点", on_delete=models.PROTECT,
+    posting = models.ForeignKey(JobPosting, verbose_name=pgettext_lazy("job posting", "岗位"), on_delete=models.CASCADE, related_name="leads")
+    station = models.ForeignKey("stations.Station", verbose_name=_("跟进站点"), on_delete=models.PROTECT,
                                 related_name="job_leads")
-    name = models.CharField("姓名", max_length=50)
-    phone_encrypted = models.TextField("手机号（加密）", editable=False)
-    phone_hash = models.CharField("手机号索引", max_length=64, editable=False)
-    phone_masked = models.CharField("手机号（脱敏）", max_length=20, editable=False)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.NEW, db_index=True)
-    note = models.CharField("跟进备注", max_length=200, blank=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="跟进人", on_delete=models.SET_NULL, null=True,
+    name = models.CharField(_("姓名"), max_length=50)
+    phone_encrypted = models.TextField(_("手机号（加密）"), editable=False)
+    phone_hash = models.CharField(_("手机号索引"), max_length=64, editable=False)
+    phone_masked = models.CharField(_("手机号（脱敏）"), max_length=20, editable=False)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.NEW, db_index=True)
+    note = models.CharField(_("跟进备注"), max_length=200, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("跟进人"), on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")
 
     objects = LeadQuerySet.as_manager()
@@ -253,7 +255,7 @@ class Lead(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["posting", "phone_hash"], name="lead_once_per_phone",
-                                    violation_error_message="您已登记过对该岗位的意向，服务站会尽快联系您。"),
+                                    violation_error_message=_("您已登记过对该岗位的意向，服务站会尽快联系您。")),
         ]
 
     def __str__(self) -> str:

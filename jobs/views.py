@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -178,7 +179,7 @@ class EmployerFormView(InternalRequiredMixin, View):
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"已保存用人单位：{employer.name}")
+                messages.success(request, gettext("已保存用人单位：%(name)s") % {"name": employer.name})
                 return redirect("jobs:employer_detail", pk=employer.pk)
         if employer is not None:
             employer.refresh_from_db()
@@ -250,15 +251,18 @@ class PostingFormView(InternalRequiredMixin, View):
             except PermissionDenied as exc:
                 form.add_error("employer", str(exc))
             else:
-                messages.success(request, f"已保存岗位：{posting.title}")
+                messages.success(request, gettext("已保存岗位：%(title)s") % {"title": posting.title})
                 return redirect("jobs:posting_detail", pk=posting.pk)
         return render(request, self.template_name, {"form": form, "posting": self.get_object(pk)}, status=400)
 
 
-TRANSITIONS = {
-    "submit": (services.posting_submit, "已提交审核"), "publish": (services.posting_publish, "已发布"),
-    "withdraw": (services.posting_withdraw, "已撤回"), "fill": (services.posting_fill, "已标记为招满"),
-    "expire": (services.posting_expire, "已标记为过期"), "reject": (services.posting_reject, "已退回修改"),
+TRANSITIONS = {  # the message context keeps "published" apart from the status "Published"
+    "submit": (services.posting_submit, pgettext_lazy("after a posting action", "已提交审核")),
+    "publish": (services.posting_publish, pgettext_lazy("after a posting action", "已发布")),
+    "withdraw": (services.posting_withdraw, pgettext_lazy("after a posting action", "已撤回")),
+    "fill": (services.posting_fill, pgettext_lazy("after a posting action", "已标记为招满")),
+    "expire": (services.posting_expire, pgettext_lazy("after a posting action", "已标记为过期")),
+    "reject": (services.posting_reject, pgettext_lazy("after a posting action", "已退回修改")),
 }
 
 
@@ -275,11 +279,11 @@ class PostingTransitionView(InternalRequiredMixin, View):
         try:
             fn(actor=request.user, posting=posting, **extra)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, pgettext("between error messages", "；").join(exc.messages))
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"岗位“{posting.title}”{done}。")
+            messages.success(request, gettext("岗位“%(title)s”%(done)s。") % {"title": posting.title, "done": done})
         return redirect("jobs:posting_detail", pk=pk)
 
 
@@ -356,9 +360,9 @@ class LeadUpdateView(InternalRequiredMixin, View):
             services.lead_update(actor=request.user, lead=lead, status=request.POST.get("status", ""),
                                  note=request.POST.get("note", ""))
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, pgettext("between error messages", "；").join(exc.messages))
         else:
-            messages.success(request, "已更新跟进状态。")
+            messages.success(request, gettext("已更新跟进状态。"))
         return redirect("jobs:lead_list")
 
 

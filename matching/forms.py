@@ -1,6 +1,8 @@
 """Forms of the matching pages (validation of state and scope is in services)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jobs.models import JobPosting
 
@@ -9,20 +11,21 @@ from .models import GuidanceSession, InsuranceHelp, PushRecord
 
 class PushForm(forms.Form):
     postings = forms.ModelMultipleChoiceField(
-        label="岗位", queryset=JobPosting.objects.all(), widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "请至少选择一个岗位。", "invalid_choice": "所选岗位不存在。",
-                        "invalid_pk_value": "所选岗位不存在。"})
-    channel = forms.ChoiceField(label="推送方式", choices=PushRecord.Channel.choices,
-                                error_messages={"required": "请选择推送方式。", "invalid_choice": "请选择推送方式。"})
-    note = forms.CharField(label="备注", max_length=200, required=False)
+        label=pgettext_lazy("job posting", "岗位"), queryset=JobPosting.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一个岗位。"), "invalid_choice": _("所选岗位不存在。"),
+                        "invalid_pk_value": _("所选岗位不存在。")})
+    channel = forms.ChoiceField(label=_("推送方式"), choices=PushRecord.Channel.choices,
+                                error_messages={"required": _("请选择推送方式。"), "invalid_choice": _("请选择推送方式。")})
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label="反馈结果", choices=[c for c in PushRecord.Outcome.choices if c[0]],
-                                error_messages={"required": "请选择反馈结果。", "invalid_choice": "请选择反馈结果。"})
-    outcome_date = forms.DateField(label="反馈日期", widget=forms.DateInput(attrs={"type": "date"}),
-                                   error_messages={"required": "请填写反馈日期。", "invalid": "反馈日期格式不正确。"})
-    note = forms.CharField(label="备注", max_length=200, required=False)
+    outcome = forms.ChoiceField(label=_("反馈结果"), choices=[c for c in PushRecord.Outcome.choices if c[0]],
+                                error_messages={"required": _("请选择反馈结果。"), "invalid_choice": _("请选择反馈结果。")})
+    outcome_date = forms.DateField(label=_("反馈日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                                   error_messages={"required": _("请填写反馈日期。"), "invalid": _("反馈日期格式不正确。")})
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
 class GuidanceForm(forms.ModelForm):
@@ -32,12 +35,12 @@ class GuidanceForm(forms.ModelForm):
         widgets = {"held_on": forms.DateInput(attrs={"type": "date"}),
                    "follow_up_on": forms.DateInput(attrs={"type": "date"}),
                    "advice": forms.Textarea(attrs={"rows": 2})}
-        error_messages = {"held_on": {"required": "请填写指导日期。", "invalid": "指导日期格式不正确。"},
-                          "topics": {"required": "请填写指导内容。"}}
+        error_messages = {"held_on": {"required": _("请填写指导日期。"), "invalid": _("指导日期格式不正确。")},
+                          "topics": {"required": _("请填写指导内容。")}}
 
 
 class InsuranceForm(forms.ModelForm):
-    checklist = forms.MultipleChoiceField(label="已备材料", choices=InsuranceHelp.Item.choices, required=False,
+    checklist = forms.MultipleChoiceField(label=_("已备材料"), choices=InsuranceHelp.Item.choices, required=False,
                                           widget=forms.CheckboxSelectMultiple)
 
     class Meta:

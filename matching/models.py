@@ -6,6 +6,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
@@ -20,17 +22,17 @@ class PushRecord(TimeStampedModel):
     """岗位推送: one posting pushed to one jobseeker, and what came of it."""
 
     class Channel(models.TextChoices):
-        DOOR = "door", "上门"
-        PHONE = "phone", "电话"
-        SMS = "sms", "短信"
-        WECHAT = "wechat", "微信"
+        DOOR = "door", _("上门")
+        PHONE = "phone", _("电话")
+        SMS = "sms", _("短信")
+        WECHAT = "wechat", _("微信")
 
     class Outcome(models.TextChoices):
-        PENDING = "", "待反馈"
-        INTERESTED = "interested", "有意向"
-        INTERVIEW = "interview", "已面试"
-        HIRED = "hired", "已录用"
-        DECLINED = "declined", "不感兴趣"
+        PENDING = "", _("待反馈")
+        INTERESTED = "interested", _("有意向")
+        INTERVIEW = "interview", _("已面试")
+        HIRED = "hired", _("已录用")
+        DECLINED = "declined", _("不感兴趣")
 
     archive = models.ForeignKey("jobseekers.JobseekerArchive", verbose_name="求职者", on_delete=models.CASCADE,
                                 related_name="pushes")
@@ -58,13 +60,13 @@ class PushRecord(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["archive", "posting"], condition=Q(outcome="hired"),
                                     name="push_one_hire_per_archive_posting",
-                                    violation_error_message="该求职者已被此岗位录用，不能重复登记。"),
+                                    violation_error_message=_("该求职者已被此岗位录用，不能重复登记。")),
             models.CheckConstraint(condition=Q(outcome_date__isnull=True) | Q(outcome_date__gte=F("pushed_on")),
                                    name="push_outcome_not_before_push",
-                                   violation_error_message="反馈日期不能早于推送日期。"),
+                                   violation_error_message=_("反馈日期不能早于推送日期。")),
             models.CheckConstraint(condition=Q(outcome="") | Q(outcome_date__isnull=False),
                                    name="push_outcome_has_date",
-                                   violation_error_message="请填写反馈日期。"),
+                                   violation_error_message=_("请填写反馈日期。")),
         ]
         indexes = [models.Index(fields=["archive", "outcome"], name="push_archive_outcome")]
 
@@ -85,9 +87,9 @@ class SmsOutbox(TimeStampedModel):
     """An SMS waiting to be sent (or sent, or given up on): never deleted, so nothing is lost."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待发送"
-        SENT = "sent", "已发送"
-        FAILED = "failed", "发送失败"
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
 
     archive = models.ForeignKey("jobseekers.JobseekerArchive", on_delete=models.CASCADE, related_name="+")
     push = models.ForeignKey(PushRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms")
@@ -114,9 +116,9 @@ class BatchRun(models.Model):
     """One run of the nightly recommendation refresh; progress is committed chunk by chunk."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "运行中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
+        RUNNING = "running", pgettext_lazy("batch run status", "运行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
 
     started_at = models.DateTimeField("开始时间", default=timezone.now)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
@@ -182,19 +184,19 @@ class GuidanceSession(TimeStampedModel):
     """职业指导: one career-guidance session with a jobseeker."""
 
     class Kind(models.TextChoices):
-        CAREER = "career", "职业规划"
-        INTERVIEW = "interview", "求职面试辅导"
-        POLICY = "policy", "政策咨询"
-        PSYCH = "psych", "心理疏导"
-        TRAINING = "training", "培训建议"
+        CAREER = "career", _("职业规划")
+        INTERVIEW = "interview", _("求职面试辅导")
+        POLICY = "policy", _("政策咨询")
+        PSYCH = "psych", _("心理疏导")
+        TRAINING = "training", _("培训建议")
 
     archive = models.ForeignKey("jobseekers.JobseekerArchive", verbose_name="求职者", on_delete=models.CASCADE,
                                 related_name="guidance_sessions")
-    held_on = models.DateField("指导日期")
-    kind = models.CharField("指导类型", max_length=12, choices=Kind.choices, default=Kind.CAREER)
-    topics = models.CharField("指导内容", max_length=200)
-    advice = models.TextField("建议", blank=True)
-    follow_up_on = models.DateField("回访日期", null=True, blank=True)
+    held_on = models.DateField(_("指导日期"))
+    kind = models.CharField(_("指导类型"), max_length=12, choices=Kind.choices, default=Kind.CAREER)
+    topics = models.CharField(_("指导内容"), max_length=200)
+    advice = models.TextField(_("建议"), blank=True)
+    follow_up_on = models.DateField(_("回访日期"), null=True, blank=True)
     counsellor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="指导人", on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
 
@@ -207,7 +209,7 @@ class GuidanceSession(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=F("held_on")),
                                    name="guidance_follow_up_after_session",
-                                   violation_error_message="回访日期不能早于指导日期。"),
+                                   violation_error_message=_("回访日期不能早于指导日期。")),
         ]
 
     def __str__(self) -> str:
@@ -218,26 +220,26 @@ class InsuranceHelp(TimeStampedModel):
     """就业参保登记 help for one archive: a documents checklist and where the registration stands."""
 
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "未开始"
-        COLLECTING = "collecting", "材料准备中"
-        SUBMITTED = "submitted", "已提交"
-        REGISTERED = "registered", "已参保登记"
-        NOT_APPLICABLE = "not_applicable", "无需办理"
+        NOT_STARTED = "not_started", _("未开始")
+        COLLECTING = "collecting", _("材料准备中")
+        SUBMITTED = "submitted", _("已提交")
+        REGISTERED = "registered", _("已参保登记")
+        NOT_APPLICABLE = "not_applicable", _("无需办理")
 
     class Item(models.TextChoices):
-        ID_CARD = "id_card", "身份证原件"
-        CONTRACT = "contract", "劳动合同"
-        EMPLOYER_INFO = "employer_info", "用人单位信息（统一社会信用代码）"
-        BANK = "bank", "社保卡/银行账户"
+        ID_CARD = "id_card", _("身份证原件")
+        CONTRACT = "contract", _("劳动合同")
+        EMPLOYER_INFO = "employer_info", _("用人单位信息（统一社会信用代码）")
+        BANK = "bank", _("社保卡/银行账户")
 
     archive = models.OneToOneField("jobseekers.JobseekerArchive", verbose_name="求职者", on_delete=models.CASCADE,
                                    related_name="insurance_help")
-    status = models.CharField("办理状态", max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
-    checklist = ArrayField(models.CharField(max_length=16, choices=Item.choices), verbose_name="已备材料",
+    status = models.CharField(_("办理状态"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
+    checklist = ArrayField(models.CharField(max_length=16, choices=Item.choices), verbose_name=_("已备材料"),
                            default=list, blank=True)
-    employer_name = models.CharField("参保单位", max_length=100, blank=True)
-    registered_on = models.DateField("登记日期", null=True, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
+    employer_name = models.CharField(_("参保单位"), max_length=100, blank=True)
+    registered_on = models.DateField(_("登记日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
 
@@ -249,7 +251,7 @@ class InsuranceHelp(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=~Q(status="registered") | Q(registered_on__isnull=False),
                                    name="insurance_registered_has_date",
-                                   violation_error_message="已参保登记时请填写登记日期。"),
+                                   violation_error_message=_("已参保登记时请填写登记日期。")),
         ]
 
     def __str__(self) -> str:
@@ -257,4 +259,5 @@ class InsuranceHelp(TimeStampedModel):
 
     @property
     def missing_items(self) -> list[str]:
-        return [label for value, label in self.Item.choices if value not in self.checklist]
+        # Plain strings in the active language: services join them into a message ("、".join).
+        return [str(label) for value, label in self.Item.choices if value not in self.checklist]

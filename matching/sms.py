@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 from core.masking import mask_phone
@@ -29,6 +30,9 @@ def get_sender():
 def push_message(posting) -> str:
     pay = ""
     if posting.salary_min or posting.salary_max:
-        pay = f"，{posting.salary_min or ''}-{posting.salary_max or ''}{posting.get_salary_unit_display()}"
+        # The SMS is Chinese whatever language the staff member who refers the job reads the pages in.
+        with translation.override(settings.LANGUAGE_CODE):
+            unit = str(posting.get_salary_unit_display())
+        pay = f"，{posting.salary_min or ''}-{posting.salary_max or ''}{unit}"
     where = posting.station.name if getattr(posting, "station", None) else "社区就业服务站"
     return f"【社区就业服务站】为您推荐岗位：{posting.title}（{posting.employer.name}{pay}），详询{where}。"[:300]

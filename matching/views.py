@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext, pgettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -21,8 +22,16 @@ from .forms import GuidanceForm, InsuranceForm, OutcomeForm, PushForm
 from .models import BatchRun, GuidanceSession, InsuranceHelp, PushRecord, SmsOutbox
 
 
+def _joined(texts: list[str]) -> str:
+    return pgettext("between error messages", "；").join(texts)
+
+
 def _error_text(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
+    return _joined(exc.messages)
+
+
+def _form_error_text(form) -> str:
+    return _joined([e for errs in form.errors.values() for e in errs])
 
 
 def _archive(request, pk) -> JobseekerArchive:
@@ -70,15 +79,16 @@ class PushCreateView(_ArchivePostView):
         archive = _archive(request, pk)
         form = PushForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "推送失败：" + "；".join(e for errs in form.errors.values() for e in errs))
+            messages.error(request, gettext("推送失败：%(errors)s") % {"errors": _form_error_text(form)})
             return self.redirect_back(archive)
         try:
             pushes = services.push_create(actor=request.user, archive=archive, postings=list(form.cleaned_data["postings"]),
                                           channel=form.cleaned_data["channel"], note=form.cleaned_data["note"])
         except ValidationError as exc:
-            messages.error(request, "推送失败：" + _error_text(exc))
+            messages.error(request, gettext("推送失败：%(errors)s") % {"errors": _error_text(exc)})
         else:
-            messages.success(request, f"已推送 {len(pushes)} 个岗位。")
+            messages.success(request, ngettext("已推送 %(n)s 个岗位。", "已推送 %(n)s 个岗位。", len(pushes))
+                             % {"n": len(pushes)})
         return self.redirect_back(archive)
 
 
@@ -87,14 +97,15 @@ class PushOutcomeView(_ArchivePostView):
         push = get_object_or_404(PushRecord.objects.visible_to(request.user).select_related("archive"), pk=pk)
         form = OutcomeForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "登记失败：" + "；".join(e for errs in form.errors.values() for e in errs))
+            messages.error(request, gettext("登记失败：%(errors)s") % {"errors": _form_error_text(form)})
             return self.redirect_back(push.archive)
         try:
             services.push_record_outcome(actor=request.user, push=push, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, "登记失败：" + _error_text(exc))
+            messages.error(request, gettext("登记失败：%(errors)s") % {"errors": _error_text(exc)})
         else:
-            messages.success(request, f"已登记反馈：{dict(PushRecord.Outcome.choices)[form.cleaned_data['outcome']]}。")
+            messages.success(request, gettext("已登记反馈：%(outcome)s。")
+                             % {"outcome": dict(PushRecord.Outcome.choices)[form.cleaned_data["outcome"]]})
         return self.redirect_back(push.archive)
 
 
@@ -103,14 +114,14 @@ class GuidanceCreateView(_ArchivePostView):
         archive = _archive(request, pk)
         form = GuidanceForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "保存失败：" + "；".join(e for errs in form.errors.values() for e in errs))
+            messages.error(request, gettext("保存失败：%(errors)s") % {"errors": _form_error_text(form)})
             return self.redirect_back(archive)
         try:
             services.guidance_create(actor=request.user, archive=archive, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, "保存失败：" + _error_text(exc))
+            messages.error(request, gettext("保存失败：%(errors)s") % {"errors": _error_text(exc)})
         else:
-            messages.success(request, "已记录职业指导。")
+            messages.success(request, gettext("已记录职业指导。"))
         return self.redirect_back(archive)
 
 
@@ -120,14 +131,14 @@ class InsuranceUpdateView(_ArchivePostView):
         form = InsuranceForm(request.POST, instance=InsuranceHelp.objects.filter(archive=archive).first()
                              or InsuranceHelp(archive=archive))
         if not form.is_valid():
-            messages.error(request, "保存失败：" + "；".join(e for errs in form.errors.values() for e in errs))
+            messages.error(request, gettext("保存失败：%(errors)s") % {"errors": _form_error_text(form)})
             return self.redirect_back(archive)
         try:
             services.insurance_update(actor=request.user, archive=archive, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, "保存失败：" + _error_text(exc))
+            messages.error(request, gettext("保存失败：%(errors)s") % {"errors": _error_text(exc)})
         else:
-            messages.success(request, "已更新就业参保登记。")
+            messages.success(request, gettext("已更新就业参保登记。"))
         return self.redirect_back(archive)
 
 
@@ -178,7 +189,7 @@ class OutboxRetryView(InternalRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(request, "已重新加入发送队列。")
+            messages.success(request, gettext("已重新加入发送队列。"))
         return redirect("matching:outbox")
 
 
