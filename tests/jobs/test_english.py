@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from core.choices import KeyGroup
 from tests.jobs.factories import make_employer, make_posting
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +82,58 @@ def test_job_submit_in_english(english, world):
         ["Submit a job online (for employers)", "reviews your submission", "Submit for review"],
         ["单位在线提交岗位", "审核通过后在岗位搜索中发布", "提交审核"],
     )
+
+
+CHOICES_EN = ["Full-time", "Part-time", "Flexible work", "College graduates", "Veterans", "Relevance", "Nearest",
+              "Highest pay"]
+CHOICES_ZH = ["全职", "兼职", "灵活就业", "高校毕业生", "退役军人", "相关度", "距离最近", "薪资最高"]
+
+
+def test_job_search_filters_and_results_in_english(english, world):
+    employer = make_employer(world["station_a"], actor=world["staff"])
+    make_posting(employer, actor=world["staff"], friendly_to=[KeyGroup.GRADUATE])
+    body = english.get(reverse("jobs:job_search")).content.decode()
+    _assert_english(body, [*CHOICES_EN, "· Full-time</div>", "yuan/month", "Welcomes College graduates"],
+                    [*CHOICES_ZH, "元/月", "欢迎"])
+
+
+def test_job_search_filters_and_results_in_chinese_by_default(world):
+    employer = make_employer(world["station_a"], actor=world["staff"])
+    make_posting(employer, actor=world["staff"], friendly_to=[KeyGroup.GRADUATE])
+    body = Client().get(reverse("jobs:job_search")).content.decode()
+    for text in [*CHOICES_ZH, "· 全职</div>", "元/月", "欢迎高校毕业生"]:
+        assert text in body, text
+    for text in CHOICES_EN:
+        assert text not in body, text
+
+
+SUBMIT_EN = ["Employer name", "Employer type", "Individual business", "Unified social credit code",
+             "Individual businesses that have none may leave this blank.", "Job title", "Pay unit", "yuan/hour",
+             "Working hours", "Full-time", "Subdistrict/town of the workplace", "Closing date"]
+SUBMIT_ZH = ["单位名称", "单位类型", "个体工商户", "统一社会信用代码", "个体工商户没有可不填。", "岗位名称", "薪资单位",
+             "元/小时", "工时类型", "全职", "工作地点所在街镇", "截止日期"]
+
+
+def test_job_submit_form_labels_choices_and_errors_in_english(english, world):
+    body = english.get(reverse("jobs:job_submit")).content.decode()
+    _assert_english(body, SUBMIT_EN, SUBMIT_ZH)
+    data = {"employer_name": "上海好帮手家政有限公司", "employer_kind": "housekeeping", "contact_name": "李女士",
+            "contact_phone": "13812345678", "title": "家政服务员", "description": "上门保洁", "salary_unit": "month",
+            "headcount": 1, "hours_type": "full_time", "street": world["station_c"].street_id, "address": "东昌路 1 号"}
+    response = english.post(reverse("jobs:job_submit"), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Employers other than individual businesses must give their unified social credit code." in body
+    assert "除个体工商户外" not in body
+
+
+def test_job_submit_form_in_chinese_by_default(world):
+    response = Client().post(reverse("jobs:job_submit"), {"employer_kind": "enterprise"})
+    body = response.content.decode()
+    for text in SUBMIT_ZH:
+        assert text in body, text
+    for text in SUBMIT_EN:
+        assert text not in body, text
 
 
 def test_staff_job_and_matching_pages_in_english(english, world, posting):
