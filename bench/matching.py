@@ -137,7 +137,7 @@ def generate(*, postings: int, archives: int, seed: int = 6, out=print) -> None:
     from django.db import connection
 
     with connection.cursor() as cur:
-        cur.execute("ANALYZE jobs_jobposting; ANALYZE jobseekers_jobseekerarchive; ANALYZE core_occupation")
+        cur.execute("ANALYZE jobs_employer; ANALYZE jobs_jobposting; ANALYZE jobseekers_jobseekerarchive; ANALYZE core_occupation")
 
 
 def _pct(xs, p):

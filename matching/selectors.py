@@ -20,6 +20,7 @@ from . import candidates, scoring
 from .models import PushRecord, StoredRecommendation
 
 TOP_N = 20
+RESCORE_MARGIN = 1e-3  # far above the SQL mirror's float noise (< 1e-6)
 
 
 @dataclass
@@ -48,11 +49,14 @@ def declined_posting_ids(archive_id: int) -> list[int]:
                 .values_list("posting_id", flat=True))
 
 
-def _ranked(profile: scoring.Profile, arms, *, now: datetime, exclude: list[int], window: int, seed: bool = False
-            ) -> list[tuple[int, float]]:
-    """(posting id, SQL score) of the best `window` published postings among the arms' union."""
+def _ranked(profile: scoring.Profile, arms, *, now: datetime, exclude: list[int], window: int, seed: bool = False,
+            ids: list[int] | None = None) -> list[tuple[int, float]]:
+    """(posting id, SQL score) of the best `window` published postings among the arms' union (or of `ids`)."""
     expr, params = scoring.score_sql()
-    where, wparams = (candidates.seed_where_sql(arms, "seed") if seed else candidates.where_sql(arms, "arm"))
+    if ids is not None:
+        where, wparams = "p.id = ANY(%(seed_ids)s)", {"seed_ids": ids}
+    else:
+        where, wparams = (candidates.seed_where_sql(arms, "seed") if seed else candidates.where_sql(arms, "arm"))
     params.update(scoring.archive_params(profile), **wparams, now=now, exclude=exclude or [0], window=window)
     # OFFSET 0 keeps the subquery whole, so the long expression is planned and evaluated once per row
     sql = (
@@ -78,7 +82,16 @@ def rank_top(profile: scoring.Profile, *, now: datetime, exclude: list[int] | No
     """The best `window` (posting id, SQL score) pairs, a superset of the true top `limit`; and whether a
     threshold bounded the search (False: every published posting was ranked). See candidates.py."""
     w = scoring.weights()
-    seed = _ranked(profile, candidates.seed_arms(profile), now=now, exclude=exclude or [], window=limit, seed=True)
+    seed = []
+    # Last night's top 20 (the batch's), scored now, give a threshold close to the true one: any `limit`
+    # published postings do, so this is only a better seed, never a different answer.
+    stored = list(StoredRecommendation.objects.filter(archive_id=profile.archive_id)
+                  .values_list("posting_id", flat=True)) if profile.archive_id else []
+    if len(stored) >= limit:
+        seed = _ranked(profile, None, now=now, exclude=exclude or [], window=limit, ids=stored)
+    if len(seed) < limit:
+        seed = _ranked(profile, candidates.seed_arms(profile), now=now, exclude=exclude or [], window=limit,
+                       seed=True)
     threshold = seed[-1][1] - candidates.EPS if len(seed) == limit else None
     arms = candidates.arms_for(profile, threshold, w)
     return _ranked(profile, arms, now=now, exclude=exclude or [], window=window), arms is not None
@@ -91,6 +104,11 @@ def recommend_fast(profile: scoring.Profile, *, now: datetime | None = None, lim
     now = now or timezone.now()
     w = scoring.weights()
     ranked, bounded = rank_top(profile, now=now, exclude=exclude, limit=limit)
+    # The SQL mirror equals the Python score to within 1e-6 (tested), so the Python top `limit` lies among
+    # the rows whose SQL score reaches the `limit`-th one minus a margin: only those are fetched and re-scored.
+    if len(ranked) > limit:
+        floor = sorted((s for _pk, s in ranked), reverse=True)[limit - 1] - RESCORE_MARGIN
+        ranked = [(pk, s) for pk, s in ranked if s >= floor]
     postings = _postings([pk for pk, _s in ranked])
     recs = sorted((Recommendation(p, scoring.score(profile, facts_of(p), now, w)) for p in postings.values()),
                   key=lambda r: r.match.sort_key)[:limit]

@@ -104,3 +104,28 @@ def test_batch_ranking_is_exact_when_bounded_and_when_every_posting_is_ranked(a_
         expected = recommend_exhaustive(profile, now=now, facts=facts, exclude=[facts[0].posting_id])
         assert [pid for pid, _s in ranked] == [m.posting_id for m in expected], archive
     assert bounded_seen == {True, False}
+
+
+def test_fast_path_seeded_by_last_nights_batch_still_equals_exhaustive(a_station):
+    """Yesterday's stored top 20 only seeds the threshold: after postings close and new ones appear,
+    the live top 20 is still exactly exhaustive scoring's."""
+    from jobs.models import JobPosting
+    from matching.selectors import recommend_fast
+    from tests.matching.factories import make_posting
+
+    archives = _random_world(a_station, random.Random(17), n_postings=200, n_archives=12)
+    now = timezone.now()
+    batch_refresh(now=now)
+    for archive in archives[:4]:  # some of last night's best are gone, a better one is new
+        top = StoredRecommendation.objects.filter(archive=archive).order_by("rank")[:3]
+        JobPosting.objects.filter(pk__in=[r.posting_id for r in top]).update(status="withdrawn")
+        codes = [o.code for o in archive.desired_occupations.all()]
+        make_posting(a_station, occupation_code=codes[0] if codes else None, lat=archive.lat, lng=archive.lng,
+                     salary_min=9000, salary_max=12000, hours_type=archive.desired_hours,
+                     friendly_to=list(archive.key_groups), published_days_ago=0)
+    for archive in archives:
+        profile = scoring.Profile.of(archive)
+        assert StoredRecommendation.objects.filter(archive=archive).exists() or not archive.is_open
+        fast, _bounded = recommend_fast(profile, now=now)
+        expected = recommend_exhaustive(profile, now=now)
+        assert [r.posting.pk for r in fast] == [m.posting_id for m in expected], archive
