@@ -28,6 +28,15 @@ def _owner(obj) -> tuple[int | None, int | None]:
     return None, None
 
 
+def in_chinese():
+    """Context for text that is stored (audit summaries, object names): in the source language, whatever
+    language the acting user reads the site in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def audit_record(*, actor, action: str, obj=None, summary: str = "", changes: dict | None = None,
                  district_id: int | None = None, station_id: int | None = None) -> AuditEvent:
     """Record one audit event. Never put unmasked personal data in `summary` or `changes`."""

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.audit import audit_record, diff
+from core.audit import audit_record, diff, in_chinese
 from core.choices import MONTHLY_FACTOR
 from core.crypto import decrypt, encrypt, keyed_hash
 from core.masking import mask_phone
@@ -181,8 +181,9 @@ def _transition(*, actor, posting: JobPosting, allowed_from: set, to: str, actio
     posting.save(update_fields=["status", "status_note", "published_at", "updated_at"])
     if Status.PUBLISHED in {old, to}:
         transaction.on_commit(search_changed)
-    audit_record(actor=actor, action=action, obj=posting, summary=f"{Status(old).label} → {Status(to).label}",
-                 changes={"status": [old, to], **({"note": ["", note]} if note else {})})
+    with in_chinese():  # stored text stays in the source language
+        audit_record(actor=actor, action=action, obj=posting, summary=f"{Status(old).label} → {Status(to).label}",
+                     changes={"status": [old, to], **({"note": ["", note]} if note else {})})
     return posting
 
 
@@ -337,8 +338,9 @@ def lead_update(*, actor, lead: Lead, status: str, note: str = "") -> Lead:
     old = lead.status
     lead.status, lead.note, lead.handled_by = status, (note or "")[:200], actor
     lead.save(update_fields=["status", "note", "handled_by", "updated_at"])
-    audit_record(actor=actor, action="lead.update", obj=lead, summary=f"跟进岗位意向：{Lead.Status(status).label}",
-                 changes={"status": [old, status]})
+    with in_chinese():  # stored text stays in the source language
+        audit_record(actor=actor, action="lead.update", obj=lead, summary=f"跟进岗位意向：{Lead.Status(status).label}",
+                     changes={"status": [old, status]})
     return lead
 
 

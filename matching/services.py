@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import audit_record, in_chinese
 from core.crypto import decrypt
 from core.scoping import scope_of
 from jobs.models import JobPosting
@@ -66,9 +66,10 @@ def push_create(*, actor, archive: JobseekerArchive, postings: list[JobPosting],
                           explanation=match.explanation[:300], note=note)
         push.full_clean()
         push.save()
-        audit_record(actor=actor, action="matching.push", obj=archive,
-                     summary=f"推送岗位「{posting.title}」（{push.get_channel_display()}）",
-                     changes={"posting": posting.pk, "channel": channel})
+        with in_chinese():  # stored text stays in the source language
+            audit_record(actor=actor, action="matching.push", obj=archive,
+                         summary=f"推送岗位「{posting.title}」（{push.get_channel_display()}）",
+                         changes={"posting": posting.pk, "channel": channel})
         if channel == PushRecord.Channel.SMS:
             outbox = SmsOutbox.objects.create(archive=archive, push=push, phone_encrypted=archive.phone_encrypted,
                                               body=sms.push_message(posting))
@@ -133,9 +134,10 @@ def push_record_outcome(*, actor, push: PushRecord, outcome: str, outcome_date: 
         push.note = note[:200]
     push.full_clean()
     push.save(update_fields=["outcome", "outcome_date", "outcome_by", "note", "updated_at"])
-    audit_record(actor=actor, action="matching.push_outcome", obj=push.archive,
-                 summary=f"岗位「{push.posting.title}」反馈：{push.get_outcome_display()}",
-                 changes={"outcome": [old, outcome], "outcome_date": str(outcome_date), "push": push.pk})
+    with in_chinese():  # stored text stays in the source language
+        audit_record(actor=actor, action="matching.push_outcome", obj=push.archive,
+                     summary=f"岗位「{push.posting.title}」反馈：{push.get_outcome_display()}",
+                     changes={"outcome": [old, outcome], "outcome_date": str(outcome_date), "push": push.pk})
     return push
 
 
@@ -206,8 +208,9 @@ def guidance_create(*, actor, archive: JobseekerArchive, held_on: date, kind: st
                               follow_up_on=follow_up_on, counsellor=actor)
     session.full_clean()
     session.save()
-    audit_record(actor=actor, action="matching.guidance_create", obj=archive,
-                 summary=f"职业指导：{session.get_kind_display()}（{held_on:%Y-%m-%d}）")
+    with in_chinese():  # stored text stays in the source language
+        audit_record(actor=actor, action="matching.guidance_create", obj=archive,
+                     summary=f"职业指导：{session.get_kind_display()}（{held_on:%Y-%m-%d}）")
     return session
 
 
@@ -226,8 +229,9 @@ def insurance_update(*, actor, archive: JobseekerArchive, status: str, checklist
         raise ValidationError({"registered_on": "登记日期不能晚于今天。"})
     help_.full_clean()
     help_.save()
-    audit_record(actor=actor, action="matching.insurance_update", obj=archive,
-                 summary=f"就业参保登记：{help_.get_status_display()}",
-                 changes={"status": [before["status"], status], "checklist": [before["checklist"],
-                                                                              ",".join(help_.checklist)]})
+    with in_chinese():  # stored text stays in the source language
+        audit_record(actor=actor, action="matching.insurance_update", obj=archive,
+                     summary=f"就业参保登记：{help_.get_status_display()}",
+                     changes={"status": [before["status"], status], "checklist": [before["checklist"],
+                                                                                  ",".join(help_.checklist)]})
     return help_

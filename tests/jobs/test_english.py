@@ -170,3 +170,18 @@ def test_catalogue_has_english_for_every_message_and_no_fuzzy_guesses():
         assert translation.gettext("试运行") == "Pilot"
         assert translation.gettext("查找附近的社区就业服务站") == "Find a community employment station near you"
         assert translation.pgettext("job posting", "岗位") == "Job"
+
+
+def test_audit_trail_stays_chinese_when_staff_work_in_english(english, world):
+    from core.models import AuditEvent
+    from jobs.models import JobPosting
+
+    employer = make_employer(world["station_a"], actor=world["staff"])
+    draft = make_posting(employer, actor=world["staff"], publish=False, title="收银员")
+    english.force_login(world["staff"])
+    response = english.post(reverse("jobs:posting_transition", args=[draft.pk, "publish"]))
+    assert response.status_code in (302, 200)
+    draft.refresh_from_db()
+    assert draft.status == JobPosting.Status.PUBLISHED
+    event = AuditEvent.objects.filter(object_id=str(draft.pk)).latest("id")
+    assert "已发布" in event.summary and "Published" not in event.summary
