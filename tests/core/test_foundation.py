@@ -204,3 +204,13 @@ def test_station_visible_to_scopes_by_role(world):
     from django.contrib.auth.models import AnonymousUser
 
     assert codes(AnonymousUser()) == set()
+
+
+def test_refusals_are_chinese_pages(client, world):
+    client.force_login(world["staff"])
+    response = client.get(reverse("stations:coverage"))
+    body = response.content.decode()
+    assert response.status_code == 403 and "无权访问" in body and 'lang="zh-hans"' in body
+    response = client.get("/jobseekers/999999/")
+    body = response.content.decode()
+    assert response.status_code == 404 and "页面不存在" in body and 'lang="zh-hans"' in body
