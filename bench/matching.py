@@ -237,6 +237,7 @@ def run(out=print) -> dict:
     import datetime as dt
     import platform
 
+    import numpy as np
     from django.db import connection
 
     from bench import write_section
@@ -252,7 +253,7 @@ def run(out=print) -> dict:
     first, rerun = result.get("batch_first_rate"), result.get("batch_rerun_rate")
     lines = [
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores · PostgreSQL {pg} · "
-        f"Python {platform.python_version()} · numpy {__import__('numpy').__version__}",
+        f"Python {platform.python_version()} · numpy {np.__version__}",
         f"Data: {result['postings']:,} published postings, {result['archives']:,} active archives (generated, cached "
         "in the bench database).",
         "",

@@ -6,11 +6,13 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 EARTH_RADIUS_M = 6_371_000.0
 
 # WGS-84 bounds of Shanghai (with a small margin), used to refuse points elsewhere.
 SHANGHAI_BOUNDS = {"lat_min": 30.66, "lat_max": 31.90, "lng_min": 120.85, "lng_max": 122.12}
+OUTSIDE_SHANGHAI = gettext_noop("坐标不在上海市范围内，请核对经纬度（WGS-84）。")  # what a form says of such a point
 
 
 def in_shanghai(lat: float, lng: float) -> bool:

@@ -13,6 +13,7 @@ from openpyxl.styles import Font, PatternFill
 
 from core.choices import HoursType, KeyGroup, SalaryUnit
 from core.models import Occupation
+from core.spreadsheets import column_mismatch, header_cells
 from stations.models import Street
 
 from .models import Employer, JobPosting
@@ -121,26 +122,6 @@ def _row_fields(values: dict, station) -> tuple[Employer, dict]:
     return employer, fields
 
 
-def _header_problems(header) -> str | None:
-    """None when the first row has the template's columns in the template's order, else what differs."""
-    labels = [label for _, label in COLUMNS]
-    found = [str(h).strip() if h is not None else "" for h in (header or [])]
-    while found and not found[-1]:
-        found.pop()
-    if found == labels:
-        return None
-    missing = [label for label in labels if label not in found]
-    unknown = [h for h in found if h and h not in labels]
-    parts = []
-    if missing:
-        parts.append("缺少列：" + "、".join(missing))
-    if unknown:
-        parts.append("无法识别的列：" + "、".join(unknown))
-    if not parts:
-        parts.append("列的顺序与模板不同")
-    return "；".join(parts)
-
-
 def _read_rows(file) -> list[tuple[int, list]]:
     """Every non-empty data row, after checking the file and its columns (nothing is written yet)."""
     try:
@@ -149,9 +130,10 @@ def _read_rows(file) -> list[tuple[int, list]]:
         raise ValidationError("无法读取该文件，请使用模板另存为 .xlsx 后再上传。") from None
     try:
         iterator = wb.worksheets[0].iter_rows(values_only=True)
-        problems = _header_problems(next(iterator, None))
-        if problems:
-            raise ValidationError(f"表格列名与模板不一致（{problems}）。请下载最新模板，按模板的列填写。")
+        labels = [label for _, label in COLUMNS]
+        problem = column_mismatch(header_cells(next(iterator, None)), known=labels, required=labels, ordered=True)
+        if problem:
+            raise ValidationError(problem)
         rows = []
         for number, raw in enumerate(iterator, start=2):
             if raw is None or all(v in (None, "") for v in raw):

@@ -20,16 +20,14 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import HoursType, KeyGroup, SalaryUnit, translated
-from core.geo import in_shanghai
+from core.geo import OUTSIDE_SHANGHAI, in_shanghai
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
 from core.validators import normalize_credit_code, validate_credit_code
-
-OUTSIDE_SHANGHAI = gettext_noop("坐标不在上海市范围内，请核对经纬度（WGS-84）。")
 
 
 class EmployerQuerySet(ScopedQuerySet):

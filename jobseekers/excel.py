@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.choices import HoursType, KeyGroup
+from core.spreadsheets import column_mismatch, header_cells
 
 from .models import ConsentScope, Education, EmploymentStatus, Hukou
 
@@ -98,19 +99,10 @@ def read_upload(content: bytes, *, file_name: str = "") -> Sheet:
     try:
         ws = wb.worksheets[0]
         iterator = ws.iter_rows(values_only=True)
-        header = next(iterator, None)
-        header = [_cell_text(h) for h in (header or [])]
-        while header and not header[-1]:
-            header.pop()
-        missing = [h for h in REQUIRED if h not in header]
-        unknown = [h for h in header if h and h not in HEADERS]
-        if missing or unknown:
-            parts = []
-            if missing:
-                parts.append("缺少列：" + "、".join(missing))
-            if unknown:
-                parts.append("无法识别的列：" + "、".join(unknown))
-            raise UploadError("表格列名与模板不一致（" + "；".join(parts) + "）。请下载最新模板，按模板的列填写。")
+        header = header_cells(next(iterator, None))
+        problem = column_mismatch(header, known=HEADERS, required=REQUIRED)
+        if problem:
+            raise UploadError(problem)
         keys = {i: COLUMNS[HEADERS.index(h)][1] for i, h in enumerate(header) if h in HEADERS}
         rows = []
         for number, values in enumerate(iterator, start=2):

@@ -23,7 +23,7 @@ from django.db import models
 
 from core.choices import HoursType, KeyGroup
 from core.crypto import decrypt, encrypt
-from core.geo import in_shanghai
+from core.geo import OUTSIDE_SHANGHAI, in_shanghai
 from core.masking import mask_id_number, mask_phone
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
@@ -160,7 +160,7 @@ class JobseekerArchive(TimeStampedModel):
         if (self.lat is None) != (self.lng is None):
             errors["lat"] = "经纬度须同时填写。"
         elif self.lat is not None and not in_shanghai(self.lat, self.lng):
-            errors["lat"] = "坐标不在上海市范围内，请核对经纬度（WGS-84）。"
+            errors["lat"] = OUTSIDE_SHANGHAI
         if self.graduation_year and not 1950 <= self.graduation_year <= dt.date.today().year + 1:
             errors["graduation_year"] = "毕业年份不合理，请核对。"
         if not self.is_open and not self.closed_reason.strip():

@@ -16,7 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from core.geo import in_shanghai
+from core.geo import OUTSIDE_SHANGHAI, in_shanghai
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
 from core.validators import validate_phone
@@ -116,7 +116,7 @@ class Area(TimeStampedModel):
         if (self.lat is None) != (self.lng is None):
             raise ValidationError("中心点经纬度须同时填写。")
         if self.lat is not None and not in_shanghai(self.lat, self.lng):
-            raise ValidationError({"lat": "坐标不在上海市范围内，请核对经纬度（WGS-84）。"})
+            raise ValidationError({"lat": OUTSIDE_SHANGHAI})
 
 
 class Grid(TimeStampedModel):
@@ -250,7 +250,7 @@ class Station(TimeStampedModel):
         if (self.lat is None) != (self.lng is None):
             raise ValidationError("经纬度须同时填写。")
         if self.lat is not None and not in_shanghai(self.lat, self.lng):
-            raise ValidationError({"lat": "坐标不在上海市范围内，请核对经纬度（WGS-84）。"})
+            raise ValidationError({"lat": OUTSIDE_SHANGHAI})
         if self.area_id and self.street_id and self.area.street_id != self.street_id:
             raise ValidationError({"area": "所选片区不属于该街镇。"})
         if self.opened_on and self.suspended_on and self.suspended_on < self.opened_on:
