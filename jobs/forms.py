@@ -132,7 +132,11 @@ class ImportForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["station"].queryset = Station.objects.visible_to(user).order_by("code")
+        stations = Station.objects.visible_to(user).order_by("code")
+        self.fields["station"].queryset = stations
+        only = list(stations.values_list("pk", flat=True)[:2])
+        if len(only) == 1:  # staff of one station need not pick it
+            self.fields["station"].initial = only[0]
 
     def clean_file(self):
         f = self.cleaned_data["file"]

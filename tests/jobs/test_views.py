@@ -182,6 +182,12 @@ def test_import_row_by_row_with_error_report(client, world, owned):
     assert client.get(report_url).status_code == 404
 
 
+def test_import_form_preselects_the_only_station(client, world):
+    client.force_login(world["staff"])
+    form = client.get(reverse("jobs:posting_import")).context["form"]
+    assert form["station"].value() == world["station_a"].pk
+
+
 def test_import_refuses_non_excel(client, world):
     client.force_login(world["staff"])
     bad = io.BytesIO(b"not excel")
