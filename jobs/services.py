@@ -145,7 +145,7 @@ def posting_update(*, actor, posting: JobPosting, **fields) -> JobPosting:
     posting = JobPosting.objects.select_for_update().select_related("employer").get(pk=posting.pk)
     _check_station(actor, posting.station)
     if posting.status in {Status.FILLED, Status.EXPIRED, Status.WITHDRAWN}:
-        raise ValidationError(f"岗位已{posting.get_status_display()}，不能再修改。")
+        raise ValidationError(f"岗位{posting.get_status_display()}，不能再修改。")
     before = _snapshot(posting, POSTING_FIELDS)
     for key, value in fields.items():
         if key in POSTING_FIELDS:

@@ -9,6 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import ListView
 
@@ -249,7 +250,10 @@ class ImportErrorsView(InternalRequiredMixin, View):
 
 class OccupationSearchView(InternalRequiredMixin, View):
     def get(self, request):
-        return JsonResponse({"results": selectors.occupation_search(q=request.GET.get("q", ""))})
+        q = request.GET.get("q", "")
+        if "\x00" in q:  # PostgreSQL refuses NUL in a string literal: refuse it here, not with a 500
+            return JsonResponse({"results": [], "error": gettext("搜索词含有不允许的字符。")}, status=400)
+        return JsonResponse({"results": selectors.occupation_search(q=q)})
 
 
 RuleFormSet = modelformset_factory(ResurveyRule, fields=["interval_days"], extra=0)
