@@ -11,8 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from core.geo import walk_model
@@ -316,6 +318,7 @@ class PostingImportView(InternalRequiredMixin, View):
                       status=200 if result is not None else 400)
 
 
+@method_decorator(never_cache, name="dispatch")
 class PostingImportErrorsView(InternalRequiredMixin, View):
     def get(self, request, token):
         data = cache.get(f"jobs:import:{request.user.pk}:{token}")
@@ -340,6 +343,7 @@ class LeadListView(InternalRequiredMixin, ListView):
         return super().get_context_data(status=self.status, statuses=Lead.Status.choices, **kwargs)
 
 
+@method_decorator(never_cache, name="dispatch")  # a full phone: no browser or proxy keeps a copy
 class LeadRevealView(InternalRequiredMixin, View):
     """POST only: show one lead's full phone number to staff of its station; each reveal is audited."""
 

@@ -9,8 +9,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from core.permissions import CityAdminRequiredMixin, InternalRequiredMixin
@@ -129,6 +131,7 @@ class ArchiveDetailView(InternalRequiredMixin, View):
         return render(request, "jobseekers/archive_detail.html", _detail_context(request, archive))
 
 
+@method_decorator(never_cache, name="dispatch")  # personal data: no browser or proxy keeps a copy
 class ArchiveRevealView(InternalRequiredMixin, View):
     """POST only: the full ID number and phone, audited."""
 
@@ -186,6 +189,7 @@ class WorklistView(InternalRequiredMixin, ListView):
         return super().get_context_data(today=timezone.localdate(), **kwargs)
 
 
+@method_decorator(never_cache, name="dispatch")
 class ArchiveExportView(InternalRequiredMixin, View):
     def get(self, request):
         filterset = selectors.archive_list(user=request.user, data=request.GET, request=request)
@@ -242,6 +246,7 @@ class ImportJobDetailView(InternalRequiredMixin, View):
         return render(request, template, {"job": job})
 
 
+@method_decorator(never_cache, name="dispatch")  # the rows as uploaded, ID numbers included
 class ImportErrorsView(InternalRequiredMixin, View):
     def get(self, request, pk):
         job = selectors.import_job_get(user=request.user, pk=pk)
