@@ -12,7 +12,7 @@ from core.models import Occupation
 from stations.models import Area, Grid, Station, Street
 
 from .excel import MAX_BYTES, UploadError, read_upload
-from .models import EmploymentStatus, ImportJob, JobseekerArchive, StatusEntry, Visit
+from .models import SYSTEM_SOURCE_MESSAGE, EmploymentStatus, ImportJob, JobseekerArchive, StatusEntry, Visit
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -139,6 +139,9 @@ class StatusEntryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["effective_date"].initial = timezone.localdate()
+        manual = StatusEntry.Source.manual()
+        self.fields["source"].choices = [c for c in self.fields["source"].choices if c[0] in ("", *manual)]
+        self.fields["source"].error_messages["invalid_choice"] = SYSTEM_SOURCE_MESSAGE
         bootstrap(self)
 
 

@@ -22,6 +22,7 @@ from stations.models import StationMembership
 from .models import (
     DEFAULT_INTERVAL_DAYS,
     DEFAULT_RULES,
+    SYSTEM_SOURCE_MESSAGE,
     EmploymentStatus,
     FollowUpTask,
     ImportJob,
@@ -209,8 +210,11 @@ def _refresh_current_status(archive: JobseekerArchive) -> None:
 
 @transaction.atomic
 def status_add(*, actor, archive: JobseekerArchive, status: str, effective_date: dt.date, source: str,
-               note: str = "") -> StatusEntry:
-    """Add a dated status entry (history is never overwritten) and re-derive the current status."""
+               note: str = "", system: bool = False) -> StatusEntry:
+    """Add a dated status entry (history is never overwritten) and re-derive the current status.
+    Only the code path that owns a system source (matching's hire) passes `system=True`."""
+    if not system and source not in StatusEntry.Source.manual():
+        raise ValidationError({"source": SYSTEM_SOURCE_MESSAGE})
     locked = _lock(archive)
     entry = StatusEntry(archive=locked, status=status, effective_date=effective_date, source=source, note=note,
                         recorded_by=actor)
