@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -20,6 +21,7 @@ from core.scoping import scope_of
 from stations.models import StationMembership
 
 from . import excel, selectors, services
+from .filtersets import search_by_hash
 from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, add_service_errors, bootstrap
 from .models import ResurveyRule
 
@@ -48,8 +50,23 @@ def full_export_stations(user):
 
 
 class ArchiveListView(InternalRequiredMixin, ListView):
+    """The search form posts; a full ID number comes back as its keyed hash in the redirect's URL."""
+
     template_name = "jobseekers/archive_list.html"
     paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        hashed = search_by_hash(request.GET)  # an old bookmark or a typed URL: stop it spreading
+        if hashed is not None:
+            return redirect(f"{request.path}?{hashed.urlencode()}")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        data = search_by_hash(request.POST) or request.POST.copy()
+        data.pop("csrfmiddlewaretoken", None)
+        data.pop("page", None)
+        query = urlencode([(k, v) for k, values in data.lists() for v in values if v])
+        return redirect(f"{request.path}?{query}" if query else request.path)
 
     def get_queryset(self):
         self.filterset = selectors.archive_list(user=self.request.user, data=self.request.GET, request=self.request)
