@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.db import models
 
 
 @lru_cache(maxsize=4)
@@ -31,7 +32,28 @@ def decrypt(token: str) -> str:
     return _fernet(settings.FIELD_ENCRYPTION_KEY).decrypt(token.encode()).decode()
 
 
+def looks_encrypted(value: str) -> bool:
+    """A Fernet token (version byte 0x80, base64 "gAAAAA…"), not a clear value."""
+    return bool(value) and value.startswith("gAAAAA") and len(value) >= 100
+
+
 def keyed_hash(value: str, *, purpose: str = "lookup") -> str:
     """HMAC-SHA256 for equality lookups (uniqueness) without storing the value in clear."""
     key = hashlib.sha256(f"{purpose}:{settings.FIELD_ENCRYPTION_KEY}".encode()).digest()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+class EncryptedCharField(models.CharField):
+    """A short text stored encrypted (Fernet, a `text` column) and read back in clear — for personal data
+    that is only ever shown (masked in lists, in full on an audited reveal), never filtered or sorted on.
+    `max_length` applies to the clear value."""
+
+    def db_type(self, connection):
+        return "text"
+
+    def from_db_value(self, value, expression, connection):
+        return decrypt(value) if value else value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return encrypt(value) if value else value

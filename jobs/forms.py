@@ -51,7 +51,24 @@ def apply_errors(form: forms.Form, exc: ValidationError, mapping: dict | None = 
         form.add_error(None, exc.messages)
 
 
-class EmployerForm(BootstrapMixin, forms.ModelForm):
+class KeepContactPhoneMixin:
+    """Editing never shows the stored contact phone in full (that is an audited reveal): the box starts
+    empty with the masked number as a hint, and left empty keeps the number."""
+
+    def hide_contact_phone(self):
+        if self.instance.pk and self.instance.contact_phone and "contact_phone" in self.fields:
+            self.initial["contact_phone"] = ""
+            self.fields["contact_phone"].help_text = gettext("当前为 %(masked)s；留空则不修改。") % {
+                "masked": self.instance.contact_phone_masked}
+
+    def clean_contact_phone(self):
+        value = self.cleaned_data.get("contact_phone", "")
+        if not value and self.instance.pk:
+            return self.instance.contact_phone
+        return value
+
+
+class EmployerForm(KeepContactPhoneMixin, BootstrapMixin, forms.ModelForm):
     station = forms.ModelChoiceField(label=_("筹集站点"), queryset=Station.objects.none())
 
     class Meta:
@@ -66,9 +83,10 @@ class EmployerForm(BootstrapMixin, forms.ModelForm):
         elif self.fields["station"].queryset.count() == 1:
             self.fields["station"].initial = self.fields["station"].queryset.first()
         self.fields["street"].queryset = Street.objects.select_related("district")
+        self.hide_contact_phone()
 
 
-class PostingForm(BootstrapMixin, forms.ModelForm):
+class PostingForm(KeepContactPhoneMixin, BootstrapMixin, forms.ModelForm):
     friendly_to = forms.MultipleChoiceField(label=_("友好人群"), choices=translated(KeyGroup), required=False,
                                             widget=forms.CheckboxSelectMultiple)
 
@@ -87,6 +105,7 @@ class PostingForm(BootstrapMixin, forms.ModelForm):
         self.fields["street"].queryset = Street.objects.select_related("district")
         if self.instance.pk:
             self.fields["employer"].disabled = True
+        self.hide_contact_phone()
 
 
 class PublicSubmitForm(BootstrapMixin, forms.Form):

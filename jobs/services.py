@@ -350,3 +350,13 @@ def lead_reveal_phone(*, actor, lead: Lead) -> str:
     _check_station(actor, lead.station)
     audit_record(actor=actor, action="lead.reveal_phone", obj=lead, summary=f"查看岗位意向完整手机号（{lead.phone_masked}）")
     return decrypt(lead.phone_encrypted)
+
+
+@transaction.atomic
+def contact_phone_reveal(*, actor, obj: Employer | JobPosting) -> str:
+    """An employer's or a posting's full contact phone, for whoever may act on it (audited)."""
+    _check_station(actor, obj.station)
+    kind = "employer" if isinstance(obj, Employer) else "posting"
+    audit_record(actor=actor, action=f"{kind}.reveal_phone", obj=obj,
+                 summary=f"查看{'用人单位' if kind == 'employer' else '岗位'}完整联系电话（{obj.contact_phone_masked}）")
+    return obj.contact_phone

@@ -357,6 +357,22 @@ class LeadRevealView(InternalRequiredMixin, View):
         return render(request, "jobs/lead_reveal.html", {"lead": lead, "phone": phone})
 
 
+@method_decorator(never_cache, name="dispatch")
+class ContactPhoneRevealView(InternalRequiredMixin, View):
+    """POST only: an employer's or a posting's full contact phone; each reveal is audited."""
+
+    model = None
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.model.objects.visible_to(request.user).select_related("station__street"), pk=pk)
+        try:
+            phone = services.contact_phone_reveal(actor=request.user, obj=obj)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("jobs:posting_detail" if self.model is JobPosting else "jobs:employer_detail", pk=pk)
+        return render(request, "jobs/contact_reveal.html", {"obj": obj, "phone": phone})
+
+
 class LeadUpdateView(InternalRequiredMixin, View):
     def post(self, request, pk):
         lead = get_object_or_404(Lead.objects.visible_to(request.user), pk=pk)
