@@ -233,3 +233,23 @@ for _app in PORTAL_APPS:
     except ModuleNotFoundError as _exc:
         if _exc.name != f"{_app}.beat":
             raise
+
+# ---------------------------------------------------------------------------------------------------
+# Hardening (issue 12): sessions, API tokens, client address, throttles, security headers.
+# Kept together at the end of the file on purpose (see README "Security").
+# ---------------------------------------------------------------------------------------------------
+# Shared station PCs: a session ends after this many idle minutes, and in any case this many hours
+# after login; the cookie dies with the browser.
+SESSION_IDLE_TIMEOUT_MINUTES = int(env("SESSION_IDLE_TIMEOUT_MINUTES", "30"))
+SESSION_ABSOLUTE_HOURS = int(env("SESSION_ABSOLUTE_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "core.security.SessionLifetimeMiddleware")
+# API tokens (issued in the Django admin) are refused this many days after issue; owners revoke theirs
+# with DELETE /api/me/token/, admins with DELETE /api/tokens/<user id>/.
+API_TOKEN_TTL_DAYS = int(env("API_TOKEN_TTL_DAYS", "30"))
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "core.security.ExpiringTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
