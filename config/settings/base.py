@@ -253,3 +253,17 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "core.security.ExpiringTokenAuthentication",
     "rest_framework.authentication.SessionAuthentication",
 ]
+# The client address (login throttling, public throttles, audit): X-Forwarded-For is believed only from
+# the proxies named here — TRUSTED_PROXIES (addresses or networks) or TRUSTED_PROXY_COUNT (how many
+# proxies append to the header). Neither set: the header is ignored and the connection's address is used.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+MIDDLEWARE.insert(0, "core.security.ClientAddressMiddleware")
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+REST_FRAMEWORK["NUM_PROXIES"] = 0  # DRF reads REMOTE_ADDR, already the real client (never the raw header)
+# Against password spraying: failed logins from one address over all usernames, per window.
+LOGIN_FAILURES_PER_ADDRESS = int(env("LOGIN_FAILURES_PER_ADDRESS", "30"))
+LOGIN_FAILURE_WINDOW_MINUTES = int(env("LOGIN_FAILURE_WINDOW_MINUTES", "60"))
+# Every anonymous page and endpoint is held to REST_FRAMEWORK's "anon" rate per client address.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "core.security.PublicThrottleMiddleware")
