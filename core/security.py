@@ -32,6 +32,12 @@ ABSOLUTE_MESSAGE = gettext_lazy("登录已满 %(hours)s 小时，为保护个人
 TOKEN_EXPIRED_MESSAGE = gettext_lazy("API 令牌已过期（有效期 %(days)s 天），请联系管理员重新签发。")
 
 
+def session_started(sender, request, user, **kwargs):
+    """At login (user_logged_in): both clocks start, stored with the login's own session save."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT] = request.session[SEEN_AT] = time.time()
+
+
 class SessionLifetimeMiddleware:
     """Idle timeout and absolute lifetime of logged-in sessions (after AuthenticationMiddleware)."""
 
