@@ -133,7 +133,7 @@ def _upload(name: str) -> io.BytesIO:
 def test_import_error_report_is_only_for_the_uploader(client, world, employer):
     client.force_login(world["staff"])
     response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk,
-                                                            "file": _upload(employer.name)})
+                                                            "file": _upload(employer.name)}, follow=True)
     report_url = response.context["report_url"]
     assert report_url and "1 行有错误" in response.content.decode()
     client.logout()
