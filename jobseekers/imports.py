@@ -153,8 +153,24 @@ def _build(values: dict, *, station, occupations: dict[str, int], intervals: dic
 
 
 def _masked(raw) -> str:
-    value = sheets.text(raw)
+    """The report summary's masked ID; none for a number the spreadsheet damaged (its digits are not the person's)."""
+    try:
+        value = sheets.id_number(raw)
+    except ValidationError:
+        return ""
     return mask_id_number(normalize_id_number(value)) if value else ""
+
+
+def _as_uploaded(values: dict) -> list:
+    """The row in template order for the error report; an ID or phone the spreadsheet damaged is left blank
+    for the user to type again as text."""
+    row = [values.get(key) for _h, key, _r, _n in COLUMNS]
+    for key, parse in (("id_number", sheets.id_number), ("phone", sheets.phone)):
+        try:
+            parse(values.get(key))
+        except ValidationError:
+            row[[c[1] for c in COLUMNS].index(key)] = None
+    return row
 
 
 # The run ------------------------------------------------------------------------------------------
@@ -200,7 +216,7 @@ def _run(job: ImportJob) -> ImportJob:
     seen: dict[str, int] = {}
     for index, (number, raw) in enumerate(table.rows, start=1):
         values = {key: raw[i] for i, key in enumerate(keys) if key}
-        ordered = [values.get(key) for _h, key, _r, _n in COLUMNS]
+        ordered = _as_uploaded(values)
         try:
             archive, occupation_ids = _build(values, station=job.station, occupations=occupations,
                                              intervals=intervals, today=today)
