@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,7 +35,6 @@ LABELS = [label for _, label in COLUMNS]
 TEXT_COLUMNS = {COLUMNS[0][1], COLUMNS[2][1], COLUMNS[10][1]}
 MAX_ROWS = 2000
 STATE_SECONDS = 3600
-STALE_MINUTES = 15
 
 
 @dataclass
@@ -161,7 +161,7 @@ def import_state(*, user_id: int, token: str) -> dict | None:
     worker and is reported failed."""
     state = cache.get(_key(user_id, token, "state"))
     silent = timezone.now() - dt.datetime.fromisoformat(state["updated_at"]) if state else dt.timedelta()
-    if state and state["status"] in {"pending", "running"} and silent > dt.timedelta(minutes=STALE_MINUTES):
+    if state and state["status"] in {"pending", "running"} and silent > dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES):
         state.update(status="failed", message="导入中断（处理它的后台进程已停止），请重新上传该文件。")
     return state
 

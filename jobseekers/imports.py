@@ -296,7 +296,7 @@ def sweep(*, now: dt.datetime | None = None) -> int:
     """Periodic: a job with no progress for IMPORT_STALE_MINUTES lost its worker: mark it failed (retry offered,
     the upload kept); uploads and error reports older than IMPORT_RETENTION_HOURS are deleted either way."""
     now = now or timezone.now()
-    stale = now - dt.timedelta(minutes=getattr(settings, "IMPORT_STALE_MINUTES", 15))
+    stale = now - dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
     lost = list(ImportJob.objects.filter(status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING],
                                          updated_at__lt=stale).values_list("pk", flat=True))
     for pk in lost:
@@ -304,6 +304,6 @@ def sweep(*, now: dt.datetime | None = None) -> int:
             status=ImportJob.Status.FAILED, phase="", message=LOST_WORKER, finished_at=now, updated_at=now)
         audit_record(actor=None, action="jobseeker.import_lost", obj=ImportJob.objects.get(pk=pk),
                      summary="导入中断：后台进程停止，已标记为失败，可重试")
-    expired = now - dt.timedelta(hours=getattr(settings, "IMPORT_RETENTION_HOURS", 24))
+    expired = now - dt.timedelta(hours=settings.IMPORT_RETENTION_HOURS)
     ImportJob.objects.filter(created_at__lt=expired).exclude(source=b"", report=b"").update(source=b"", report=b"")
     return len(lost)
