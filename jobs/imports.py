@@ -54,16 +54,6 @@ def template_workbook():
         footer=[f"每个文件最多 {MAX_ROWS} 行；每行单独校验，通过的行导入为草稿。可上传 {sheets.ACCEPTED}。"])
 
 
-def _choice(value, choices, label: str):
-    text = sheets.text(value)
-    if not text:
-        return None
-    for key, name in choices:
-        if text in (key, name):
-            return key
-    raise ValidationError(f"{label}“{text}”无法识别，可填：{'、'.join(n for _, n in choices)}")
-
-
 def _row_fields(values: dict, station) -> tuple[Employer, dict]:
     key = sheets.text(values.get("employer"))
     if not key:
@@ -85,15 +75,15 @@ def _row_fields(values: dict, station) -> tuple[Employer, dict]:
             raise ValidationError(f"街镇“{text}”不存在。")
     friendly = []
     for part in sheets.split_list(values.get("friendly_to")):
-        friendly.append(_choice(part, KeyGroup.choices, "友好人群"))
+        friendly.append(sheets.choice(part, KeyGroup, "友好人群"))
     fields = {
         "title": sheets.text(values.get("title")), "occupation": occupation,
         "description": sheets.text(values.get("description")), "requirements": sheets.text(values.get("requirements")),
         "salary_min": sheets.integer(values.get("salary_min"), "最低薪资"),
         "salary_max": sheets.integer(values.get("salary_max"), "最高薪资"),
-        "salary_unit": _choice(values.get("salary_unit"), SalaryUnit.choices, "薪资单位") or SalaryUnit.MONTH,
+        "salary_unit": sheets.choice(values.get("salary_unit"), SalaryUnit, "薪资单位") or SalaryUnit.MONTH,
         "headcount": sheets.integer(values.get("headcount"), "招聘人数") or 1,
-        "hours_type": _choice(values.get("hours_type"), HoursType.choices, "工时类型") or HoursType.FULL_TIME,
+        "hours_type": sheets.choice(values.get("hours_type"), HoursType, "工时类型") or HoursType.FULL_TIME,
         "street": street, "address": sheets.text(values.get("address")),
         "expires_on": sheets.date(values.get("expires_on"), "截止日期"),
         "friendly_to": friendly,
