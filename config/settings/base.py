@@ -199,6 +199,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Spreadsheet imports: a job without progress this long lost its worker (the sweeper fails it, retry
+# offered); kept uploads and error reports are deleted this long after upload.
+IMPORT_STALE_MINUTES = int(env("IMPORT_STALE_MINUTES", "15"))
+IMPORT_RETENTION_HOURS = int(env("IMPORT_RETENTION_HOURS", "24"))
 
 # Personal data: ID numbers and phones are encrypted at rest with this key (Fernet, base64 32 bytes)
 # and looked up by an HMAC keyed with the same secret. Production must set its own.

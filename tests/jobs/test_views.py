@@ -167,7 +167,8 @@ def test_import_row_by_row_with_error_report(client, world, owned):
         ["不存在的单位", "保安员", "", "", "", 4000, 5000, "元/月", 1, "全职", "", "", "", ""],
         [name, "司机", "", "", "", 4000, 5000, "元/周", 1, "全职", "", "", "", ""],
     ])
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": upload})
+    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": upload},
+                           follow=True)
     body = response.content.decode()
     assert "成功导入 1 行" in body and "3 行有错误" in body
     created = JobPosting.objects.get(title="收银员")
@@ -192,8 +193,9 @@ def test_import_refuses_non_excel(client, world):
     client.force_login(world["staff"])
     bad = io.BytesIO(b"not excel")
     bad.name = "x.csv"
+    bad.name = "x.pdf"
     response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": bad})
-    assert response.status_code == 400 and ".xlsx" in response.content.decode()
+    assert response.status_code == 400 and ".xlsx、.xls" in response.content.decode()
 
 
 def test_import_refuses_wrong_columns_and_saves_nothing(client, world, owned):
@@ -201,9 +203,10 @@ def test_import_refuses_wrong_columns_and_saves_nothing(client, world, owned):
     before = JobPosting.objects.count()
     row = [owned["employer"].name, "收银员", "", "", "", 4000, 5000, "元/月", 1, "全职", "", "", "", ""]
     wrong = _xlsx([row], header=["单位", "岗位", "薪资"])
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": wrong})
+    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": wrong},
+                           follow=True)
     body = response.content.decode()
-    assert response.status_code == 400 and "表格列名与模板不一致" in body and "缺少列" in body
+    assert "未导入" in body and "表格列名与模板不一致" in body and "缺少列" in body
     assert JobPosting.objects.count() == before
 
 
@@ -212,8 +215,8 @@ def test_import_refuses_too_many_rows_before_saving_any(client, world, owned):
     before = JobPosting.objects.count()
     row = [owned["employer"].name, "收银员", "", "", "", 4000, 5000, "元/月", 1, "全职", "", "", "", ""]
     response = client.post(reverse("jobs:posting_import"),
-                           {"station": world["station_a"].pk, "file": _xlsx([row] * (MAX_ROWS + 1))})
-    assert response.status_code == 400 and f"一次最多导入 {MAX_ROWS} 行" in response.content.decode()
+                           {"station": world["station_a"].pk, "file": _xlsx([row] * (MAX_ROWS + 1))}, follow=True)
+    assert f"数据超过 {MAX_ROWS} 行" in response.content.decode()
     assert JobPosting.objects.count() == before
 
 
@@ -222,14 +225,16 @@ def test_import_refuses_corrupt_empty_and_oversized_files(client, world, owned):
     before = JobPosting.objects.count()
     corrupt = io.BytesIO(b"PK\x03\x04 this is no workbook")
     corrupt.name = "postings.xlsx"
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": corrupt})
-    assert response.status_code == 400 and "无法读取该文件" in response.content.decode()
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": _xlsx([])})
-    assert response.status_code == 400 and "没有数据行" in response.content.decode()
+    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": corrupt},
+                           follow=True)
+    assert "文件无法读取" in response.content.decode()
+    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": _xlsx([])},
+                           follow=True)
+    assert "没有数据行" in response.content.decode()
     big = io.BytesIO(b"0" * (5 * 1024 * 1024 + 1))
     big.name = "postings.xlsx"
     response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": big})
-    assert response.status_code == 400 and "文件不能超过 5 MB" in response.content.decode()
+    assert response.status_code == 400 and "文件过大（超过 5 MB）" in response.content.decode()
     assert JobPosting.objects.count() == before
 
 
