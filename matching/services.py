@@ -153,7 +153,9 @@ def sms_send(*, outbox_id: int, now=None) -> SmsOutbox | None:
             return None
         msg.attempts += 1
         try:
-            sms.get_sender().send(phone=decrypt(msg.phone_encrypted), body=msg.body)
+            ref = sms.get_sender().send(phone=decrypt(msg.phone_encrypted), body=msg.body)
+        except sms.NotSent as exc:  # nothing went out on purpose: say so, never retry, never "已发送"
+            msg.status, msg.last_error = SmsOutbox.Status.UNSENT, str(exc)[:300]
         except Exception as exc:  # noqa: BLE001 - any sender failure is recorded, never lost
             msg.last_error = f"{type(exc).__name__}: {exc}"[:300]
             if msg.attempts >= SMS_MAX_ATTEMPTS:
@@ -161,7 +163,9 @@ def sms_send(*, outbox_id: int, now=None) -> SmsOutbox | None:
             msg.next_attempt_at = now + timedelta(seconds=SMS_BACKOFF_SECONDS * 2 ** (msg.attempts - 1))
         else:
             msg.status, msg.sent_at, msg.last_error = SmsOutbox.Status.SENT, now, ""
-        msg.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at", "updated_at"])
+            msg.gateway_ref = str(ref or "")[:64]
+        msg.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at", "gateway_ref",
+                                "updated_at"])
         return msg
 
 

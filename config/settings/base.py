@@ -210,6 +210,20 @@ WALK_DETOUR_FACTOR = float(env("WALK_DETOUR_FACTOR", "1.3"))
 WALK_SPEED_KMH = float(env("WALK_SPEED_KMH", "4.5"))
 WALK_CIRCLE_MINUTES = 15
 
+# SMS (matching/sms.py): `log` (development: nothing is sent, messages are marked 未发送),
+# `disabled`, `aliyun`, or a dotted path to a sender class. Production must choose explicitly.
+SMS_SENDER = env("SMS_SENDER", "log")
+SMS_ALIYUN = {
+    "access_key_id": env("SMS_ALIYUN_ACCESS_KEY_ID", ""),
+    "access_key_secret": env("SMS_ALIYUN_ACCESS_KEY_SECRET", ""),
+    "sign_name": env("SMS_ALIYUN_SIGN_NAME", ""),
+    "template_code": env("SMS_ALIYUN_TEMPLATE_CODE", ""),
+    "template_param": env("SMS_ALIYUN_TEMPLATE_PARAM", "content"),
+    "endpoint": env("SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+    "region": env("SMS_ALIYUN_REGION", "cn-hangzhou"),
+    "timeout": float(env("SMS_ALIYUN_TIMEOUT", "10")),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
