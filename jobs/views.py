@@ -32,6 +32,7 @@ from .forms import (
 )
 from .maplinks import map_links
 from .models import Employer, JobPosting, Lead
+from .notices import LEAD_NOTICE
 from .selectors import (
     lead_list,
     posting_ended_get,
@@ -90,7 +91,7 @@ def job_detail(request, pk: int, form: InterestForm | None = None, status: int =
     nearest = posting_nearest_stations(posting)
     return render(request, "jobs/job_detail.html", {
         "posting": posting, "nearest": nearest[0] if nearest else None, "form": form or InterestForm(),
-        "maps": map_links(posting.lat, posting.lng, posting.title),
+        "maps": map_links(posting.lat, posting.lng, posting.title), "lead_notice": LEAD_NOTICE,
     }, status=status)
 
 
@@ -119,7 +120,7 @@ def job_interest(request, pk: int):
     if form.is_valid():
         try:
             lead = services.lead_create(posting=posting, name=form.cleaned_data["name"],
-                                        phone=form.cleaned_data["phone"])
+                                        phone=form.cleaned_data["phone"], consent=form.cleaned_data["consent"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

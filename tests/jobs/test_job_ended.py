@@ -42,7 +42,7 @@ def test_an_ended_posting_says_why_and_lists_similar_jobs(client, world, cleaner
 def test_interest_in_an_ended_posting_leaves_no_lead(client, world, cleaners):
     posting_fill(actor=world["staff"], posting=cleaners["ended"])
     response = client.post(reverse("jobs:job_interest", args=[cleaners["ended"].pk]),
-                           {"name": "王阿姨", "phone": "13912345678"})
+                           {"name": "王阿姨", "phone": "13912345678", "consent": "on"})
     assert response.status_code == 410 and "该岗位已招满" in response.content.decode()
     assert not cleaners["ended"].leads.exists()
 
