@@ -310,7 +310,7 @@ def postings_similar(posting: JobPosting, *, limit: int = 5) -> list[JobPosting]
     elif posting.district_id:
         qs = qs.filter(district_id=posting.district_id)
     if posting.lat is not None:
-        distance = RawSQL(haversine_sql("jobs_jobposting.lat", "jobs_jobposting.lng"),
+        distance = RawSQL(haversine_sql("jobs_jobposting.lat", "jobs_jobposting.lng"),  # noqa: S611 - bound params
                           [posting.lat, posting.lat, posting.lng])
         qs = qs.filter(lat__isnull=False).annotate(distance_m=distance).order_by("distance_m", "-published_at")
     else:
