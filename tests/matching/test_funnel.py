@@ -12,7 +12,7 @@ from tests.matrix import ANY_INTERNAL, assert_matrix
 
 pytestmark = pytest.mark.django_db
 
-O = PushRecord.Outcome
+Outcome = PushRecord.Outcome
 
 
 def _pushes(station, outcomes, *, days_ago=3):
@@ -25,10 +25,10 @@ def _pushes(station, outcomes, *, days_ago=3):
 
 @pytest.fixture
 def pushes(world):
-    _pushes(world["station_a"], [O.PENDING, O.DECLINED, O.INTERESTED, O.INTERVIEW, O.HIRED, O.HIRED])
-    _pushes(world["station_b"], [O.INTERESTED, O.PENDING])
-    _pushes(world["station_c"], [O.HIRED])
-    _pushes(world["station_a"], [O.HIRED], days_ago=200)  # outside the default 90 days
+    _pushes(world["station_a"], [Outcome.PENDING, Outcome.DECLINED, Outcome.INTERESTED, Outcome.INTERVIEW, Outcome.HIRED, Outcome.HIRED])
+    _pushes(world["station_b"], [Outcome.INTERESTED, Outcome.PENDING])
+    _pushes(world["station_c"], [Outcome.HIRED])
+    _pushes(world["station_a"], [Outcome.HIRED], days_ago=200)  # outside the default 90 days
 
 
 def _figures(html: str) -> dict[str, int]:
