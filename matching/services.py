@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.audit import audit_record, in_chinese
 from core.crypto import decrypt
+from core.queue import enqueue
 from core.scoping import scope_of
 from jobs.models import JobPosting
 from jobseekers.models import EmploymentStatus, JobseekerArchive, StatusEntry
@@ -73,15 +74,9 @@ def push_create(*, actor, archive: JobseekerArchive, postings: list[JobPosting],
         if channel == PushRecord.Channel.SMS:
             outbox = SmsOutbox.objects.create(archive=archive, push=push, phone_encrypted=archive.phone_encrypted,
                                               body=sms.push_message(posting))
-            transaction.on_commit(lambda pk=outbox.pk: _queue_sms(pk))
+            enqueue("matching.tasks.send_sms", outbox_id=outbox.pk)
         records.append(push)
     return records
-
-
-def _queue_sms(outbox_id: int) -> None:
-    from .tasks import send_sms
-
-    send_sms.delay(outbox_id)
 
 
 def _hire(*, actor, push: PushRecord, on: date) -> None:
@@ -188,7 +183,7 @@ def sms_retry(*, actor, outbox: SmsOutbox) -> SmsOutbox:
     outbox.save(update_fields=["status", "next_attempt_at", "attempts", "updated_at"])
     audit_record(actor=actor, action="matching.sms_retry", obj=outbox.archive,
                  summary=f"重新发送短信 #{outbox.pk}（此前已尝试 {tried} 次）")
-    transaction.on_commit(lambda: _queue_sms(outbox.pk))
+    enqueue("matching.tasks.send_sms", outbox_id=outbox.pk)
     return outbox
 
 
