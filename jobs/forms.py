@@ -14,6 +14,7 @@ from core.validators import normalize_phone, validate_mobile
 from stations.models import Station, Street
 
 from .models import Employer, JobPosting
+from .notices import LEAD_CONSENT_LABEL, LEAD_CONSENT_REQUIRED
 from .services import EMPLOYER_FIELDS, POSTING_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -116,6 +117,7 @@ class PublicSubmitForm(BootstrapMixin, forms.Form):
 class InterestForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("您的姓名"), max_length=50)
     phone = forms.CharField(label=_("手机号"), max_length=20)
+    consent = forms.BooleanField(label=LEAD_CONSENT_LABEL, error_messages={"required": LEAD_CONSENT_REQUIRED})
 
     def clean_phone(self):
         phone = normalize_phone(self.cleaned_data["phone"])

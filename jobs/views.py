@@ -33,7 +33,15 @@ from .forms import (
 )
 from .maplinks import map_links
 from .models import Employer, JobPosting, Lead
-from .selectors import lead_list, posting_nearest_stations, posting_public_get, posting_search
+from .notices import LEAD_NOTICE
+from .selectors import (
+    lead_list,
+    posting_ended_get,
+    posting_nearest_stations,
+    posting_public_get,
+    posting_search,
+    postings_similar,
+)
 from .tasks import posting_import_task
 
 # Public -------------------------------------------------------------------------------------------------
@@ -78,12 +86,24 @@ def job_search(request):
 def job_detail(request, pk: int, form: InterestForm | None = None, status: int = 200):
     posting = posting_public_get(pk)
     if posting is None:
-        raise Http404("岗位不存在或已停止招聘。")
+        return job_ended(request, pk)
     nearest = posting_nearest_stations(posting)
     return render(request, "jobs/job_detail.html", {
         "posting": posting, "nearest": nearest[0] if nearest else None, "form": form or InterestForm(),
-        "maps": map_links(posting.lat, posting.lng, posting.title),
+        "maps": map_links(posting.lat, posting.lng, posting.title), "lead_notice": LEAD_NOTICE,
     }, status=status)
+
+
+def job_ended(request, pk: int):
+    """An old link (an SMS, a shared page) to a posting that has ended says so and offers similar jobs."""
+    posting = posting_ended_get(pk)
+    if posting is None:
+        raise Http404("岗位不存在或已停止招聘。")
+    return render(request, "jobs/job_ended.html", {
+        "posting": posting, "similar": postings_similar(posting),
+        "nearest": (posting_nearest_stations(posting) or [None])[0],
+        "search_occupation": "-".join(posting.occupation.code.split("-")[:2]) if posting.occupation else "",
+    }, status=410)
 
 
 def job_interest(request, pk: int):
@@ -92,14 +112,14 @@ def job_interest(request, pk: int):
         return redirect("jobs:job_detail", pk=pk)
     posting = posting_public_get(pk)
     if posting is None:
-        raise Http404("岗位不存在或已停止招聘。")
+        return job_ended(request, pk)
     if too_many_posts(request, "interest"):
         return rate_limited_response(request)
     form = InterestForm(request.POST)
     if form.is_valid():
         try:
             lead = services.lead_create(posting=posting, name=form.cleaned_data["name"],
-                                        phone=form.cleaned_data["phone"])
+                                        phone=form.cleaned_data["phone"], consent=form.cleaned_data["consent"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

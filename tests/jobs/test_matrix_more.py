@@ -46,7 +46,7 @@ def _lead(world, employer) -> Lead:
     a = world["station_a"]
     posting = make_posting(employer, actor=world["staff"], lat=a.lat, lng=a.lng)
     phone = str(next(_phones))
-    lead = lead_create(posting=posting, name="王阿姨", phone=phone)
+    lead = lead_create(posting=posting, name="王阿姨", phone=phone, consent=True)
     assert lead.station == a
     lead.clear_phone = phone  # for asserting it never leaks
     return lead

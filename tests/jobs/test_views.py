@@ -22,7 +22,7 @@ def owned(world):
     draft = make_posting(employer, actor=world["staff"], publish=False, title="草稿岗位")
     from jobs.services import lead_create
 
-    lead = lead_create(posting=posting, name="王阿姨", phone="13912345678")
+    lead = lead_create(posting=posting, name="王阿姨", phone="13912345678", consent=True)
     return {"employer": employer, "posting": posting, "draft": draft, "lead": lead}
 
 
@@ -68,14 +68,20 @@ def test_search_page_query_count(client, owned, django_assert_max_num_queries):
 
 def test_interest_creates_lead_and_bad_phone_refused(client, world, owned):
     url = reverse("jobs:job_interest", args=[owned["posting"].pk])
-    response = client.post(url, {"name": "<b>李</b>", "phone": "1381234abcd"})
+    page = client.get(url.replace("interest/", "")).content.decode()
+    assert "只用于离岗位最近的社区就业服务站工作人员就此岗位与您联系" in page  # the notice comes before the form
+    response = client.post(url, {"name": "<b>李</b>", "phone": "1381234abcd", "consent": "on"})
     assert response.status_code == 400
     assert "手机号只能包含数字" in response.content.decode()
     assert Lead.objects.count() == 1
     response = client.post(url, {"name": "<b>李</b>", "phone": "13812345678"})
+    assert response.status_code == 400 and "请阅读说明并勾选同意，服务站才能联系您。" in response.content.decode()
+    assert Lead.objects.count() == 1
+    response = client.post(url, {"name": "<b>李</b>", "phone": "13812345678", "consent": "on"})
     assert response.status_code == 200 and "138****5678" in response.content.decode()
     lead = Lead.objects.latest("id")
     assert lead.station == world["station_a"]
+    assert lead.consent_at is not None and lead.consent_notice == "2026-12"
     client.force_login(world["staff"])
     body = client.get(reverse("jobs:lead_list")).content.decode()
     assert "&lt;b&gt;李&lt;/b&gt;" in body and "13812345678" not in body
@@ -87,7 +93,8 @@ def test_interest_creates_lead_and_bad_phone_refused(client, world, owned):
 
 
 def test_interest_on_unpublished_posting_404(client, owned):
-    response = client.post(reverse("jobs:job_interest", args=[owned["draft"].pk]), {"name": "李", "phone": "13812345678"})
+    response = client.post(reverse("jobs:job_interest", args=[owned["draft"].pk]), {"name": "李", "phone": "13812345678",
+                                                                                  "consent": "on"})
     assert response.status_code == 404
 
 
@@ -299,7 +306,7 @@ def test_staff_lists_have_constant_query_count(client, world, owned, url, django
     for i in range(6):
         employer = make_employer(world["station_a"], actor=world["staff"])
         posting = make_posting(employer, actor=world["staff"], title=f"收银员{i}")
-        lead_create(posting=posting, name=f"居民{i}", phone=f"1381234560{i}")
+        lead_create(posting=posting, name=f"居民{i}", phone=f"1381234560{i}", consent=True)
     client.force_login(world["staff"])
     client.get(url)
     with django_assert_max_num_queries(12):
@@ -310,7 +317,7 @@ def test_public_forms_are_rate_limited(client, owned, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public_form": "2/hour"}}
     url = reverse("jobs:job_interest", args=[owned["posting"].pk])
     for phone in ["13800000001", "13800000002"]:
-        assert client.post(url, {"name": "李", "phone": phone}).status_code == 200
-    response = client.post(url, {"name": "李", "phone": "13800000003"})
+        assert client.post(url, {"name": "李", "phone": phone, "consent": "on"}).status_code == 200
+    response = client.post(url, {"name": "李", "phone": "13800000003", "consent": "on"})
     assert response.status_code == 429 and "提交过于频繁" in response.content.decode()
     assert Lead.objects.count() == 3  # the fixture's lead and two of these
