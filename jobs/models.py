@@ -254,6 +254,9 @@ class Lead(TimeStampedModel):
     note = models.CharField(_("跟进备注"), max_length=200, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("跟进人"), on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")
+    # What the resident agreed to, and when (leads from before the notice existed have neither).
+    consent_at = models.DateTimeField(_("同意时间"), null=True, blank=True, editable=False)
+    consent_notice = models.CharField(_("同意的告知版本"), max_length=16, blank=True, editable=False)
 
     objects = LeadQuerySet.as_manager()
 

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from core.choices import HoursType, KeyGroup, SalaryUnit
-from core.geo import walking_minutes
+from core.geo import haversine_sql, walking_minutes
 from stations.selectors import stations_nearest
 
 from .filtersets import (
@@ -290,6 +291,35 @@ def street_point(street) -> tuple[float, float] | None:
 def posting_public_get(pk: int) -> JobPosting | None:
     return (JobPosting.objects.published().select_related("employer", "street__district", "occupation", "station")
             .filter(pk=pk).first())
+
+
+def posting_ended_get(pk: int) -> JobPosting | None:
+    """A posting that was public and has ended (filled, expired, withdrawn): an old link still explains itself."""
+    ended = [JobPosting.Status.FILLED, JobPosting.Status.EXPIRED, JobPosting.Status.WITHDRAWN]
+    return (JobPosting.objects.filter(pk=pk, status__in=ended, published_at__isnull=False)
+            .select_related("employer", "district", "street", "occupation").first())
+
+
+def postings_similar(posting: JobPosting, *, limit: int = 5) -> list[JobPosting]:
+    """Published postings like an ended one: same occupation group (its 小类, else 中类), else the same
+    district; nearest to its workplace first when it had one, else newest."""
+    qs = JobPosting.objects.published().exclude(pk=posting.pk).select_related("employer", "street")
+    if posting.occupation_id:
+        prefix = "-".join(posting.occupation.code.split("-")[:3])
+        qs = qs.filter(occupation__code__startswith=prefix)
+    elif posting.district_id:
+        qs = qs.filter(district_id=posting.district_id)
+    if posting.lat is not None:
+        distance = RawSQL(haversine_sql("jobs_jobposting.lat", "jobs_jobposting.lng"),  # noqa: S611 - bound params
+                          [posting.lat, posting.lat, posting.lng])
+        qs = qs.filter(lat__isnull=False).annotate(distance_m=distance).order_by("distance_m", "-published_at")
+    else:
+        qs = qs.order_by("-published_at")
+    rows = list(qs[:limit])
+    for row in rows:
+        if getattr(row, "distance_m", None) is not None:
+            row.walk_minutes = walking_minutes(row.distance_m)
+    return rows
 
 
 def posting_nearest_stations(posting: JobPosting, limit: int = 1):

@@ -18,6 +18,7 @@ from stations.models import Station
 from stations.selectors import station_nearest
 
 from .models import Employer, JobPosting, Lead
+from .notices import LEAD_CONSENT_REQUIRED, LEAD_NOTICE_VERSION
 from .search import build_search_text, posting_grams
 from .selectors import search_changed, street_point
 
@@ -300,11 +301,14 @@ def lead_station_for(posting: JobPosting) -> Station:
 
 
 @transaction.atomic
-def lead_create(*, posting: JobPosting, name: str, phone: str) -> Lead:
-    """A resident's interest in a published posting becomes a call-back task for the nearest station."""
+def lead_create(*, posting: JobPosting, name: str, phone: str, consent: bool) -> Lead:
+    """A resident's interest in a published posting becomes a call-back task for the nearest station,
+    once they have agreed to the notice (`jobs/notices.py`), whose version is kept with the lead."""
     name = (name or "").strip()
     phone = normalize_phone(phone)
     errors = {}
+    if consent is not True:
+        errors["consent"] = str(LEAD_CONSENT_REQUIRED)
     if not name:
         errors["name"] = "请填写姓名。"
     try:
@@ -317,7 +321,8 @@ def lead_create(*, posting: JobPosting, name: str, phone: str) -> Lead:
         raise ValidationError(errors)
     phone_hash = keyed_hash(phone, purpose="lead-phone")
     lead = Lead(posting=posting, station=lead_station_for(posting), name=name[:50], phone_encrypted=encrypt(phone),
-                phone_hash=phone_hash, phone_masked=mask_phone(phone))
+                phone_hash=phone_hash, phone_masked=mask_phone(phone), consent_at=timezone.now(),
+                consent_notice=LEAD_NOTICE_VERSION)
     lead.full_clean()
     try:
         with transaction.atomic():

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -19,6 +19,7 @@ from django.views.generic import DetailView, ListView
 
 from core.geo import walk_model
 from core.permissions import InternalRequiredMixin
+from core.spreadsheets import xlsx_response
 
 from . import imports, services
 from .filtersets import EmployerFilterSet, PostingFilterSet, search_choices
@@ -34,10 +35,16 @@ from .forms import (
 )
 from .maplinks import map_links
 from .models import Employer, JobPosting, Lead
-from .selectors import lead_list, posting_nearest_stations, posting_public_get, posting_search
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
+from .notices import LEAD_NOTICE
+from .selectors import (
+    lead_list,
+    posting_ended_get,
+    posting_nearest_stations,
+    posting_public_get,
+    posting_search,
+    postings_similar,
+)
+from .tasks import posting_import_task
 
 # Public -------------------------------------------------------------------------------------------------
 
@@ -81,12 +88,24 @@ def job_search(request):
 def job_detail(request, pk: int, form: InterestForm | None = None, status: int = 200):
     posting = posting_public_get(pk)
     if posting is None:
-        raise Http404("岗位不存在或已停止招聘。")
+        return job_ended(request, pk)
     nearest = posting_nearest_stations(posting)
     return render(request, "jobs/job_detail.html", {
         "posting": posting, "nearest": nearest[0] if nearest else None, "form": form or InterestForm(),
-        "maps": map_links(posting.lat, posting.lng, posting.title),
+        "maps": map_links(posting.lat, posting.lng, posting.title), "lead_notice": LEAD_NOTICE,
     }, status=status)
+
+
+def job_ended(request, pk: int):
+    """An old link (an SMS, a shared page) to a posting that has ended says so and offers similar jobs."""
+    posting = posting_ended_get(pk)
+    if posting is None:
+        raise Http404("岗位不存在或已停止招聘。")
+    return render(request, "jobs/job_ended.html", {
+        "posting": posting, "similar": postings_similar(posting),
+        "nearest": (posting_nearest_stations(posting) or [None])[0],
+        "search_occupation": "-".join(posting.occupation.code.split("-")[:2]) if posting.occupation else "",
+    }, status=410)
 
 
 def job_interest(request, pk: int):
@@ -95,14 +114,14 @@ def job_interest(request, pk: int):
         return redirect("jobs:job_detail", pk=pk)
     posting = posting_public_get(pk)
     if posting is None:
-        raise Http404("岗位不存在或已停止招聘。")
+        return job_ended(request, pk)
     if too_many_posts(request, "interest"):
         return rate_limited_response(request)
     form = InterestForm(request.POST)
     if form.is_valid():
         try:
             lead = services.lead_create(posting=posting, name=form.cleaned_data["name"],
-                                        phone=form.cleaned_data["phone"])
+                                        phone=form.cleaned_data["phone"], consent=form.cleaned_data["consent"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -294,39 +313,41 @@ class PostingImportView(InternalRequiredMixin, View):
 
     def get(self, request):
         if request.GET.get("template"):
-            response = HttpResponse(imports.template_workbook(), content_type=XLSX)
-            response["Content-Disposition"] = 'attachment; filename="postings_template.xlsx"'
-            return response
+            return xlsx_response(imports.template_workbook(), "岗位导入模板.xlsx")
         return render(request, self.template_name, {"form": ImportForm(user=request.user)})
 
     def post(self, request):
         form = ImportForm(request.POST, request.FILES, user=request.user)
-        result = None
-        report_url = None
-        if form.is_valid():
-            try:
-                result = imports.import_postings(actor=request.user, station=form.cleaned_data["station"],
-                                                 file=form.cleaned_data["file"])
-            except ValidationError as exc:
-                form.add_error("file", exc.messages)
-            else:
-                if result.errors:
-                    token = uuid.uuid4().hex
-                    cache.set(f"jobs:import:{request.user.pk}:{token}", imports.error_workbook(result), 3600)
-                    report_url = reverse("jobs:posting_import_errors", args=[token])
-        return render(request, self.template_name, {"form": form, "result": result, "report_url": report_url},
-                      status=200 if result is not None else 400)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        token = uuid.uuid4().hex
+        name = form.cleaned_data["file"].name
+        imports.import_store(actor=request.user, content=form.content, file_name=name, token=token)
+        posting_import_task.delay(request.user.pk, form.cleaned_data["station"].pk, token, name)
+        return redirect("jobs:posting_import_status", token=token)
+
+
+class PostingImportStatusView(InternalRequiredMixin, View):
+    """The job's progress (polled by htmx while it runs), then its result; only for the uploader."""
+
+    def get(self, request, token):
+        state = imports.import_state(user_id=request.user.pk, token=token)
+        if state is None:
+            raise Http404("该导入已过期，请重新导入。")
+        template = "jobs/_posting_import_progress.html" if request.headers.get("HX-Request") else \
+            "jobs/posting_import.html"
+        report_url = reverse("jobs:posting_import_errors", args=[token]) if state.get("errors") else None
+        return render(request, template, {"state": state, "token": token, "report_url": report_url,
+                                          "form": ImportForm(user=request.user)})
 
 
 @method_decorator(never_cache, name="dispatch")
 class PostingImportErrorsView(InternalRequiredMixin, View):
     def get(self, request, token):
-        data = cache.get(f"jobs:import:{request.user.pk}:{token}")
+        data = imports.import_report(user_id=request.user.pk, token=token)
         if data is None:
             raise Http404("错误报告已过期，请重新导入。")
-        response = HttpResponse(data, content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="import_errors.xlsx"'
-        return response
+        return xlsx_response(data, "岗位导入错误报告.xlsx")
 
 
 # Staff: leads ----------------------------------------------------------------------------------------

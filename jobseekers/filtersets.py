@@ -12,8 +12,8 @@ from core.choices import KeyGroup
 from core.scoping import scope_of
 from stations.models import Grid, Station, Street
 
+from .identity import id_hash
 from .models import EmploymentStatus, JobseekerArchive
-from .services import id_hash
 
 
 def _stations(request):

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from core.choices import HoursType, KeyGroup
@@ -384,9 +385,14 @@ class ImportJob(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "排队中"
-        RUNNING = "running", "校验中"
+        RUNNING = "running", "处理中"
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
+
+    class Phase(models.TextChoices):
+        READ = "read", "读取文件"
+        VALIDATE = "validate", "校验"
+        WRITE = "write", "写入"
 
     station = models.ForeignKey("stations.Station", verbose_name="导入站点", on_delete=models.CASCADE,
                                 related_name="+")
@@ -397,15 +403,21 @@ class ImportJob(models.Model):
     source = models.BinaryField("文件内容（加密）", editable=False, default=bytes)
     mode = models.CharField("导入方式", max_length=16, choices=Mode.choices, default=Mode.PARTIAL)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    phase = models.CharField("阶段", max_length=16, choices=Phase.choices, blank=True)
     total_rows = models.PositiveIntegerField("总行数", default=0)
     processed_rows = models.PositiveIntegerField("已校验", default=0)
     imported_rows = models.PositiveIntegerField("已导入", default=0)
     failed_rows = models.PositiveIntegerField("错误行", default=0)
     duplicate_rows = models.PositiveIntegerField("重复行", default=0)
     errors = models.JSONField("错误明细", default=list, blank=True)  # [{"row", "name", "id_number", "reason"}] masked
+    # The error report (.xlsx with every original column of the failed rows), Fernet-encrypted; kept until
+    # the retention sweep, like a kept upload.
+    report = models.BinaryField("错误报告（加密）", editable=False, default=bytes)
     message = models.CharField("结果说明", max_length=300, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Set by every progress write: a running job whose heartbeat is old lost its worker (see imports.sweep).
+    updated_at = models.DateTimeField("最近进展", default=timezone.now)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -422,6 +434,23 @@ class ImportJob(models.Model):
 
     def get_source(self) -> bytes:
         return base64.b64decode(decrypt(bytes(self.source).decode())) if self.source else b""
+
+    def set_report(self, content: bytes) -> None:
+        self.report = encrypt(base64.b64encode(content).decode()).encode() if content else b""
+
+    def get_report(self) -> bytes:
+        return base64.b64decode(decrypt(bytes(self.report).decode())) if self.report else b""
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed for a system reason (lost worker, error) with the upload still kept."""
+        return self.status == self.Status.FAILED and bool(self.source)
+
+    @property
+    def progress_label(self) -> str:
+        if self.status == self.Status.RUNNING and self.phase:
+            return f"{self.get_phase_display()}中"
+        return self.get_status_display()
 
     @property
     def percent(self) -> int:

@@ -14,13 +14,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.audit import audit_record, diff
-from core.crypto import encrypt, keyed_hash
 from core.masking import mask_id_number
-from core.validators import normalize_phone, parse_id_number, validate_mobile
+from core.validators import normalize_phone
 from stations.models import StationMembership
 
+from .identity import IDENTITY_FIELDS, identity_fields, phone_encrypted
 from .models import (
-    DEFAULT_INTERVAL_DAYS,
     DEFAULT_RULES,
     SYSTEM_SOURCE_MESSAGE,
     EmploymentStatus,
@@ -31,6 +30,7 @@ from .models import (
     StatusEntry,
     Visit,
 )
+from .rules import next_survey_date
 
 STALE_MESSAGE = "该档案已被其他人修改（您打开后有新的保存），您的修改未保存。请刷新页面查看最新内容后重新修改。"
 
@@ -42,36 +42,8 @@ ARCHIVE_FIELDS = (
 )
 
 
-IDENTITY_FIELDS = ["id_number_encrypted", "id_number_hash", "id_number_last4", "birth_date", "sex"]
-
-
 class StaleVersionError(ValidationError):
     """A save based on an older version of the archive than the one stored."""
-
-
-def id_hash(normalized_id_number: str) -> str:
-    return keyed_hash(normalized_id_number, purpose="id_number")
-
-
-def identity_fields(id_number: str, *, today: dt.date | None = None) -> dict:
-    """Encrypted ID number, its lookup hash, last four characters, birth date and sex (derived)."""
-    try:
-        number, birth, sex = parse_id_number(id_number, today=today)
-    except ValidationError as exc:
-        raise ValidationError({"id_number": exc.messages}) from None
-    return {"id_number_encrypted": encrypt(number), "id_number_hash": id_hash(number),
-            "id_number_last4": number[-4:], "birth_date": birth, "sex": sex}
-
-
-def phone_encrypted(phone: str) -> str:
-    phone = normalize_phone(phone)
-    if not phone:
-        return ""
-    try:
-        validate_mobile(phone)
-    except ValidationError as exc:
-        raise ValidationError({"phone": exc.messages}) from None
-    return encrypt(phone)
 
 
 def registered_elsewhere_message(station_name: str) -> str:
@@ -89,23 +61,6 @@ def _check_helper(archive: JobseekerArchive) -> None:
     if archive.helper_id and not StationMembership.objects.filter(
             user_id=archive.helper_id, station_id=archive.station_id, is_active=True).exists():
         raise ValidationError({"helper": "帮办员须为本站点的在岗工作人员。"})
-
-
-def rule_intervals() -> dict[tuple[bool, str], int]:
-    intervals = dict(DEFAULT_RULES)
-    intervals.update({(r.is_key_group, r.status): r.interval_days for r in ResurveyRule.objects.all()})
-    return intervals
-
-
-def resurvey_interval_days(*, is_key_group: bool, status: str) -> int:
-    days = (ResurveyRule.objects.filter(is_key_group=is_key_group, status=status)
-            .values_list("interval_days", flat=True).first())
-    return days or DEFAULT_RULES.get((is_key_group, status), DEFAULT_INTERVAL_DAYS)
-
-
-def next_survey_date(*, archive: JobseekerArchive, surveyed_on: dt.date) -> dt.date:
-    days = resurvey_interval_days(is_key_group=archive.is_key_group, status=archive.current_status)
-    return surveyed_on + dt.timedelta(days=days)
 
 
 def _lock(archive: JobseekerArchive | int) -> JobseekerArchive:
@@ -314,24 +269,38 @@ def archive_export_record(*, actor, count: int, full: bool, filters: str) -> Non
                  summary=f"导出档案 {count} 份（{'含完整身份证号和手机号' if full else '脱敏'}）；筛选：{filters}"[:500])
 
 
-def import_start(*, actor, station, file_name: str, content: bytes, total_rows: int, mode: str) -> ImportJob:
-    """Queue an import of an already checked workbook (format, columns, size) for the Celery task."""
+def import_start(*, actor, station, file_name: str, content: bytes, mode: str) -> ImportJob:
+    """Store an upload (encrypted) and queue its import; the file is parsed by the worker, not here."""
     from .tasks import import_run_task
 
     with transaction.atomic():
-        job = ImportJob(station=station, created_by=actor, file_name=file_name[:200], total_rows=total_rows,
-                        mode=mode)
+        job = ImportJob(station=station, created_by=actor, file_name=file_name[:200], mode=mode)
         job.set_source(content)
-        job.full_clean(exclude=["created_by", "source", "errors"])
+        job.full_clean(exclude=["created_by", "source", "errors", "report"])
         job.save()
         audit_record(actor=actor, action="jobseeker.import_start", obj=job,
-                     summary=f"上传导入文件 {job.file_name}（{total_rows} 行，{job.get_mode_display()}）")
+                     summary=f"上传导入文件 {job.file_name}（{job.get_mode_display()}）")
         transaction.on_commit(lambda: import_run_task.delay(job.pk))
     return job
 
 
-def import_run(*, job_id: int) -> ImportJob:
-    """Validate every row (progress saved as it goes), then import the good rows in one transaction."""
-    from .importing import run_import
+def import_retry(*, actor, job: ImportJob) -> ImportJob:
+    """Queue a failed import again from its kept upload (a lost worker, a system error)."""
+    from .tasks import import_run_task
 
-    return run_import(job_id)
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not locked.can_retry:
+            raise ValidationError("该导入不能重试：只有因系统原因失败、且上传文件仍保留的导入可以重试，请重新上传。")
+        ImportJob.objects.filter(pk=locked.pk).update(
+            status=ImportJob.Status.PENDING, phase="", message="", processed_rows=0, failed_rows=0,
+            imported_rows=0, duplicate_rows=0, total_rows=0, errors=[], finished_at=None, updated_at=timezone.now())
+        audit_record(actor=actor, action="jobseeker.import_retry", obj=locked, summary=f"重试导入 {locked.file_name}")
+        transaction.on_commit(lambda: import_run_task.delay(locked.pk))
+    locked.refresh_from_db()
+    return locked
+
+
+def import_report_download(*, actor, job: ImportJob) -> None:
+    audit_record(actor=actor, action="jobseeker.import_report", obj=job,
+                 summary=f"下载导入错误报告 {job.file_name}（{job.failed_rows} 行，含完整身份证号和手机号）")

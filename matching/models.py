@@ -89,6 +89,7 @@ class SmsOutbox(TimeStampedModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("待发送")
         SENT = "sent", _("已发送")
+        UNSENT = "unsent", _("未发送（未配置短信通道）")
         FAILED = "failed", _("发送失败")
 
     archive = models.ForeignKey("jobseekers.JobseekerArchive", on_delete=models.CASCADE, related_name="+")
@@ -100,6 +101,7 @@ class SmsOutbox(TimeStampedModel):
     last_error = models.CharField("最近错误", max_length=300, blank=True)
     next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    gateway_ref = models.CharField("短信网关回执号", max_length=64, blank=True)
 
     objects = SmsOutboxQuerySet.as_manager()
 

@@ -8,15 +8,20 @@ decides the final order and the explanation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from core.scoping import scope_of
 from jobs.models import JobPosting
 from jobseekers.models import JobseekerArchive
 
 from . import candidates, scoring
+from .filtersets import PushRecordFilterSet
+from .funnel import push_funnel
 from .models import PushRecord, StoredRecommendation
 
 TOP_N = 20
@@ -179,3 +184,33 @@ def new_good_matches(*, user, since: datetime, min_score: float = 60, limit: int
             .filter(first_seen_at__gte=since, score__gte=min_score, archive__is_open=True,
                     posting__status=JobPosting.Status.PUBLISHED)
             .select_related("archive", "posting__employer").order_by("-score", "-id")[:limit])
+
+
+FUNNEL_DEFAULT_DAYS = 90
+
+
+def push_funnel_for(*, user, data) -> dict:
+    """The funnel a user may see, filtered like the push list (default: pushes of the last 90 days), with
+    the push-list link behind every figure; rows per district for the city, per station otherwise."""
+    data = data.copy()
+    if not any(data.get(k) for k in ("pushed_after", "pushed_before")):
+        data["pushed_after"] = (timezone.localdate() - timedelta(days=FUNNEL_DEFAULT_DAYS)).isoformat()
+    filterset = PushRecordFilterSet(data, queryset=PushRecord.objects.visible_to(user))
+    scope = scope_of(user)
+    by = "district" if scope.is_city else ("station" if scope.is_district or len(scope.station_ids) > 1 else None)
+    if not filterset.is_valid():
+        return {"filter": filterset, "stages": [], "rows": [], "by": by}
+    total, rows = push_funnel(filterset.qs, by=by)
+    kept = ("channel", "pushed_after", "pushed_before", "station", "district")
+    base = {k: str(v) for k, v in filterset.form.cleaned_data.items() if k in kept and v}
+    list_url = reverse("matching:push_list")
+
+    def link(stages, **extra) -> None:
+        for stage in stages:
+            params = {**base, **extra, **({"stage": stage.key} if stage.key != "pushed" else {})}
+            stage.url = f"{list_url}?{urlencode(params)}"
+
+    link(total)
+    for row in rows:
+        link(row.stages, **{by: str(row.key)})
+    return {"filter": filterset, "stages": total, "rows": rows, "by": by}

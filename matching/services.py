@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.audit import audit_record, in_chinese
 from core.crypto import decrypt
+from core.queue import enqueue
 from core.scoping import scope_of
 from jobs.models import JobPosting
 from jobseekers.models import EmploymentStatus, JobseekerArchive, StatusEntry
@@ -73,15 +74,9 @@ def push_create(*, actor, archive: JobseekerArchive, postings: list[JobPosting],
         if channel == PushRecord.Channel.SMS:
             outbox = SmsOutbox.objects.create(archive=archive, push=push, phone_encrypted=archive.phone_encrypted,
                                               body=sms.push_message(posting))
-            transaction.on_commit(lambda pk=outbox.pk: _queue_sms(pk))
+            enqueue("matching.tasks.send_sms", outbox_id=outbox.pk)
         records.append(push)
     return records
-
-
-def _queue_sms(outbox_id: int) -> None:
-    from .tasks import send_sms
-
-    send_sms.delay(outbox_id)
 
 
 def _hire(*, actor, push: PushRecord, on: date) -> None:
@@ -153,7 +148,9 @@ def sms_send(*, outbox_id: int, now=None) -> SmsOutbox | None:
             return None
         msg.attempts += 1
         try:
-            sms.get_sender().send(phone=decrypt(msg.phone_encrypted), body=msg.body)
+            ref = sms.get_sender().send(phone=decrypt(msg.phone_encrypted), body=msg.body)
+        except sms.NotSent as exc:  # nothing went out on purpose: say so, never retry, never "已发送"
+            msg.status, msg.last_error = SmsOutbox.Status.UNSENT, str(exc)[:300]
         except Exception as exc:  # noqa: BLE001 - any sender failure is recorded, never lost
             msg.last_error = f"{type(exc).__name__}: {exc}"[:300]
             if msg.attempts >= SMS_MAX_ATTEMPTS:
@@ -161,7 +158,9 @@ def sms_send(*, outbox_id: int, now=None) -> SmsOutbox | None:
             msg.next_attempt_at = now + timedelta(seconds=SMS_BACKOFF_SECONDS * 2 ** (msg.attempts - 1))
         else:
             msg.status, msg.sent_at, msg.last_error = SmsOutbox.Status.SENT, now, ""
-        msg.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at", "updated_at"])
+            msg.gateway_ref = str(ref or "")[:64]
+        msg.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at", "gateway_ref",
+                                "updated_at"])
         return msg
 
 
@@ -184,7 +183,7 @@ def sms_retry(*, actor, outbox: SmsOutbox) -> SmsOutbox:
     outbox.save(update_fields=["status", "next_attempt_at", "attempts", "updated_at"])
     audit_record(actor=actor, action="matching.sms_retry", obj=outbox.archive,
                  summary=f"重新发送短信 #{outbox.pk}（此前已尝试 {tried} 次）")
-    transaction.on_commit(lambda: _queue_sms(outbox.pk))
+    enqueue("matching.tasks.send_sms", outbox_id=outbox.pk)
     return outbox
 
 

@@ -199,3 +199,17 @@ class BatchRunListView(AdminRequiredMixin, ListView):
     template_name = "matching/batch_list.html"
     paginate_by = 20
     queryset = BatchRun.objects.order_by("-started_at")
+
+
+class FunnelView(InternalRequiredMixin, TemplateView):
+    """推送成效: how many pushes led to interest, an interview and a hire, per station or district."""
+
+    template_name = "matching/funnel.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context, status=400 if context["filter"].errors else 200)
+
+    def get_context_data(self, **kwargs):
+        funnel = selectors.push_funnel_for(user=self.request.user, data=self.request.GET)
+        return super().get_context_data(**funnel, **kwargs)

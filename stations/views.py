@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +15,7 @@ from django.views.generic import ListView, TemplateView
 from core.geo import in_shanghai, walk_model
 from core.permissions import AdminRequiredMixin, InternalRequiredMixin
 from core.scoping import scope_of
+from core.spreadsheets import xlsx_response
 
 from . import selectors, services
 from .filtersets import AreaFilterSet, GridFilterSet, StationFilterSet
@@ -99,13 +98,7 @@ class StationExportView(InternalRequiredMixin, View):
         for column, width in zip("ABCDEFGHIJKLMNOPQ", [12, 36, 10, 14, 12, 18, 36, 10, 10, 14, 10, 10, 12, 50,
                                                        40, 40, 8], strict=True):
             ws.column_dimensions[column].width = width
-        buffer = BytesIO()
-        wb.save(buffer)
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="stations-{stamp}.xlsx"'
-        return response
+        return xlsx_response(wb, f"stations-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
 class StationDetailView(InternalRequiredMixin, TemplateView):

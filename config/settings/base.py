@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "core.middleware.DeferredWorkMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -111,12 +112,14 @@ DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, co
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+# The cache is optional (core/cache.py): with Redis down pages are served uncached, never a 500.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.OptionalRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "portal",
         "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }
 }
 
@@ -199,6 +202,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A web request that queues work must not hang on a dead broker: publishing fails fast, the call stays in
+# the outbox (core/queue.py) and the sweeper publishes it when the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeout": 2.0, "max_retries": 0}
+# Spreadsheet imports: a job without progress this long lost its worker (the sweeper fails it, retry
+# offered); kept uploads and error reports are deleted this long after upload.
+IMPORT_STALE_MINUTES = int(env("IMPORT_STALE_MINUTES", "15"))
+IMPORT_RETENTION_HOURS = int(env("IMPORT_RETENTION_HOURS", "24"))
 
 # Personal data: ID numbers and phones are encrypted at rest with this key (Fernet, base64 32 bytes)
 # and looked up by an HMAC keyed with the same secret. Production must set its own.
@@ -209,6 +220,20 @@ FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZpZWxkLWtleS0z
 WALK_DETOUR_FACTOR = float(env("WALK_DETOUR_FACTOR", "1.3"))
 WALK_SPEED_KMH = float(env("WALK_SPEED_KMH", "4.5"))
 WALK_CIRCLE_MINUTES = 15
+
+# SMS (matching/sms.py): `log` (development: nothing is sent, messages are marked 未发送),
+# `disabled`, `aliyun`, or a dotted path to a sender class. Production must choose explicitly.
+SMS_SENDER = env("SMS_SENDER", "log")
+SMS_ALIYUN = {
+    "access_key_id": env("SMS_ALIYUN_ACCESS_KEY_ID", ""),
+    "access_key_secret": env("SMS_ALIYUN_ACCESS_KEY_SECRET", ""),
+    "sign_name": env("SMS_ALIYUN_SIGN_NAME", ""),
+    "template_code": env("SMS_ALIYUN_TEMPLATE_CODE", ""),
+    "template_param": env("SMS_ALIYUN_TEMPLATE_PARAM", "content"),
+    "endpoint": env("SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+    "region": env("SMS_ALIYUN_REGION", "cn-hangzhou"),
+    "timeout": float(env("SMS_ALIYUN_TIMEOUT", "10")),
+}
 
 LOGGING = {
     "version": 1,

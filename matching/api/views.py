@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -18,6 +20,7 @@ from ..filtersets import PushRecordFilterSet
 from ..models import PushRecord
 from .serializers import (
     CandidateSerializer,
+    FunnelSerializer,
     OutcomeSerializer,
     PushCreateSerializer,
     PushRecordSerializer,
@@ -94,3 +97,25 @@ class PushRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         except DjangoValidationError as exc:
             _refuse(exc)
         return Response(PushRecordSerializer(push).data)
+
+
+class FunnelAPIView(APIView):
+    """GET /api/pushes/funnel/: pushes → interested → interviewed → hired, with rows per station (district
+    admins, staff of several stations) or per district (city admins). Filters as on /api/pushes/; without
+    a date the last 90 days."""
+
+    permission_classes = [IsInternalUser]
+
+    @extend_schema(
+        responses=FunnelSerializer,
+        parameters=[
+            OpenApiParameter("pushed_after", OpenApiTypes.DATE), OpenApiParameter("pushed_before", OpenApiTypes.DATE),
+            OpenApiParameter("channel", OpenApiTypes.STR, enum=PushRecord.Channel.values),
+            OpenApiParameter("station", OpenApiTypes.INT), OpenApiParameter("district", OpenApiTypes.INT),
+        ],
+    )
+    def get(self, request):
+        funnel = selectors.push_funnel_for(user=request.user, data=request.query_params)
+        if funnel["filter"].errors:
+            raise ValidationError(funnel["filter"].errors)
+        return Response(FunnelSerializer(funnel).data)

@@ -52,6 +52,9 @@ def test_posting_published_found_and_interest_reaches_worklist(page, browser, li
         assert "手机号只能包含数字" in resident.content()
         resident.fill("#id_phone", "13912345678")
         resident.click("[data-testid=interest-submit]")
+        assert "请阅读说明并勾选同意" in resident.content()
+        resident.check("#id_consent")
+        resident.click("[data-testid=interest-submit]")
         assert "139****5678" in resident.locator("[data-testid=interest-done]").inner_text()
     finally:
         resident_ctx.close()

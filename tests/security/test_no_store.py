@@ -26,13 +26,15 @@ def test_archive_reveal_and_full_export_are_not_cacheable(client, world):
 def test_lead_phone_reveal_is_not_cacheable(client, world):
     from jobs.services import lead_create
 
-    lead = lead_create(posting=make_posting(make_employer(world["station_a"])), name="王阿姨", phone="13912345678")
+    lead = lead_create(posting=make_posting(make_employer(world["station_a"])), name="王阿姨", phone="13912345678",
+                       consent=True)
     client.force_login(world["staff"])
     _no_store(client.post(reverse("jobs:lead_reveal", args=[lead.pk])))
 
 
 def test_import_error_report_is_not_cacheable(client, world):
-    job = ImportJob.objects.create(station=world["station_a"], created_by=world["staff"], file_name="a.xlsx",
-                                   errors=[{"row": 2, "values": ["张三"], "message": "身份证号校验位错误"}])
+    job = ImportJob(station=world["station_a"], created_by=world["staff"], file_name="a.xlsx", failed_rows=1)
+    job.set_report(b"PK fake xlsx bytes")
+    job.save()
     client.force_login(world["staff"])
     _no_store(client.get(reverse("jobseekers:import_errors", args=[job.pk])))

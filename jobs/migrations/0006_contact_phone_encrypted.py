@@ -28,7 +28,7 @@ def decrypt_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("jobs", "0004_search_grams_statistics"),
+        ("jobs", "0005_lead_consent"),
     ]
 
     operations = [
