@@ -215,3 +215,22 @@ def login_failure_count(request) -> None:
     period = settings.LOGIN_FAILURE_WINDOW_MINUTES * 60
     hit(f"login-fail:{request.META.get('REMOTE_ADDR', '')}", limit=settings.LOGIN_FAILURES_PER_ADDRESS,
         period=period)
+
+
+# Security headers --------------------------------------------------------------------------------
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy (everything is vendored: this site only, no inline script or style) and
+    Permissions-Policy on every response. The Django admin and Swagger UI ship inline scripts and
+    styles, so their paths (CSP_RELAXED_PATHS) get 'unsafe-inline' — for staff-only tools, not pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        relaxed = request.path.startswith(tuple(settings.CSP_RELAXED_PATHS))
+        policy = settings.CONTENT_SECURITY_POLICY_RELAXED if relaxed else settings.CONTENT_SECURITY_POLICY
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

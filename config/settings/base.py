@@ -292,3 +292,14 @@ LOGIN_FAILURE_WINDOW_MINUTES = int(env("LOGIN_FAILURE_WINDOW_MINUTES", "60"))
 # Every anonymous page and endpoint is held to REST_FRAMEWORK's "anon" rate per client address.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                   "core.security.PublicThrottleMiddleware")
+# Security headers on every response (core.security.SecurityHeadersMiddleware). data: images are
+# Bootstrap's inline SVG icons (select arrows, close buttons); geolocation is the "use my location" button.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+CONTENT_SECURITY_POLICY_RELAXED = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
+                                   "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+                                   "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP_RELAXED_PATHS = ["/admin/", "/api/docs/"]
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), bluetooth=()"
+MIDDLEWARE.insert(1, "core.security.SecurityHeadersMiddleware")
