@@ -303,3 +303,8 @@ CONTENT_SECURITY_POLICY_RELAXED = ("default-src 'self'; script-src 'self' 'unsaf
 CSP_RELAXED_PATHS = ["/admin/", "/api/docs/"]
 PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), bluetooth=()"
 MIDDLEWARE.insert(1, "core.security.SecurityHeadersMiddleware")
+# Key rotation without downtime: the new key in FIELD_ENCRYPTION_KEY, the old one(s) in
+# FIELD_ENCRYPTION_OLD_KEYS (still accepted for reading) and in FIELD_HASH_KEY (lookup hashes stay valid);
+# then `manage.py rotate_encryption_key` re-encrypts every row under the new key. See SECURITY.md.
+FIELD_ENCRYPTION_OLD_KEYS = env_list("FIELD_ENCRYPTION_OLD_KEYS")
+FIELD_HASH_KEY = env("FIELD_HASH_KEY", "")
