@@ -17,6 +17,7 @@ from django.views.generic import DetailView, ListView
 
 from core.geo import walk_model
 from core.permissions import InternalRequiredMixin
+from core.queue import enqueue
 from core.spreadsheets import xlsx_response
 
 from . import imports, services
@@ -42,7 +43,6 @@ from .selectors import (
     posting_search,
     postings_similar,
 )
-from .tasks import posting_import_task
 
 # Public -------------------------------------------------------------------------------------------------
 
@@ -321,7 +321,9 @@ class PostingImportView(InternalRequiredMixin, View):
         token = uuid.uuid4().hex
         name = form.cleaned_data["file"].name
         imports.import_store(actor=request.user, content=form.content, file_name=name, token=token)
-        posting_import_task.delay(request.user.pk, form.cleaned_data["station"].pk, token, name)
+        # The upload is in the import store, not in a transaction: hand the call over at once.
+        enqueue("jobs.tasks.posting_import_task", after_commit=False, user_id=request.user.pk,
+                station_id=form.cleaned_data["station"].pk, token=token, file_name=name)
         return redirect("jobs:posting_import_status", token=token)
 
 
