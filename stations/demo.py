@@ -18,7 +18,7 @@ from .models import Area, District, Grid, Station, StationHours, StationMembersh
 
 S = Station.Status
 H = Station.HostType
-DEMO_PASSWORD = "demo-password"  # noqa: S105 - demo data only, refused in production
+DEMO_PASSWORD = "demo-password"  # demo data only, refused in production (load_demo_data)
 
 # The stations of the demo logins and their neighbours: (code, name, street code, address, lat, lng, status)
 DEMO_STATIONS = [
