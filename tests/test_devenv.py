@@ -7,13 +7,14 @@ The real sequence in subprocesses, on a temporary var dir (DEVENV_VAR_DIR) so th
 from __future__ import annotations
 
 import os
-import select
+import queue
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -38,18 +39,30 @@ def read_services_file(var: Path) -> dict[str, str]:
     return {k: v for k, v in pairs}
 
 
-def wait_for_line(proc: subprocess.Popen, prefix: str, timeout: float = 180) -> list[str]:
-    lines, deadline = [], time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"devenv services exited with {proc.returncode}: {''.join(lines)}{proc.stdout.read()}")
-        ready, _, _ = select.select([proc.stdout], [], [], 1)
-        if ready:
-            line = proc.stdout.readline()
-            lines.append(line)
+class Output:
+    """A subprocess's output lines, read by a thread (select() on a buffered pipe misses lines)."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.proc, self.lines, self.queue = proc, [], queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.queue.put(line)
+
+    def wait_for(self, prefix: str, timeout: float = 180) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.queue.get(timeout=1)
+            except queue.Empty:
+                if self.proc.poll() is not None and self.queue.empty():
+                    pytest.fail(f"devenv exited with {self.proc.returncode}: {''.join(self.lines)}")
+                continue
+            self.lines.append(line)
             if line.startswith(prefix):
-                return lines
-    pytest.fail(f"no {prefix!r} line after {timeout:.0f} s: {''.join(lines)}")
+                return "".join(self.lines)
+        pytest.fail(f"no {prefix!r} line after {timeout:.0f} s: {''.join(self.lines)}")
 
 
 def postgres_answers(url: str) -> bool:
@@ -84,7 +97,7 @@ def test_a_second_command_attaches_and_leaves_the_servers_and_services_file_to_t
     first = subprocess.Popen([*DEVENV, "services"], cwd=ROOT, env=env, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        started = "".join(wait_for_line(first, "REDIS_URL="))
+        started = Output(first).wait_for("REDIS_URL=")
         assert "embedded PostgreSQL started" in started and "embedded Redis started" in started
         before = read_services_file(var)
         assert before["DEVENV_OWNER_PID"] == str(first.pid)
@@ -115,4 +128,15 @@ def test_a_second_command_attaches_and_leaves_the_servers_and_services_file_to_t
                 first.wait(60)
             except subprocess.TimeoutExpired:
                 first.kill()
-        first.stdout.close()
+
+
+def test_production_settings_never_read_the_dev_services_file(var):
+    (var / "services.env").write_text("DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres\n")
+    env = {**devenv_env(var), "DJANGO_SETTINGS_MODULE": "config.settings.production",
+           "DJANGO_SECRET_KEY": "x" * 50, "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy0wMDA="}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "DATABASE_URL is not set" in result.stderr
+    local = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE":
+                           "config.settings.local"}, capture_output=True, text=True, timeout=120)
+    assert local.returncode == 0, local.stderr
