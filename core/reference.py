@@ -18,54 +18,32 @@ def rows(name: str) -> list[dict[str, str]]:
 
 
 def upsert(model, key: str, rows: list[dict]) -> tuple[int, int]:
-    """Create or update by `key`; untouched rows are not written. Returns (created, updated)."""
+    """Create or update by `key`: new rows in one insert, changed rows saved with only their changed
+    fields, untouched rows not written. Returns (created, updated)."""
     existing = {getattr(o, key): o for o in model.objects.all()}
-    if not existing:
-        model.objects.bulk_create([model(**row) for row in rows])
-        return len(rows), 0
-    created = updated = 0
+    created = model.objects.bulk_create([model(**row) for row in rows if row[key] not in existing])
+    updated = 0
     for row in rows:
         obj = existing.get(row[key])
-        if obj is None:
-            obj = model.objects.create(**row)
-            existing[row[key]] = obj
-            created += 1
-            continue
-        changed = [f for f, v in row.items() if getattr(obj, f) != v]
+        changed = [f for f, v in row.items() if getattr(obj, f) != v] if obj is not None else []
         if changed:
             for f in changed:
                 setattr(obj, f, row[f])
             obj.save(update_fields=changed)
             updated += 1
-    return created, updated
+    return len(created), updated
 
 
 def load(*, stdout) -> None:
-    """《职业分类大典（2022年版）》: 大类 → 中类 → 小类 → 细类, parents first."""
-    occ_rows = sorted(rows("occupations.csv"), key=lambda r: int(r["level"]))
-    existing = {o.code: o for o in Occupation.objects.all()}
+    """《职业分类大典（2022年版）》: 大类 → 中类 → 小类 → 细类, one level at a time (parents first)."""
+    occupations = rows("occupations.csv")
     created = updated = 0
-    if not existing:  # first load: one insert per level (parents first)
-        for level in (1, 2, 3, 4):
-            batch = [Occupation(code=r["code"], name=r["name"], level=level, gbm_code=r["gbm_code"],
-                                parent=existing.get(r["parent_code"]) if r["parent_code"] else None)
-                     for r in occ_rows if int(r["level"]) == level]
-            for obj in Occupation.objects.bulk_create(batch):
-                existing[obj.code] = obj
-            created += len(batch)
-        occ_rows = []
-    for r in occ_rows:
-        values = {"name": r["name"], "level": int(r["level"]), "gbm_code": r["gbm_code"],
-                  "parent": existing.get(r["parent_code"]) if r["parent_code"] else None}
-        obj = existing.get(r["code"])
-        if obj is None:
-            existing[r["code"]] = Occupation.objects.create(code=r["code"], **values)
-            created += 1
-            continue
-        changed = [f for f, v in values.items() if getattr(obj, f) != v]
-        if changed:
-            for f in changed:
-                setattr(obj, f, values[f])
-            obj.save(update_fields=changed)
-            updated += 1
+    for level in (1, 2, 3, 4):
+        parents = dict(Occupation.objects.filter(level=level - 1).values_list("code", "pk"))
+        c, u = upsert(Occupation, "code", [
+            {"code": r["code"], "name": r["name"], "level": level, "gbm_code": r["gbm_code"],
+             "parent_id": parents[r["parent_code"]] if r["parent_code"] else None}
+            for r in occupations if int(r["level"]) == level
+        ])
+        created, updated = created + c, updated + u
     stdout.write(f"reference data: occupations +{created}/~{updated} (total {Occupation.objects.count()})")

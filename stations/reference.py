@@ -12,11 +12,11 @@ def load(*, stdout) -> None:
         for r in rows("shanghai_districts.csv")
     ]
     d = upsert(District, "code", districts)
-    by_code = {x.code: x for x in District.objects.all()}
+    by_code = dict(District.objects.values_list("code", "pk"))
     streets = [
         {"code": r["street_code"], "code_12": r["street_code_12"], "mca_code": r["mca_code"],
          "mca_name": r["mca_name"], "name": r["street_name"], "kind": r["kind"],
-         "is_admin": r["is_admin"] == "1", "district": by_code[r["district_code"]]}
+         "is_admin": r["is_admin"] == "1", "district_id": by_code[r["district_code"]]}
         for r in rows("shanghai_divisions.csv")
     ]
     s = upsert(Street, "code", streets)
