@@ -49,7 +49,7 @@ def scope_of(user) -> Scope:
     if cached is not None:
         return cached
     # Read through the reverse accessors (UserProfile.user, StationMembership.user): core names no app.
-    profile = getattr(user, "profile", None)  # a missing profile raises RelatedObjectDoesNotExist
+    profile = getattr(user, "profile", None)  # no profile: RelatedObjectDoesNotExist, an AttributeError
     role = profile.role if profile is not None else None
     if user.is_superuser and role != "district":
         scope = Scope("city")
