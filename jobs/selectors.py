@@ -331,13 +331,3 @@ def posting_nearest_stations(posting: JobPosting, limit: int = 1):
 def lead_list(*, user, status: str | None = None):
     qs = Lead.objects.visible_to(user).select_related("posting__employer", "station")
     return qs.filter(status=status) if status else qs
-
-
-def lead_worklist_counts(*, user) -> dict:
-    qs = Lead.objects.visible_to(user)
-    return {"new": qs.filter(status=Lead.Status.NEW).count(),
-            "recent": list(qs.filter(status=Lead.Status.NEW).select_related("posting")[:5])}
-
-
-def postings_pending_review(*, user):
-    return JobPosting.objects.visible_to(user).filter(status=JobPosting.Status.PENDING).select_related("employer")

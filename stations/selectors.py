@@ -23,6 +23,8 @@ from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
 from core.geo import EARTH_RADIUS_M, WalkModel, bounding_box, haversine_sql, walk_model, walking_minutes
+from core.plugins import panels
+from core.scoping import scope_of
 
 from .models import Area, District, Station, StationMembership, Street
 
@@ -175,8 +177,9 @@ class Coverage:
     similar_units: list = field(default_factory=list)
     streets_without: int = 0
     areas_without: list = field(default_factory=list)
-    archives: ArchiveCoverage | None = None
     district: District | None = None
+    # figures other apps add (`coverage_panels` in <app>/panels.py), e.g. the archives' 15-minute share
+    panels: list = field(default_factory=list)
 
 
 def archive_coverage(*, archives, radius_m: float) -> ArchiveCoverage:
@@ -195,20 +198,16 @@ def archive_coverage(*, archives, radius_m: float) -> ArchiveCoverage:
 
 
 def coverage_for(*, user, district: District | None = None) -> Coverage:
-    """Street/town coverage by operating stations, 片区 without a station and the archives' 15-minute share."""
-    from core.scoping import scope_of
-    from jobseekers.models import JobseekerArchive
-
+    """Street/town coverage by operating stations and 片区 without a station; other apps add their
+    figures as panels (jobseekers: the archives' 15-minute share)."""
     scope = scope_of(user)
     streets = Street.objects.select_related("district")
     areas = Area.objects.select_related("street__district")
-    archives = JobseekerArchive.objects.visible_to(user).active()
     if scope.is_district:
         district = District.objects.get(pk=scope.district_id)
     if district is not None:
         streets = streets.filter(district=district)
         areas = areas.filter(street__district=district)
-        archives = archives.filter(station__street__district=district)
     streets = list(
         streets.annotate(
             operating=Count("stations", filter=Q(stations__status=Station.Status.OPERATING), distinct=True),
@@ -228,6 +227,6 @@ def coverage_for(*, user, district: District | None = None) -> Coverage:
         streets_without=sum(1 for s in admin_units if s.operating == 0),
         areas_without=list(areas.annotate(n=Count("stations", filter=Q(stations__status=Station.Status.OPERATING)))
                            .filter(n=0).order_by("street__code", "name")),
-        archives=archive_coverage(archives=archives, radius_m=radius),
         district=district,
+        panels=panels("coverage", user=user, district=district, minutes=minutes, radius_m=radius),
     )
