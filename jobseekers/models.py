@@ -48,12 +48,22 @@ class Education(models.TextChoices):
     MASTER = "master", "硕士及以上"
 
 
+# Statuses of a person still looking for work: matching targets only open archives in one of these.
+# 已就业, 自主创业 and 暂不求职 are not offered jobs (a station re-surveys them instead).
+LOOKING_STATUSES = (EmploymentStatus.UNEMPLOYED, EmploymentStatus.FLEXIBLE, EmploymentStatus.TRAINING,
+                    EmploymentStatus.IN_SCHOOL)
+
+
 class ArchiveQuerySet(ScopedQuerySet):
     station_path = "station"
     district_path = "station__street__district"
 
     def active(self):
         return self.filter(is_open=True)
+
+    def looking(self):
+        """Open archives whose current status says the person is looking for work (matching's targets)."""
+        return self.filter(is_open=True, current_status__in=LOOKING_STATUSES)
 
     def overdue(self, today: dt.date):
         return self.filter(is_open=True, next_survey_due__lt=today)
@@ -184,6 +194,10 @@ class JobseekerArchive(TimeStampedModel):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def is_looking(self) -> bool:
+        return self.is_open and self.current_status in LOOKING_STATUSES
 
     @property
     def is_key_group(self) -> bool:

@@ -1,4 +1,4 @@
-"""Nightly refresh of every active jobseeker's top 20 into StoredRecommendation.
+"""Nightly refresh of the top 20 of every jobseeker looking for work (`.looking()`) into StoredRecommendation.
 
 Batched: chunks of archives, each ranked in memory by `vector.PostingIndex` (every published posting
 loaded once per run as numpy arrays; the fast path's exact threshold method, candidates.py; the scoring
@@ -18,7 +18,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jobseekers.models import JobseekerArchive
+from jobseekers.models import LOOKING_STATUSES, JobseekerArchive
 
 from . import scoring
 from .models import BatchRun, PushRecord
@@ -98,12 +98,12 @@ def batch_refresh(*, chunk_size: int = 500, max_chunks: int | None = None, now=N
 def _run(*, chunk_size: int, max_chunks: int | None, now) -> BatchRun:
     run = BatchRun.objects.filter(status=BatchRun.Status.RUNNING).order_by("-started_at").first()
     if run is None:
-        run = BatchRun.objects.create(total=JobseekerArchive.objects.active().count(), chunk_size=chunk_size)
+        run = BatchRun.objects.create(total=JobseekerArchive.objects.looking().count(), chunk_size=chunk_size)
     chunks = 0
     index = None
     try:
         while max_chunks is None or chunks < max_chunks:
-            ids = list(JobseekerArchive.objects.active().filter(pk__gt=run.last_archive_id).order_by("pk")
+            ids = list(JobseekerArchive.objects.looking().filter(pk__gt=run.last_archive_id).order_by("pk")
                        .values_list("pk", flat=True)[: run.chunk_size])
             if not ids:
                 break
@@ -124,10 +124,12 @@ def _run(*, chunk_size: int, max_chunks: int | None, now) -> BatchRun:
         else:
             return run
         with transaction.atomic():
-            # archives closed since their chunk was ranked keep no recommendations
+            # archives closed, or of people no longer looking, keep no recommendations (also those that
+            # changed since their chunk was ranked)
             with connection.cursor() as cur:
                 cur.execute("DELETE FROM matching_storedrecommendation s USING jobseekers_jobseekerarchive a "
-                            "WHERE a.id = s.archive_id AND NOT a.is_open")
+                            "WHERE a.id = s.archive_id AND NOT (a.is_open AND a.current_status = ANY(%s))",
+                            [list(LOOKING_STATUSES)])
             run.status, run.finished_at = BatchRun.Status.DONE, timezone.now()
             run.total = max(run.total, run.processed)
             run.save(update_fields=["status", "finished_at", "total"])

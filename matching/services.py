@@ -16,7 +16,7 @@ from jobseekers.models import EmploymentStatus, JobseekerArchive, StatusEntry
 from jobseekers.services import status_add
 
 from . import scoring, sms
-from .models import GuidanceSession, InsuranceHelp, PushRecord, SmsOutbox
+from .models import GuidanceSession, InsuranceHelp, PushRecord, SmsOutbox, StoredRecommendation
 
 SMS_MAX_ATTEMPTS = 6
 SMS_BACKOFF_SECONDS = 60
@@ -99,6 +99,8 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
     # status (a back-dated hire does not hide a newer entry) and writes the audit event.
     status_add(actor=actor, archive=archive, status=EmploymentStatus.EMPLOYED, effective_date=on,
                source=StatusEntry.Source.PLACEMENT, note=f"推荐就业：{posting.title}"[:200])
+    if not archive.is_looking:  # hired: out of the nightly batch's stored lists in this same transaction
+        StoredRecommendation.objects.filter(archive=archive).delete()
     old = {"filled_count": posting.filled_count, "status": posting.status}
     posting.filled_count += 1
     if posting.filled_count >= posting.headcount:
