@@ -144,6 +144,9 @@ class JobPosting(TimeStampedModel):
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     status_note = models.CharField(_("状态说明"), max_length=200, blank=True)
+    # Who drafted it (None: an employer's submission or a system import): never its reviewer.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("起草人"), on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+", editable=False)
     district = models.ForeignKey("stations.District", verbose_name=_("工作地点所在区"), on_delete=models.PROTECT,
                                  null=True, blank=True, related_name="+", editable=False)
     salary_month_min = models.PositiveIntegerField(_("折合月薪下限"), default=0, editable=False)

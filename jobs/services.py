@@ -14,7 +14,7 @@ from core.crypto import decrypt, encrypt, keyed_hash
 from core.masking import mask_phone
 from core.scoping import scope_of
 from core.validators import normalize_phone, validate_mobile, validate_phone
-from stations.models import Station
+from stations.models import Station, StationMembership
 from stations.selectors import station_nearest
 
 from .models import Employer, JobPosting, Lead
@@ -129,7 +129,7 @@ def posting_create(*, actor, employer: Employer, source: str = JobPosting.Source
     if actor is not None:
         _check_station(actor, employer.station)
     posting = JobPosting(employer=employer, station=employer.station, source=source, status=Status.DRAFT,
-                         **{k: v for k, v in fields.items() if k in POSTING_FIELDS})
+                         created_by=actor, **{k: v for k, v in fields.items() if k in POSTING_FIELDS})
     posting.contact_phone = _clean_phone(posting.contact_phone, "contact_phone")
     _fill_location(posting)
     posting.full_clean()
@@ -194,12 +194,36 @@ def posting_submit(*, actor, posting: JobPosting) -> JobPosting:
                        action="posting.submit")
 
 
+OWN_POSTING_REVIEW = "岗位须由另一人审核：起草人不能审核发布自己起草的岗位，请交本站站长或区级管理员审核。"
+REVIEWER_ROLE_REQUIRED = "岗位须由本站站长或区级管理员审核发布；您可以先提交审核。"
+
+
+def posting_review_refusal(*, actor, posting: JobPosting) -> str:
+    """Why `actor` may not approve `posting` ("" if they may): review is a second person, the station's head
+    (站长) or a district/city admin, never whoever drafted it. Station scope is checked by the transition."""
+    if actor is None:
+        return REVIEWER_ROLE_REQUIRED
+    if posting.created_by_id is not None and posting.created_by_id == actor.pk:
+        return OWN_POSTING_REVIEW
+    if scope_of(actor).is_admin:
+        return ""
+    if StationMembership.objects.filter(user=actor, station_id=posting.station_id, is_active=True,
+                                        role=StationMembership.StaffRole.HEAD).exists():
+        return ""
+    return REVIEWER_ROLE_REQUIRED
+
+
 @transaction.atomic
 def posting_publish(*, actor, posting: JobPosting, today: dt.date | None = None) -> JobPosting:
-    """draft / pending review → published (now); an expiry date in the past is refused."""
+    """draft / pending review → published (now), by a reviewer other than the author (see
+    `posting_review_refusal`); an expiry date in the past is refused."""
     now = timezone.now()
     today = today or timezone.localdate()
-    fresh = JobPosting.objects.only("expires_on").get(pk=posting.pk)
+    fresh = JobPosting.objects.only("expires_on", "created_by_id", "station_id").get(pk=posting.pk)
+    _check_station(actor, Station.objects.select_related("street").get(pk=fresh.station_id))
+    refusal = posting_review_refusal(actor=actor, posting=fresh)
+    if refusal:
+        raise ValidationError(refusal, code="review")
     if fresh.expires_on and fresh.expires_on < today:
         raise ValidationError({"expires_on": "截止日期早于今天（发布日期），请先修改截止日期。"})
     return _transition(actor=actor, posting=posting, allowed_from={Status.DRAFT, Status.PENDING},

@@ -217,7 +217,9 @@ class PostingDetailView(InternalRequiredMixin, DetailView):
 
         events = AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(JobPosting),
                                            object_id=str(self.object.pk)).order_by("-created_at")[:20]
-        return super().get_context_data(events=events, reason_form=ReasonForm(),
+        review_refusal = (services.posting_review_refusal(actor=self.request.user, posting=self.object)
+                          if self.object.status in {JobPosting.Status.DRAFT, JobPosting.Status.PENDING} else "")
+        return super().get_context_data(events=events, reason_form=ReasonForm(), review_refusal=review_refusal,
                                         leads=self.object.leads.select_related("station")[:20], **kwargs)
 
 
