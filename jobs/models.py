@@ -171,6 +171,12 @@ class JobPosting(TimeStampedModel):
                 condition=models.Q(headcount__gte=1), name="posting_headcount_positive",
                 violation_error_message=_("招聘人数至少为1。"),
             ),
+            models.CheckConstraint(
+                condition=models.Q(is_public_service=False) | models.Q(public_service_quota__isnull=True)
+                | models.Q(filled_count__lte=models.F("public_service_quota")),
+                name="posting_public_service_within_quota",
+                violation_error_message=_("公益性岗位录用人数不能超过名额。"),
+            ),
         ]
         indexes = [
             # Every public read is on published rows only: partial indexes halve the work (FINDINGS.md).
@@ -221,6 +227,16 @@ class JobPosting(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def hire_limit(self) -> int:
+        """How many may be hired: the headcount, and for a 公益性岗位 no more than its quota."""
+        if self.is_public_service and self.public_service_quota:
+            return min(self.headcount, self.public_service_quota)
+        return self.headcount
+
+    def public_service_term_ended(self, today: dt.date) -> bool:
+        return bool(self.is_public_service and self.public_service_term_end and self.public_service_term_end < today)
 
 
 class LeadQuerySet(ScopedQuerySet):

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.audit import audit_record, diff, in_chinese
@@ -219,13 +220,17 @@ def posting_publish(*, actor, posting: JobPosting, today: dt.date | None = None)
     `posting_review_refusal`); an expiry date in the past is refused."""
     now = timezone.now()
     today = today or timezone.localdate()
-    fresh = JobPosting.objects.only("expires_on", "created_by_id", "station_id").get(pk=posting.pk)
+    fresh = JobPosting.objects.only("expires_on", "created_by_id", "station_id", "is_public_service",
+                                    "public_service_term_end").get(pk=posting.pk)
     _check_station(actor, Station.objects.select_related("street").get(pk=fresh.station_id))
     refusal = posting_review_refusal(actor=actor, posting=fresh)
     if refusal:
         raise ValidationError(refusal, code="review")
     if fresh.expires_on and fresh.expires_on < today:
         raise ValidationError({"expires_on": "截止日期早于今天（发布日期），请先修改截止日期。"})
+    if fresh.public_service_term_ended(today):
+        raise ValidationError({"public_service_term_end": f"公益性岗位期限已于 {fresh.public_service_term_end} 结束，"
+                                                          "不能发布；如已续期，请先修改期限。"})
     return _transition(actor=actor, posting=posting, allowed_from={Status.DRAFT, Status.PENDING},
                        to=Status.PUBLISHED, action="posting.publish", extra={"published_at": now})
 
@@ -261,17 +266,22 @@ def posting_expire(*, actor, posting: JobPosting) -> JobPosting:
 
 
 def postings_expire_due(*, today: dt.date | None = None) -> int:
-    """Expire every published posting whose expiry date has passed. Idempotent: a second run finds none."""
+    """Expire every published posting whose expiry date has passed, or (公益性岗位) whose term has ended.
+    Idempotent: a second run finds none."""
     today = today or timezone.localdate()
     count = 0
-    ids = list(JobPosting.objects.published().filter(expires_on__lt=today).values_list("pk", flat=True))
+    term_ended = Q(is_public_service=True, public_service_term_end__lt=today)
+    ids = list(JobPosting.objects.published().filter(Q(expires_on__lt=today) | term_ended)
+               .values_list("pk", flat=True))
     for pk in ids:
         with transaction.atomic():
             posting = JobPosting.objects.select_for_update().get(pk=pk)
             if posting.status != Status.PUBLISHED:
                 continue
+            note = (f"截止日期 {posting.expires_on} 已过" if posting.expires_on and posting.expires_on < today
+                    else f"公益性岗位期限已于 {posting.public_service_term_end} 结束")
             _transition(actor=None, posting=posting, allowed_from={Status.PUBLISHED}, to=Status.EXPIRED,
-                        action="posting.expire", note=f"截止日期 {posting.expires_on} 已过", check_scope=False)
+                        action="posting.expire", note=note, check_scope=False)
             count += 1
     return count
 

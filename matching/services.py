@@ -32,7 +32,7 @@ def _check_archive_for_push(archive: JobseekerArchive, actor) -> None:
 def _check_posting_pushable(posting: JobPosting) -> None:
     if posting.status != JobPosting.Status.PUBLISHED:
         raise ValidationError(f"岗位「{posting.title}」{posting.get_status_display()}，只能推送已发布的岗位。")
-    if posting.filled_count >= posting.headcount:
+    if posting.filled_count >= posting.hire_limit:
         raise ValidationError(f"岗位「{posting.title}」已招满，不能推送。")
 
 
@@ -91,6 +91,12 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
         raise ValidationError("该求职者已被此岗位录用，不能重复登记。")
     if posting.filled_count >= posting.headcount:
         raise ValidationError(f"岗位「{posting.title}」已招满（{posting.filled_count}/{posting.headcount}），不能再登记录用。")
+    if posting.filled_count >= posting.hire_limit:
+        raise ValidationError(f"岗位「{posting.title}」公益性岗位名额已满（{posting.filled_count}/"
+                              f"{posting.public_service_quota}），不能再登记录用。")
+    if posting.public_service_term_ended(on):
+        raise ValidationError(f"岗位「{posting.title}」公益性岗位期限已于 {posting.public_service_term_end} 结束，"
+                              "不能登记此后的录用。")
     if posting.status not in (JobPosting.Status.PUBLISHED, JobPosting.Status.EXPIRED):
         raise ValidationError(f"岗位「{posting.title}」{posting.get_status_display()}，不能登记录用。")
     if not archive.is_open:
@@ -103,7 +109,7 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
         StoredRecommendation.objects.filter(archive=archive).delete()
     old = {"filled_count": posting.filled_count, "status": posting.status}
     posting.filled_count += 1
-    if posting.filled_count >= posting.headcount:
+    if posting.filled_count >= posting.hire_limit:
         posting.status = JobPosting.Status.FILLED
     posting.save(update_fields=["filled_count", "status", "updated_at"])
     audit_record(actor=actor, action="jobs.posting_filled_count", obj=posting,
