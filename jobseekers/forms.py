@@ -135,6 +135,7 @@ class StatusEntryForm(forms.ModelForm):
         model = StatusEntry
         fields = ["status", "effective_date", "source", "note"]
         widgets = {"effective_date": DateInput()}
+        help_texts = {"effective_date": "当前状态以生效日期最晚的记录为准：补录早于当前状态的记录只进入历史，不改变页首的当前状态。"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
