@@ -12,6 +12,7 @@ from core.audit import audit_record, in_chinese
 from core.crypto import decrypt
 from core.scoping import scope_of
 from jobs.models import JobPosting
+from jobs.selectors import search_changed
 from jobseekers.models import EmploymentStatus, JobseekerArchive, StatusEntry
 from jobseekers.services import status_add
 
@@ -112,6 +113,8 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
     if posting.filled_count >= posting.hire_limit:
         posting.status = JobPosting.Status.FILLED
     posting.save(update_fields=["filled_count", "status", "updated_at"])
+    if old["status"] != posting.status:  # left the published set: the public search and its counts follow
+        transaction.on_commit(search_changed)
     audit_record(actor=actor, action="jobs.posting_filled_count", obj=posting,
                  summary=f"录用 1 人（{posting.filled_count}/{posting.headcount}）",
                  changes={"filled_count": [old["filled_count"], posting.filled_count],
