@@ -145,6 +145,12 @@ class JobseekerArchive(TimeStampedModel):
             models.CheckConstraint(condition=models.Q(is_open=True) | ~models.Q(closed_reason=""),
                                    name="archive_closed_has_reason",
                                    violation_error_message="关闭档案须填写关闭原因。"),
+            # with the composite foreign keys (area_id, street_id) and (grid_id, street_id) of migration
+            # 0005: a 片区/grid is always one of the archive's street
+            models.CheckConstraint(condition=(models.Q(area__isnull=True) & models.Q(grid__isnull=True))
+                                   | models.Q(street__isnull=False),
+                                   name="archive_area_grid_need_street",
+                                   violation_error_message="选择片区或网格前请先选择居住街镇。"),
         ]
 
     def __str__(self) -> str:

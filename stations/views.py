@@ -52,8 +52,8 @@ def _narrow_filter_form(filterset, user) -> None:
             form.fields["district"].queryset = District.objects.filter(pk=scope.district_id)
         if "street" in form.fields:
             form.fields["street"].queryset = Street.objects.filter(district_id=scope.district_id)
-        if "area" in form.fields:
-            form.fields["area"].queryset = Area.objects.visible_to(user)
+    if "area" in filterset.form.fields:  # staff too: only the 片区 of their stations' streets
+        filterset.form.fields["area"].queryset = Area.objects.visible_to(user).select_related("street")
 
 
 # --- stations (internal) --------------------------------------------------------------------------------
