@@ -135,8 +135,8 @@ def all_published_facts() -> list[scoring.PostingFacts]:
     return [scoring.PostingFacts.from_values(v) for v in qs.iterator(chunk_size=5000)]
 
 
-def profile_of(archive: JobseekerArchive) -> scoring.Profile:
-    return scoring.Profile.of(archive)
+def profile_of(archive: JobseekerArchive, street_points: dict | None = None) -> scoring.Profile:
+    return scoring.Profile.of(archive, street_points=street_points)
 
 
 def not_looking_reason(archive: JobseekerArchive) -> str:
@@ -177,8 +177,9 @@ def posting_candidates(*, posting: JobPosting, user, limit: int = TOP_N, max_arc
     declined = set(PushRecord.objects.filter(posting=posting, outcome=PushRecord.Outcome.DECLINED)
                    .values_list("archive_id", flat=True))
     archives = (JobseekerArchive.objects.visible_to(user).looking().exclude(pk__in=declined)
-                .select_related("station").prefetch_related("desired_occupations")[:max_archives])
-    out = [Candidate(a, scoring.score(profile_of(a), facts, now, w)) for a in archives]
+                .select_related("station", "street__district").prefetch_related("desired_occupations")[:max_archives])
+    points: dict = {}  # one street-point look-up per street, for the archives without coordinates
+    out = [Candidate(a, scoring.score(profile_of(a, points), facts, now, w)) for a in archives]
     out.sort(key=lambda c: (-scoring.score_key(c.match.score), -c.archive.pk))
     return out[:limit]
 

@@ -185,6 +185,11 @@ class ArchiveCoverage:
     def percent(self) -> str:
         return "—" if self.share is None else f"{self.share * 100:.1f}%"
 
+    @property
+    def unlocated(self) -> int:
+        """Archives left out of the share: without coordinates, where they live within a street is unknown."""
+        return self.total - self.located
+
 
 @dataclass
 class Coverage:
