@@ -28,6 +28,9 @@ def _check_archive_for_push(archive: JobseekerArchive, actor) -> None:
         raise ValidationError("不能为其他站点的求职者推送岗位。")
     if not archive.is_open:
         raise ValidationError("该档案已关闭，不能推送岗位。")
+    if not archive.is_looking:
+        raise ValidationError(f"该求职者当前就业状态为“{archive.get_current_status_display()}”，不再推送岗位；"
+                              "如其重新求职，请先记录新的就业状态。")
 
 
 def _check_posting_pushable(posting: JobPosting) -> None:

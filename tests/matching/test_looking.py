@@ -107,3 +107,12 @@ def test_panel_ignores_stored_rows_of_someone_no_longer_looking(client, world, s
     seeker.save()
     client.force_login(world["staff"])
     assert seeker.name not in client.get("/").content.decode()
+
+
+def test_pushing_a_job_to_someone_not_looking_is_refused(client, world, setup):
+    client.force_login(world["staff"])
+    employed = setup["employed"]
+    response = client.post(f"/matching/archives/{employed.pk}/push/",
+                           {"postings": [setup["postings"][0].pk], "channel": "phone"}, follow=True)
+    assert any("当前就业状态为“已就业”，不再推送岗位" in str(m) for m in response.context["messages"])
+    assert not PushRecord.objects.filter(archive=employed).exists()
