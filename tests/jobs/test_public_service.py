@@ -93,3 +93,42 @@ def test_staff_posting_page_shows_quota_and_term(client, world, post):
     assert 'data-testid="public-service"' in html
     assert "名额 2（已录用 0）" in html
     assert f"{post.public_service_term_start:%Y-%m-%d} 至 {post.public_service_term_end:%Y-%m-%d}" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_hires_for_the_last_quota_place_record_one(world):
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    from matching.services import push_record_outcome
+
+    today = timezone.localdate()
+    employer = make_employer(world["station_a"], actor=world["staff"], kind=Employer.Kind.COMMUNITY)
+    post = make_posting(employer, actor=world["staff"], title="社区助餐员", headcount=5, is_public_service=True,
+                        public_service_quota=1, public_service_term_start=today,
+                        public_service_term_end=today + dt.timedelta(days=60))
+    pushes = [PushRecord.objects.create(archive=make_archive(world["station_a"]), posting=post, channel="phone",
+                                        pushed_on=today) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def hire(push):
+        try:
+            barrier.wait()
+            push_record_outcome(actor=world["staff"], push=push, outcome="hired", outcome_date=today)
+            outcomes.append("hired")
+        except ValidationError as exc:
+            outcomes.append(" ".join(exc.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hire, args=(p,)) for p in pushes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("hired") == 1 and any("已招满" in o or "名额已满" in o for o in outcomes), outcomes
+    post.refresh_from_db()
+    assert post.filled_count == 1
