@@ -64,6 +64,8 @@ def test_posting_published_found_and_interest_reaches_worklist(page, browser, li
 
     lead = Lead.objects.get(posting=posting)
     assert lead.station == a
+    page.context.clear_cookies()  # back to the station's staff member: the lead is on their worklist
+    browser_login(page, live_server, "staff_a", "pw-for-tests-123")
     page.goto(f"{live_server.url}/")
     panel = page.locator("[data-testid=jobs-panel]").inner_text()
     assert "赵阿姨" in panel and "139****5678" in panel
