@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
@@ -236,7 +237,12 @@ class PostingDetailView(InternalRequiredMixin, DetailView):
 
         events = AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(JobPosting),
                                            object_id=str(self.object.pk)).order_by("-created_at")[:20]
-        return super().get_context_data(events=events, reason_form=ReasonForm(),
+        review_refusal = (services.posting_review_refusal(actor=self.request.user, posting=self.object)
+                          if self.object.status in {JobPosting.Status.DRAFT, JobPosting.Status.PENDING} else "")
+        posting = self.object
+        kwargs.update(term_ended=posting.public_service_term_ended(timezone.localdate()),
+                      quota_full=posting.is_public_service and posting.filled_count >= posting.hire_limit)
+        return super().get_context_data(events=events, reason_form=ReasonForm(), review_refusal=review_refusal,
                                         leads=self.object.leads.select_related("station")[:20], **kwargs)
 
 

@@ -194,8 +194,9 @@ def visit_create(*, actor, archive: JobseekerArchive, visit_date: dt.date, metho
                   status_observed=status_observed, next_follow_up=next_follow_up, staff=actor)
     visit.full_clean(exclude=["archive", "staff"])
     visit.save()
+    visit.status_entry = None  # the entry the visit added, if any (callers say whether it became current)
     if status_observed:
-        StatusEntry.objects.create(archive=locked, status=status_observed, effective_date=visit_date,
+        visit.status_entry = StatusEntry.objects.create(archive=locked, status=status_observed, effective_date=visit_date,
                                    source=StatusEntry.Source.VISIT, recorded_by=actor, note="走访了解")
         _refresh_current_status(locked)
     locked.next_survey_due = next_follow_up or next_survey_date(archive=locked, surveyed_on=visit_date)
