@@ -26,12 +26,16 @@ SWEEP_AFTER = timedelta(seconds=30)
 _deferred: contextvars.ContextVar[list | None] = contextvars.ContextVar("queue_deferred", default=None)
 
 
-def enqueue(task: str, **kwargs) -> None:
-    """Queue `task(**kwargs)` to run after the current transaction commits (now, outside one)."""
+def enqueue(task: str, *, after_commit: bool = True, **kwargs) -> None:
+    """Queue `task(**kwargs)` to run after the current transaction commits (now, outside one).
+    `after_commit=False` publishes at once: for a call that reads no row of the current transaction."""
     from .models import QueuedTask
 
     row = QueuedTask.objects.create(task=task, kwargs=kwargs)
-    transaction.on_commit(lambda: publish(row.pk))
+    if after_commit:
+        transaction.on_commit(lambda: publish(row.pk))
+    else:
+        publish(row.pk)
 
 
 def publish(pk: int) -> bool:

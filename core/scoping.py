@@ -48,24 +48,20 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_portal_scope", None)
     if cached is not None:
         return cached
-    from core.models import Role, UserProfile
-
-    profile = UserProfile.objects.filter(user=user).only("role", "district_id").first()
-    if user.is_superuser and (profile is None or profile.role != Role.DISTRICT):
+    # Read through the reverse accessors (UserProfile.user, StationMembership.user): core names no app.
+    profile = getattr(user, "profile", None)  # no profile: RelatedObjectDoesNotExist, an AttributeError
+    role = profile.role if profile is not None else None
+    if user.is_superuser and role != "district":
         scope = Scope("city")
-    elif profile is None:
+    elif role is None:
         scope = ANONYMOUS
-    elif profile.role == Role.CITY:
-        scope = Scope("city")
-    elif profile.role == Role.DISTRICT:
+    elif role == "district":
         scope = Scope("district", district_id=profile.district_id)
-    elif profile.role == Role.STAFF:
-        from stations.models import StationMembership
-
-        ids = StationMembership.objects.filter(user=user, is_active=True).values_list("station_id", flat=True)
+    elif role == "staff":
+        ids = user.station_memberships.filter(is_active=True).values_list("station_id", flat=True)
         scope = Scope("staff", station_ids=frozenset(ids))
-    else:
-        scope = Scope(profile.role)
+    else:  # "city", "expert": the role's value is the scope's level
+        scope = Scope(role)
     user._portal_scope = scope
     return scope
 

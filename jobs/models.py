@@ -150,6 +150,9 @@ class JobPosting(TimeStampedModel):
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)  # encrypted at rest
     status_note = models.CharField(_("状态说明"), max_length=200, blank=True)
+    # Who drafted it (None: an employer's submission or a system import): never its reviewer.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("起草人"), on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+", editable=False)
     district = models.ForeignKey("stations.District", verbose_name=_("工作地点所在区"), on_delete=models.PROTECT,
                                  null=True, blank=True, related_name="+", editable=False)
     salary_month_min = models.PositiveIntegerField(_("折合月薪下限"), default=0, editable=False)
@@ -173,6 +176,12 @@ class JobPosting(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(headcount__gte=1), name="posting_headcount_positive",
                 violation_error_message=_("招聘人数至少为1。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_public_service=False) | models.Q(public_service_quota__isnull=True)
+                | models.Q(filled_count__lte=models.F("public_service_quota")),
+                name="posting_public_service_within_quota",
+                violation_error_message=_("公益性岗位录用人数不能超过名额。"),
             ),
         ]
         indexes = [
@@ -228,6 +237,16 @@ class JobPosting(TimeStampedModel):
     @property
     def contact_phone_masked(self) -> str:
         return mask_phone(self.contact_phone)
+
+    @property
+    def hire_limit(self) -> int:
+        """How many may be hired: the headcount, and for a 公益性岗位 no more than its quota."""
+        if self.is_public_service and self.public_service_quota:
+            return min(self.headcount, self.public_service_quota)
+        return self.headcount
+
+    def public_service_term_ended(self, today: dt.date) -> bool:
+        return bool(self.is_public_service and self.public_service_term_end and self.public_service_term_end < today)
 
 
 class LeadQuerySet(ScopedQuerySet):

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.audit import audit_record, diff, in_chinese
@@ -14,13 +15,13 @@ from core.crypto import decrypt, encrypt, keyed_hash
 from core.masking import mask_phone
 from core.scoping import scope_of
 from core.validators import normalize_phone, validate_mobile, validate_phone
-from stations.models import Station
-from stations.selectors import station_nearest
+from stations.models import Station, StationMembership
+from stations.selectors import station_nearest, street_point
 
 from .models import Employer, JobPosting, Lead
 from .notices import LEAD_CONSENT_REQUIRED, LEAD_NOTICE_VERSION
 from .search import build_search_text, posting_grams
-from .selectors import search_changed, street_point
+from .selectors import search_changed
 
 Status = JobPosting.Status
 
@@ -130,7 +131,7 @@ def posting_create(*, actor, employer: Employer, source: str = JobPosting.Source
     if actor is not None:
         _check_station(actor, employer.station)
     posting = JobPosting(employer=employer, station=employer.station, source=source, status=Status.DRAFT,
-                         **{k: v for k, v in fields.items() if k in POSTING_FIELDS})
+                         created_by=actor, **{k: v for k, v in fields.items() if k in POSTING_FIELDS})
     posting.contact_phone = _clean_phone(posting.contact_phone, "contact_phone")
     _fill_location(posting)
     posting.full_clean()
@@ -195,14 +196,42 @@ def posting_submit(*, actor, posting: JobPosting) -> JobPosting:
                        action="posting.submit")
 
 
+OWN_POSTING_REVIEW = "岗位须由另一人审核：起草人不能审核发布自己起草的岗位，请交本站站长或区级管理员审核。"
+REVIEWER_ROLE_REQUIRED = "岗位须由本站站长或区级管理员审核发布；您可以先提交审核。"
+
+
+def posting_review_refusal(*, actor, posting: JobPosting) -> str:
+    """Why `actor` may not approve `posting` ("" if they may): review is a second person, the station's head
+    (站长) or a district/city admin, never whoever drafted it. Station scope is checked by the transition."""
+    if actor is None:
+        return REVIEWER_ROLE_REQUIRED
+    if posting.created_by_id is not None and posting.created_by_id == actor.pk:
+        return OWN_POSTING_REVIEW
+    if scope_of(actor).is_admin:
+        return ""
+    if StationMembership.objects.filter(user=actor, station_id=posting.station_id, is_active=True,
+                                        role=StationMembership.StaffRole.HEAD).exists():
+        return ""
+    return REVIEWER_ROLE_REQUIRED
+
+
 @transaction.atomic
 def posting_publish(*, actor, posting: JobPosting, today: dt.date | None = None) -> JobPosting:
-    """draft / pending review → published (now); an expiry date in the past is refused."""
+    """draft / pending review → published (now), by a reviewer other than the author (see
+    `posting_review_refusal`); an expiry date in the past is refused."""
     now = timezone.now()
     today = today or timezone.localdate()
-    fresh = JobPosting.objects.only("expires_on").get(pk=posting.pk)
+    fresh = JobPosting.objects.only("expires_on", "created_by_id", "station_id", "is_public_service",
+                                    "public_service_term_end").get(pk=posting.pk)
+    _check_station(actor, Station.objects.select_related("street").get(pk=fresh.station_id))
+    refusal = posting_review_refusal(actor=actor, posting=fresh)
+    if refusal:
+        raise ValidationError(refusal, code="review")
     if fresh.expires_on and fresh.expires_on < today:
         raise ValidationError({"expires_on": "截止日期早于今天（发布日期），请先修改截止日期。"})
+    if fresh.public_service_term_ended(today):
+        raise ValidationError({"public_service_term_end": f"公益性岗位期限已于 {fresh.public_service_term_end} 结束，"
+                                                          "不能发布；如已续期，请先修改期限。"})
     return _transition(actor=actor, posting=posting, allowed_from={Status.DRAFT, Status.PENDING},
                        to=Status.PUBLISHED, action="posting.publish", extra={"published_at": now})
 
@@ -238,17 +267,22 @@ def posting_expire(*, actor, posting: JobPosting) -> JobPosting:
 
 
 def postings_expire_due(*, today: dt.date | None = None) -> int:
-    """Expire every published posting whose expiry date has passed. Idempotent: a second run finds none."""
+    """Expire every published posting whose expiry date has passed, or (公益性岗位) whose term has ended.
+    Idempotent: a second run finds none."""
     today = today or timezone.localdate()
     count = 0
-    ids = list(JobPosting.objects.published().filter(expires_on__lt=today).values_list("pk", flat=True))
+    term_ended = Q(is_public_service=True, public_service_term_end__lt=today)
+    ids = list(JobPosting.objects.published().filter(Q(expires_on__lt=today) | term_ended)
+               .values_list("pk", flat=True))
     for pk in ids:
         with transaction.atomic():
             posting = JobPosting.objects.select_for_update().get(pk=pk)
             if posting.status != Status.PUBLISHED:
                 continue
+            note = (f"截止日期 {posting.expires_on} 已过" if posting.expires_on and posting.expires_on < today
+                    else f"公益性岗位期限已于 {posting.public_service_term_end} 结束")
             _transition(actor=None, posting=posting, allowed_from={Status.PUBLISHED}, to=Status.EXPIRED,
-                        action="posting.expire", note=f"截止日期 {posting.expires_on} 已过", check_scope=False)
+                        action="posting.expire", note=note, check_scope=False)
             count += 1
     return count
 

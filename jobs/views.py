@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.views import View
@@ -19,6 +20,7 @@ from django.views.generic import DetailView, ListView
 
 from core.geo import walk_model
 from core.permissions import InternalRequiredMixin
+from core.queue import enqueue
 from core.spreadsheets import xlsx_response
 
 from . import imports, services
@@ -44,7 +46,6 @@ from .selectors import (
     posting_search,
     postings_similar,
 )
-from .tasks import posting_import_task
 
 # Public -------------------------------------------------------------------------------------------------
 
@@ -238,7 +239,12 @@ class PostingDetailView(InternalRequiredMixin, DetailView):
 
         events = AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(JobPosting),
                                            object_id=str(self.object.pk)).order_by("-created_at")[:20]
-        return super().get_context_data(events=events, reason_form=ReasonForm(),
+        review_refusal = (services.posting_review_refusal(actor=self.request.user, posting=self.object)
+                          if self.object.status in {JobPosting.Status.DRAFT, JobPosting.Status.PENDING} else "")
+        posting = self.object
+        kwargs.update(term_ended=posting.public_service_term_ended(timezone.localdate()),
+                      quota_full=posting.is_public_service and posting.filled_count >= posting.hire_limit)
+        return super().get_context_data(events=events, reason_form=ReasonForm(), review_refusal=review_refusal,
                                         leads=self.object.leads.select_related("station")[:20], **kwargs)
 
 
@@ -323,7 +329,9 @@ class PostingImportView(InternalRequiredMixin, View):
         token = uuid.uuid4().hex
         name = form.cleaned_data["file"].name
         imports.import_store(actor=request.user, content=form.content, file_name=name, token=token)
-        posting_import_task.delay(request.user.pk, form.cleaned_data["station"].pk, token, name)
+        # The upload is in the import store, not in a transaction: hand the call over at once.
+        enqueue("jobs.tasks.posting_import_task", after_commit=False, user_id=request.user.pk,
+                station_id=form.cleaned_data["station"].pk, token=token, file_name=name)
         return redirect("jobs:posting_import_status", token=token)
 
 

@@ -36,7 +36,7 @@ def _streets(request):
 
 
 def _grids(request):
-    return Grid.objects.filter(street__in=_streets(request)).select_related("street")
+    return Grid.objects.visible_to(request.user if request else None).select_related("street")
 
 
 FULL_ID_NUMBER = re.compile(r"\d{17}[\dX]")

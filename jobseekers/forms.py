@@ -89,8 +89,11 @@ class ArchiveForm(forms.ModelForm):
         self.fields["station"].queryset = stations
         self.fields["street"].queryset = Street.objects.select_related("district").order_by("district__code", "code")
         self.fields["street"].label_from_instance = lambda s: f"{s.district.name} · {s.name}"
-        self.fields["area"].queryset = Area.objects.select_related("street")
-        self.fields["grid"].queryset = Grid.objects.select_related("street")
+        # 片区 and grids in the user's scope only (staff: their stations' streets; admins: their district)
+        self.fields["area"].queryset = Area.objects.visible_to(user).select_related("street")
+        self.fields["grid"].queryset = Grid.objects.visible_to(user).select_related("street")
+        self.fields["area"].error_messages["invalid_choice"] = "所选片区不在您的管理范围内，请重新选择。"
+        self.fields["grid"].error_messages["invalid_choice"] = "所选网格不在您的管理范围内，请重新选择。"
         self.fields["helper"].queryset = (get_user_model().objects.filter(
             station_memberships__station__in=stations, station_memberships__is_active=True).distinct()
             .order_by("username"))
@@ -135,6 +138,7 @@ class StatusEntryForm(forms.ModelForm):
         model = StatusEntry
         fields = ["status", "effective_date", "source", "note"]
         widgets = {"effective_date": DateInput()}
+        help_texts = {"effective_date": "当前状态以生效日期最晚的记录为准：补录早于当前状态的记录只进入历史，不改变页首的当前状态。"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

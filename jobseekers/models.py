@@ -50,12 +50,22 @@ class Education(models.TextChoices):
     MASTER = "master", "硕士及以上"
 
 
+# Statuses of a person still looking for work: matching targets only open archives in one of these.
+# 已就业, 自主创业 and 暂不求职 are not offered jobs (a station re-surveys them instead).
+LOOKING_STATUSES = (EmploymentStatus.UNEMPLOYED, EmploymentStatus.FLEXIBLE, EmploymentStatus.TRAINING,
+                    EmploymentStatus.IN_SCHOOL)
+
+
 class ArchiveQuerySet(ScopedQuerySet):
     station_path = "station"
     district_path = "station__street__district"
 
     def active(self):
         return self.filter(is_open=True)
+
+    def looking(self):
+        """Open archives whose current status says the person is looking for work (matching's targets)."""
+        return self.filter(is_open=True, current_status__in=LOOKING_STATUSES)
 
     def overdue(self, today: dt.date):
         return self.filter(is_open=True, next_survey_due__lt=today)
@@ -137,6 +147,12 @@ class JobseekerArchive(TimeStampedModel):
             models.CheckConstraint(condition=models.Q(is_open=True) | ~models.Q(closed_reason=""),
                                    name="archive_closed_has_reason",
                                    violation_error_message="关闭档案须填写关闭原因。"),
+            # with the composite foreign keys (area_id, street_id) and (grid_id, street_id) of migration
+            # 0005: a 片区/grid is always one of the archive's street
+            models.CheckConstraint(condition=(models.Q(area__isnull=True) & models.Q(grid__isnull=True))
+                                   | models.Q(street__isnull=False),
+                                   name="archive_area_grid_need_street",
+                                   violation_error_message="选择片区或网格前请先选择居住街镇。"),
         ]
 
     def __str__(self) -> str:
@@ -186,6 +202,10 @@ class JobseekerArchive(TimeStampedModel):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def is_looking(self) -> bool:
+        return self.is_open and self.current_status in LOOKING_STATUSES
 
     @property
     def is_key_group(self) -> bool:

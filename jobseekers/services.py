@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.audit import audit_record, diff
 from core.masking import mask_id_number
+from core.queue import enqueue
 from core.validators import normalize_phone
 from stations.models import StationMembership
 
@@ -197,8 +198,9 @@ def visit_create(*, actor, archive: JobseekerArchive, visit_date: dt.date, metho
                   status_observed=status_observed, next_follow_up=next_follow_up, staff=actor)
     visit.full_clean(exclude=["archive", "staff"])
     visit.save()
+    visit.status_entry = None  # the entry the visit added, if any (callers say whether it became current)
     if status_observed:
-        StatusEntry.objects.create(archive=locked, status=status_observed, effective_date=visit_date,
+        visit.status_entry = StatusEntry.objects.create(archive=locked, status=status_observed, effective_date=visit_date,
                                    source=StatusEntry.Source.VISIT, recorded_by=actor, note="走访了解")
         _refresh_current_status(locked)
     locked.next_survey_due = next_follow_up or next_survey_date(archive=locked, surveyed_on=visit_date)
@@ -271,8 +273,6 @@ def archive_export_record(*, actor, count: int, full: bool, filters: str) -> Non
 
 def import_start(*, actor, station, file_name: str, content: bytes, mode: str) -> ImportJob:
     """Store an upload (encrypted) and queue its import; the file is parsed by the worker, not here."""
-    from .tasks import import_run_task
-
     with transaction.atomic():
         job = ImportJob(station=station, created_by=actor, file_name=file_name[:200], mode=mode)
         job.set_source(content)
@@ -280,14 +280,12 @@ def import_start(*, actor, station, file_name: str, content: bytes, mode: str) -
         job.save()
         audit_record(actor=actor, action="jobseeker.import_start", obj=job,
                      summary=f"上传导入文件 {job.file_name}（{job.get_mode_display()}）")
-        transaction.on_commit(lambda: import_run_task.delay(job.pk))
+        enqueue("jobseekers.tasks.import_run_task", job_id=job.pk)
     return job
 
 
 def import_retry(*, actor, job: ImportJob) -> ImportJob:
     """Queue a failed import again from its kept upload (a lost worker, a system error)."""
-    from .tasks import import_run_task
-
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if not locked.can_retry:
@@ -296,7 +294,7 @@ def import_retry(*, actor, job: ImportJob) -> ImportJob:
             status=ImportJob.Status.PENDING, phase="", message="", processed_rows=0, failed_rows=0,
             imported_rows=0, duplicate_rows=0, total_rows=0, errors=[], finished_at=None, updated_at=timezone.now())
         audit_record(actor=actor, action="jobseeker.import_retry", obj=locked, summary=f"重试导入 {locked.file_name}")
-        transaction.on_commit(lambda: import_run_task.delay(locked.pk))
+        enqueue("jobseekers.tasks.import_run_task", job_id=locked.pk)
     locked.refresh_from_db()
     return locked
 

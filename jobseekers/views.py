@@ -157,11 +157,12 @@ class StatusAddView(InternalRequiredMixin, View):
         form = StatusEntryForm(request.POST)
         if form.is_valid():
             try:
-                services.status_add(actor=request.user, archive=archive, **form.cleaned_data)
+                entry = services.status_add(actor=request.user, archive=archive, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "就业状态已记录。")
+                current, text = selectors.status_entry_effect(archive=archive, entry=entry)
+                (messages.success if current else messages.warning)(request, text)
                 return redirect(archive)
         return render(request, "jobseekers/archive_detail.html",
                       _detail_context(request, archive, status_form=form), status=400)
@@ -179,11 +180,15 @@ class VisitCreateView(InternalRequiredMixin, View):
         form = VisitForm(request.POST)
         if form.is_valid():
             try:
-                services.visit_create(actor=request.user, archive=archive, **form.cleaned_data)
+                visit = services.visit_create(actor=request.user, archive=archive, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, f"走访已记录，下次排摸日期：{archive.next_survey_due:%Y-%m-%d}。")
+                if visit.status_entry is not None:
+                    current, text = selectors.status_entry_effect(archive=archive, entry=visit.status_entry)
+                    if not current:
+                        messages.warning(request, text)
                 return redirect(archive)
         return render(request, self.template_name, {"archive": archive, "form": form}, status=400)
 

@@ -13,11 +13,12 @@ from core.crypto import decrypt
 from core.queue import enqueue
 from core.scoping import scope_of
 from jobs.models import JobPosting
+from jobs.selectors import search_changed
 from jobseekers.models import EmploymentStatus, JobseekerArchive, StatusEntry
 from jobseekers.services import status_add
 
 from . import scoring, sms
-from .models import GuidanceSession, InsuranceHelp, PushRecord, SmsOutbox
+from .models import GuidanceSession, InsuranceHelp, PushRecord, SmsOutbox, StoredRecommendation
 
 SMS_MAX_ATTEMPTS = 6
 SMS_BACKOFF_SECONDS = 60
@@ -28,12 +29,15 @@ def _check_archive_for_push(archive: JobseekerArchive, actor) -> None:
         raise ValidationError("不能为其他站点的求职者推送岗位。")
     if not archive.is_open:
         raise ValidationError("该档案已关闭，不能推送岗位。")
+    if not archive.is_looking:
+        raise ValidationError(f"该求职者当前就业状态为“{archive.get_current_status_display()}”，不再推送岗位；"
+                              "如其重新求职，请先记录新的就业状态。")
 
 
 def _check_posting_pushable(posting: JobPosting) -> None:
     if posting.status != JobPosting.Status.PUBLISHED:
         raise ValidationError(f"岗位「{posting.title}」{posting.get_status_display()}，只能推送已发布的岗位。")
-    if posting.filled_count >= posting.headcount:
+    if posting.filled_count >= posting.hire_limit:
         raise ValidationError(f"岗位「{posting.title}」已招满，不能推送。")
 
 
@@ -86,6 +90,12 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
         raise ValidationError("该求职者已被此岗位录用，不能重复登记。")
     if posting.filled_count >= posting.headcount:
         raise ValidationError(f"岗位「{posting.title}」已招满（{posting.filled_count}/{posting.headcount}），不能再登记录用。")
+    if posting.filled_count >= posting.hire_limit:
+        raise ValidationError(f"岗位「{posting.title}」公益性岗位名额已满（{posting.filled_count}/"
+                              f"{posting.public_service_quota}），不能再登记录用。")
+    if posting.public_service_term_ended(on):
+        raise ValidationError(f"岗位「{posting.title}」公益性岗位期限已于 {posting.public_service_term_end} 结束，"
+                              "不能登记此后的录用。")
     if posting.status not in (JobPosting.Status.PUBLISHED, JobPosting.Status.EXPIRED):
         raise ValidationError(f"岗位「{posting.title}」{posting.get_status_display()}，不能登记录用。")
     if not archive.is_open:
@@ -94,11 +104,15 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
     # status (a back-dated hire does not hide a newer entry) and writes the audit event.
     status_add(actor=actor, archive=archive, status=EmploymentStatus.EMPLOYED, effective_date=on,
                source=StatusEntry.Source.PLACEMENT, note=f"推荐就业：{posting.title}"[:200], system=True)
+    if not archive.is_looking:  # hired: out of the nightly batch's stored lists in this same transaction
+        StoredRecommendation.objects.filter(archive=archive).delete()
     old = {"filled_count": posting.filled_count, "status": posting.status}
     posting.filled_count += 1
-    if posting.filled_count >= posting.headcount:
+    if posting.filled_count >= posting.hire_limit:
         posting.status = JobPosting.Status.FILLED
     posting.save(update_fields=["filled_count", "status", "updated_at"])
+    if old["status"] != posting.status:  # left the published set: the public search and its counts follow
+        transaction.on_commit(search_changed)
     audit_record(actor=actor, action="jobs.posting_filled_count", obj=posting,
                  summary=f"录用 1 人（{posting.filled_count}/{posting.headcount}）",
                  changes={"filled_count": [old["filled_count"], posting.filled_count],

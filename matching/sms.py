@@ -40,7 +40,7 @@ SENDERS = {
 }
 
 
-class NotSent(Exception):  # noqa: N818 - an outcome, not an error of the code
+class NotSent(Exception):
     """Nothing was delivered on purpose; the message says why (shown to staff on the outbox)."""
 
 

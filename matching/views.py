@@ -49,7 +49,8 @@ class ArchiveMatchingView(InternalRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(archive=archive, masked_id=mask_id_number(decrypt(archive.id_number_encrypted))
                    if archive.id_number_encrypted else "", recommendations=selectors.archive_recommendations(
-                       archive=archive), push_form=PushForm(), channels=PushRecord.Channel.choices)
+                       archive=archive), push_form=PushForm(), channels=PushRecord.Channel.choices,
+                   not_looking=selectors.not_looking_reason(archive))
         if self.with_details:
             insurance = InsuranceHelp.objects.filter(archive=archive).first()
             ctx.update(

@@ -221,7 +221,16 @@ def membership_remove(*, actor, membership: StationMembership) -> None:
 def _save_geo(obj, *, actor, action: str, label: str, before: dict | None = None) -> None:
     _require_street_in_scope(actor=actor, street=obj.street)
     obj.full_clean()
-    obj.save()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        # archives, grids and stations name a 片区/grid together with their own street (composite keys,
+        # stations 0003 / jobseekers 0005): one in use cannot move to another street
+        if "_in_street" not in str(exc):
+            raise
+        raise ValidationError({"street": f"该{obj._meta.verbose_name}已被档案、网格或站点使用，不能改到其他街镇；"
+                                         f"请新建一个{obj._meta.verbose_name}。"}) from None
     after = {"name": obj.name, "code": obj.code, "street": obj.street_id}
     if hasattr(obj, "area_id"):
         after["area"] = obj.area_id

@@ -51,8 +51,8 @@ def _narrow_filter_form(filterset, user) -> None:
             form.fields["district"].queryset = District.objects.filter(pk=scope.district_id)
         if "street" in form.fields:
             form.fields["street"].queryset = Street.objects.filter(district_id=scope.district_id)
-        if "area" in form.fields:
-            form.fields["area"].queryset = Area.objects.visible_to(user)
+    if "area" in filterset.form.fields:  # staff too: only the 片区 of their stations' streets
+        filterset.form.fields["area"].queryset = Area.objects.visible_to(user).select_related("street")
 
 
 # --- stations (internal) --------------------------------------------------------------------------------
@@ -363,7 +363,7 @@ def finder(request):
         elif street is not None:
             sp = selectors.street_point(street)
             if sp is not None:
-                point = {"lat": sp.lat, "lng": sp.lng, "source": sp.approximate_from}
+                point = {"lat": sp.lat, "lng": sp.lng, "source": sp.basis}
             context["street"] = street
         elif form.cleaned_data["district"] is not None:
             district = form.cleaned_data["district"]

@@ -13,6 +13,7 @@ from core.api.permissions import IsInternalUser
 from .. import services
 from ..filtersets import ArchiveFilterSet, search_by_hash
 from ..models import JobseekerArchive
+from ..selectors import status_entry_effect
 from .serializers import ArchiveSerializer, StatusEntrySerializer, VisitSerializer, as_drf_error
 
 ID_IN_URL_MESSAGE = gettext_lazy("完整身份证号不能放在网址中（会进入访问日志和浏览器历史）；"
@@ -103,7 +104,11 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                 entry = services.status_add(actor=request.user, archive=archive, **serializer.validated_data)
             except DjangoValidationError as exc:
                 raise as_drf_error(exc) from None
-            return Response(StatusEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+            became_current, message = status_entry_effect(archive=archive, entry=entry)
+            archive.refresh_from_db(fields=["current_status"])
+            return Response({**StatusEntrySerializer(entry).data, "became_current": became_current,
+                             "archive_current_status": archive.current_status, "message": message},
+                            status=status.HTTP_201_CREATED)
         return Response(StatusEntrySerializer(archive.status_entries.all(), many=True).data)
 
     @extend_schema(request=VisitSerializer, responses=VisitSerializer(many=True))

@@ -36,12 +36,18 @@ def broker_down():
     conf = current_app.conf
     saved = conf.task_always_eager, conf.broker_url
     conf.task_always_eager, conf.broker_url = False, f"redis://127.0.0.1:{_dead_port()}/0"
-    current_app._pool = None
+    _fresh_connections()
     try:
         yield
     finally:
         conf.task_always_eager, conf.broker_url = saved
-        current_app._pool = None
+        _fresh_connections()
+
+
+def _fresh_connections():
+    # Celery keeps a connection pool and a producer pool made from the broker URL of their time.
+    current_app._pool = None
+    current_app.amqp._producer_pool = None
 
 
 def test_public_search_and_interest_work_without_redis(client, world, settings):

@@ -65,6 +65,8 @@ def test_staff_api_create_publish_scoped(client, world, owned):
                                               "salary_max": 6000}, content_type="application/json")
     assert response.status_code == 201, response.json()
     pk = response.json()["id"]
+    assert client.post(f"/api/postings/{pk}/publish/").status_code == 400  # the author is not its reviewer
+    client.force_login(world["district"])
     assert client.post(f"/api/postings/{pk}/publish/").json()["status"] == "published"
     assert client.post(f"/api/postings/{pk}/publish/").status_code == 400
     client.force_login(world["staff_far"])

@@ -47,7 +47,7 @@ def test_state_machine_with_audit(world):
     assert posting.status == JobPosting.Status.DRAFT
     posting = services.posting_submit(actor=world["staff"], posting=posting)
     assert posting.status == JobPosting.Status.PENDING
-    posting = services.posting_publish(actor=world["staff"], posting=posting)
+    posting = services.posting_publish(actor=world["district"], posting=posting)  # a second person reviews
     assert posting.status == JobPosting.Status.PUBLISHED and posting.published_at
     with pytest.raises(ValidationError, match="不能执行此操作"):
         services.posting_submit(actor=world["staff"], posting=posting)
@@ -71,7 +71,7 @@ def test_publish_refuses_expiry_before_publication(world):
     posting = make_posting(employer, actor=world["staff"], publish=False,
                            expires_on=timezone.localdate() - dt.timedelta(days=1))
     with pytest.raises(ValidationError, match="截止日期"):
-        services.posting_publish(actor=world["staff"], posting=posting)
+        services.posting_publish(actor=world["district"], posting=posting)
     posting.refresh_from_db()
     assert posting.status == JobPosting.Status.DRAFT
 

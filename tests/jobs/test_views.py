@@ -125,6 +125,7 @@ def test_posting_form_refuses_other_station_employer_and_bad_salary(client, worl
                                                             "salary_min": 4000, "salary_max": 5000})
     assert response.status_code == 302
     posting = JobPosting.objects.latest("id")
+    client.force_login(world["district"])  # the reviewer, not the author
     response = client.post(reverse("jobs:posting_transition", args=[posting.pk, "publish"]))
     posting.refresh_from_db()
     assert posting.status == JobPosting.Status.PUBLISHED

@@ -56,7 +56,7 @@ def test_a_worker_killed_mid_import_leaves_a_failed_job_with_a_retry(client, wor
     job.save()
     queue = f"test-import-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+    worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue, "-l", "warning",
          "--without-heartbeat", "--without-mingle", "--without-gossip"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

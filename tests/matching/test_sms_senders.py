@@ -28,7 +28,7 @@ class FakeAliyun(BaseHTTPRequestHandler):
     requests: list[dict] = []
     answer = {"Code": "OK", "Message": "OK", "BizId": "900^123", "RequestId": "R1"}
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         params = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
         signature = params.pop("Signature")
         canonical = "&".join(f"{quote(k, safe='~')}={quote(v, safe='~')}" for k, v in sorted(params.items()))

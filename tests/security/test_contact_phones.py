@@ -19,7 +19,7 @@ PHONE = "13912345678"
 
 def _stored(table: str, pk: int) -> str:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT contact_phone FROM {table} WHERE id = %s", [pk])  # noqa: S608
+        cursor.execute(f"SELECT contact_phone FROM {table} WHERE id = %s", [pk])
         return cursor.fetchone()[0]
 
 
@@ -82,7 +82,7 @@ def test_the_migration_encrypts_existing_clear_values_once(owned):
     employer, posting = owned
     with connection.cursor() as cursor:
         cursor.execute("UPDATE jobs_employer SET contact_phone = %s WHERE id = %s", [PHONE, employer.pk])
-    migration = importlib.import_module("jobs.migrations.0006_contact_phone_encrypted")
+    migration = importlib.import_module("jobs.migrations.0008_contact_phone_encrypted")
     with connection.schema_editor() as editor:
         migration.encrypt_existing(None, editor)
         migration.encrypt_existing(None, editor)  # idempotent: a token is not encrypted twice

@@ -20,7 +20,7 @@ BATCH = 500
 
 def encrypted_columns():
     """(table, pk column, column, is_binary) for every text/binary column of the portal's models."""
-    for app in settings.PORTAL_APPS:
+    for app in settings.LOCAL_APPS:
         for model in apps.get_app_config(app).get_models():
             if model._meta.proxy or not model._meta.managed:
                 continue

@@ -28,7 +28,7 @@ def decrypt_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("jobs", "0005_lead_consent"),
+        ("jobs", "0007_merge_20261204_1045"),
     ]
 
     operations = [

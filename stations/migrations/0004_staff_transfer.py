@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stations', '0002_station_registry'),
+        ('stations', '0003_area_grid_street_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
