@@ -68,3 +68,16 @@ def test_a_city_admin_enlists_anyone_directly(client, world):
 
 def test_transfer_pages_matrix(client, world):
     assert_matrix(client, world, reverse("stations:transfer_list"), ADMINS_ONLY)
+
+
+def test_transfer_decision_matrix(client, world):
+    """Only the district the staff member leaves (or the city) may decide; others get 404 or 403."""
+    client.force_login(world["district"])
+    _add(client, world, world["staff_far"])
+    transfer = StaffTransfer.objects.get(user=world["staff_far"])
+    url = reverse("stations:transfer_decide", args=[transfer.pk, "decline"])
+    expect = {"anonymous": "login", "staff": 403, "staff_other": 403, "staff_far": 403, "district": 404}
+    assert_matrix(client, world, url, expect, method="post")
+    assert StaffTransfer.objects.get(pk=transfer.pk).status == "pending"
+    assert_matrix(client, world, url, {"district_other": 302}, method="post")
+    assert StaffTransfer.objects.get(pk=transfer.pk).status == "declined"

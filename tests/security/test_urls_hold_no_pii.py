@@ -133,3 +133,10 @@ def test_an_old_bookmark_with_a_full_id_number_is_redirected_to_its_hash(client,
     response = client.get("/jobseekers/", {"q": archive.id_number, "status": "unemployed"})
     assert response.status_code == 302 and archive.id_number not in response["Location"]
     assert [a.pk for a in client.get(response["Location"]).context["object_list"]] == [archive.pk]
+
+
+def test_api_search_matrix(client, world):
+    from tests.matrix import ANY_INTERNAL, assert_matrix
+
+    assert_matrix(client, world, "/api/jobseekers/search/", ANY_INTERNAL, api=True, method="post",
+                  data={"q": "张"}, content_type="application/json")
