@@ -174,7 +174,7 @@ def hit(key: str, *, limit: int, period: int) -> bool:
         return False
 
 
-def count_of(key: str, *, period: int) -> int:
+def count_of(key: str) -> int:
     try:
         return int(cache.get(f"rate:{key}") or 0)
     except Exception:  # noqa: BLE001
@@ -219,9 +219,7 @@ SPRAY_MESSAGE = gettext_lazy("该地址登录失败次数过多，请 %(minutes)
 
 
 def login_failures_over_cap(request) -> bool:
-    period = settings.LOGIN_FAILURE_WINDOW_MINUTES * 60
-    return count_of(f"login-fail:{request.META.get('REMOTE_ADDR', '')}", period=period) >= \
-        settings.LOGIN_FAILURES_PER_ADDRESS
+    return count_of(f"login-fail:{request.META.get('REMOTE_ADDR', '')}") >= settings.LOGIN_FAILURES_PER_ADDRESS
 
 
 def login_failure_count(request) -> None:
