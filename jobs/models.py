@@ -30,11 +30,6 @@ from core.scoping import ScopedQuerySet
 from core.validators import normalize_credit_code, validate_credit_code
 
 
-class EmployerQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
-
 class Employer(TimeStampedModel):
     """An employer collected by a station."""
 
@@ -61,7 +56,7 @@ class Employer(TimeStampedModel):
     lng = models.FloatField(_("经度（WGS-84）"), null=True, blank=True)
     verified = models.BooleanField(_("已核实"), default=False)
 
-    objects = EmployerQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "用人单位"
@@ -87,9 +82,6 @@ class Employer(TimeStampedModel):
 
 
 class PostingQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
     def published(self):
         return self.filter(status=JobPosting.Status.PUBLISHED)
 
@@ -220,11 +212,6 @@ class JobPosting(TimeStampedModel):
         return self.status == self.Status.PUBLISHED
 
 
-class LeadQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
-
 class Lead(TimeStampedModel):
     """A resident's "我感兴趣" on a published posting: a call-back task for the nearest station."""
 
@@ -245,7 +232,7 @@ class Lead(TimeStampedModel):
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("跟进人"), on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")
 
-    objects = LeadQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "求职意向登记"

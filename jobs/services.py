@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,7 +12,7 @@ from core.audit import audit_record, diff, in_chinese
 from core.choices import MONTHLY_FACTOR
 from core.crypto import decrypt, encrypt, keyed_hash
 from core.masking import mask_phone
-from core.scoping import scope_of
+from core.scoping import require_visible
 from core.validators import normalize_phone, validate_mobile, validate_phone
 from stations.models import Station
 from stations.selectors import station_nearest
@@ -33,14 +33,7 @@ POSTING_FIELDS = ("title", "occupation", "description", "requirements", "salary_
 
 def _check_station(actor, station: Station) -> None:
     """Staff act only for their own stations; district admins inside their district; city admins anywhere."""
-    scope = scope_of(actor)
-    if scope.is_city:
-        return
-    if scope.is_district and station.street.district_id == scope.district_id:
-        return
-    if scope.is_staff_member and station.pk in scope.station_ids:
-        return
-    raise PermissionDenied("只能为本站点筹集的用人单位和岗位进行操作。")
+    require_visible(actor, station=station, message="只能为本站点筹集的用人单位和岗位进行操作。")
 
 
 def _snapshot(obj, fields) -> dict:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from core.forms import add_service_errors
 from core.geo import walk_model
 from core.permissions import InternalRequiredMixin
 
@@ -27,7 +28,6 @@ from .forms import (
     PostingForm,
     PublicSubmitForm,
     ReasonForm,
-    apply_errors,
     bootstrapify,
 )
 from .maplinks import map_links
@@ -102,7 +102,7 @@ def job_interest(request, pk: int):
             lead = services.lead_create(posting=posting, name=form.cleaned_data["name"],
                                         phone=form.cleaned_data["phone"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return render(request, "jobs/interest_done.html", {"posting": posting, "lead": lead})
     return job_detail(request, pk, form=form, status=400)
@@ -118,7 +118,7 @@ def job_submit(request):
         try:
             posting = services.posting_submit_public(**data)
         except ValidationError as exc:
-            apply_errors(form, exc, PublicSubmitForm.MAPPING)
+            add_service_errors(form, exc, PublicSubmitForm.MAPPING)
         else:
             return render(request, "jobs/submit_done.html", {"posting": posting})
     return render(request, "jobs/job_submit.html", {"form": form}, status=400 if form.errors else 200)
@@ -175,7 +175,7 @@ class EmployerFormView(InternalRequiredMixin, View):
                 else:
                     employer = services.employer_update(actor=request.user, employer=employer, **data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -247,7 +247,7 @@ class PostingFormView(InternalRequiredMixin, View):
                 else:
                     posting = services.posting_update(actor=request.user, posting=posting, **data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error("employer", str(exc))
             else:

@@ -49,9 +49,6 @@ class Education(models.TextChoices):
 
 
 class ArchiveQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
     def active(self):
         return self.filter(is_open=True)
 
@@ -193,9 +190,10 @@ class JobseekerArchive(TimeStampedModel):
         return [KeyGroup(k).label for k in self.key_groups if k in KeyGroup.values]
 
 
-class StatusEntryQuerySet(ScopedQuerySet):
+class ArchiveOwnedQuerySet(ScopedQuerySet):
+    """Rows owned by an archive (status entries, visits, tasks, pushes, SMS): scoped by the archive's station."""
+
     station_path = "archive__station"
-    district_path = "archive__station__street__district"
 
 
 class StatusEntry(models.Model):
@@ -218,7 +216,7 @@ class StatusEntry(models.Model):
                                     related_name="+")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
-    objects = StatusEntryQuerySet.as_manager()
+    objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "就业状态记录"
@@ -227,11 +225,6 @@ class StatusEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective_date} {self.get_status_display()}"
-
-
-class VisitQuerySet(ScopedQuerySet):
-    station_path = "archive__station"
-    district_path = "archive__station__street__district"
 
 
 class Visit(models.Model):
@@ -262,7 +255,7 @@ class Visit(models.Model):
     next_follow_up = models.DateField("下次跟进日期", null=True, blank=True)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
-    objects = VisitQuerySet.as_manager()
+    objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "走访记录"
@@ -320,10 +313,7 @@ class ResurveyRule(models.Model):
         return f"{who}·{self.get_status_display()}：每{self.interval_days}天"
 
 
-class FollowUpTaskQuerySet(ScopedQuerySet):
-    station_path = "archive__station"
-    district_path = "archive__station__street__district"
-
+class FollowUpTaskQuerySet(ArchiveOwnedQuerySet):
     def open(self):
         return self.filter(status=FollowUpTask.Status.OPEN)
 
@@ -359,11 +349,6 @@ class FollowUpTask(models.Model):
         return f"{self.archive} {self.due_date} {self.get_status_display()}"
 
 
-class ImportJobQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
-
 class ImportJob(models.Model):
     """One Excel upload being imported by a Celery task; counters are polled for progress."""
 
@@ -396,7 +381,7 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
-    objects = ImportJobQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "导入批次"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from core.audit import audit_record, diff
 from core.crypto import encrypt, keyed_hash
 from core.masking import mask_id_number
+from core.scoping import require_visible
 from core.validators import normalize_phone, parse_id_number, validate_mobile
 from stations.models import StationMembership
 
@@ -117,6 +118,8 @@ def archive_create(*, actor, station, id_number: str, phone: str = "",
                    desired_occupations: Iterable = (), initial_status: str = EmploymentStatus.UNEMPLOYED,
                    status_since: dt.date | None = None, **fields) -> JobseekerArchive:
     """建档: validate the ID number, refuse a second archive anywhere in the city, record the first status."""
+    if actor is not None:
+        require_visible(actor, station=station, message="只能为本人所在站点建档。")
     today = timezone.localdate()
     errors: dict = {}
     identity: dict = {}
@@ -312,6 +315,8 @@ def archive_export_record(*, actor, count: int, full: bool, filters: str) -> Non
 
 def import_start(*, actor, station, file_name: str, content: bytes, total_rows: int, mode: str) -> ImportJob:
     """Queue an import of an already checked workbook (format, columns, size) for the Celery task."""
+    if actor is not None:
+        require_visible(actor, station=station, message="只能向本人所在站点导入档案。")
     from .tasks import import_run_task
 
     with transaction.atomic():

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.audit import audit_record, in_chinese
 from core.crypto import decrypt
-from core.scoping import scope_of
+from core.scoping import require_visible
 from jobs.models import JobPosting
 from jobseekers.models import EmploymentStatus, JobseekerArchive, StatusEntry
 from jobseekers.services import status_add
@@ -23,8 +23,7 @@ SMS_BACKOFF_SECONDS = 60
 
 
 def _check_archive_for_push(archive: JobseekerArchive, actor) -> None:
-    if not JobseekerArchive.objects.visible_to(actor).filter(pk=archive.pk).exists():
-        raise ValidationError("不能为其他站点的求职者推送岗位。")
+    require_visible(actor, station=archive.station, message="不能为其他站点的求职者推送岗位。")
     if not archive.is_open:
         raise ValidationError("该档案已关闭，不能推送岗位。")
 
@@ -114,8 +113,7 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
 def push_record_outcome(*, actor, push: PushRecord, outcome: str, outcome_date: date, note: str = "") -> PushRecord:
     """Record what came of a push; a hire also updates the timeline and the posting's filled count."""
     push = PushRecord.objects.select_for_update().select_related("posting").get(pk=push.pk)
-    if not PushRecord.objects.visible_to(actor).filter(pk=push.pk).exists():
-        raise ValidationError("不能修改其他站点的推送记录。")
+    require_visible(actor, station=push.archive.station, message="不能修改其他站点的推送记录。")
     if outcome not in PushRecord.Outcome.values or outcome == PushRecord.Outcome.PENDING:
         raise ValidationError("请选择反馈结果。")
     if outcome_date is None:
@@ -177,6 +175,7 @@ def sms_send_due(*, now=None, limit: int = 200) -> int:
 @transaction.atomic
 def sms_retry(*, actor, outbox: SmsOutbox) -> SmsOutbox:
     """Put a failed message back in the queue (an admin's decision after fixing the cause)."""
+    require_visible(actor, station=outbox.archive.station, message="不能重发其他站点的短信。")
     if outbox.status != SmsOutbox.Status.FAILED:
         raise ValidationError("只有发送失败的短信可以重新发送。")
     tried = outbox.attempts
@@ -191,10 +190,7 @@ def sms_retry(*, actor, outbox: SmsOutbox) -> SmsOutbox:
 # --- guidance and insurance help --------------------------------------------------------------
 
 def _check_archive_editable(archive: JobseekerArchive, actor) -> None:
-    if not JobseekerArchive.objects.visible_to(actor).filter(pk=archive.pk).exists():
-        raise ValidationError("不能修改其他站点的档案。")
-    if not scope_of(actor).is_internal:
-        raise ValidationError("无权操作。")
+    require_visible(actor, station=archive.station, message="不能修改其他站点的档案。")
 
 
 @transaction.atomic

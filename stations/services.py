@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from core.audit import audit_record, diff
-from core.scoping import scope_of
+from core.scoping import require_visible, scope_of
 
 from .models import Area, Grid, Station, StationHours, StationMembership, Street
 
@@ -22,16 +22,8 @@ STATION_FIELDS = (
 Hours = Iterable[tuple[int, datetime.time, datetime.time]]
 
 
-def _require_street_in_scope(*, actor, street: Street) -> None:
-    """District admins manage their own district only; city admins any; nobody else writes."""
-    scope = scope_of(actor)
-    if scope.is_city:
-        return
-    if scope.is_district:
-        if street.district_id != scope.district_id:
-            raise ValidationError({"street": "只能选择本区的街镇：该街镇属于其他区。"})
-        return
-    raise ValidationError("只有区级或市级管理员可以维护站点和区划。")
+# District admins manage their own district only, city admins any; station staff write none of the registry.
+STREET_OUT_OF_SCOPE = "只能选择本区的街镇：该街镇不在您的管理范围内（区级管理员只能维护本区的站点和区划）。"
 
 
 def _snapshot(station: Station) -> dict:
@@ -88,9 +80,9 @@ def station_create(*, actor, hours: Hours | None = None, **fields) -> Station:
     hours = list(hours or [])
     station = Station(**{k: v for k, v in fields.items() if k in STATION_FIELDS})
     if station.street_id:
-        _require_street_in_scope(actor=actor, street=station.street)
-    else:
-        _require_street_in_scope(actor=actor, street=Street(district_id=None))
+        require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
+    elif not scope_of(actor).is_admin:  # no street yet: full_clean names the missing field, for admins
+        raise PermissionDenied(STREET_OUT_OF_SCOPE)
     _validate_hours(hours)
     if station.status_since is None:
         station.status_since = datetime.date.today()
@@ -107,14 +99,14 @@ def station_create(*, actor, hours: Hours | None = None, **fields) -> Station:
 def station_update(*, actor, station: Station, hours: Hours | None = None, **fields) -> Station:
     """Update a station's registry data; `hours` (when given) replaces the weekly hours."""
     station = Station.objects.select_for_update().get(pk=station.pk)
-    _require_street_in_scope(actor=actor, street=station.street)
+    require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
     before = _snapshot(station)
     old_hours = [(h.weekday, h.opens, h.closes) for h in station.hours.all()]
     for key, value in fields.items():
         if key in STATION_FIELDS:
             setattr(station, key, value)
     if station.street_id != before["street"]:
-        _require_street_in_scope(actor=actor, street=Street.objects.get(pk=station.street_id))
+        require_visible(actor, street=Street.objects.get(pk=station.street_id), message=STREET_OUT_OF_SCOPE)
     if station.status != before["status"]:
         if fields.get("status_since") in (None, before["status_since"]):
             station.status_since = datetime.date.today()
@@ -148,7 +140,7 @@ def _check_grids(station: Station, grids) -> list[Grid]:
 @transaction.atomic
 def membership_add(*, actor, station: Station, user, role: str, grids=None) -> StationMembership:
     """Add a staff member to a station with a role and the grids they cover; twice is refused."""
-    _require_street_in_scope(actor=actor, street=station.street)
+    require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
     if StationMembership.objects.filter(station=station, user=user).exists():
         raise ValidationError({"user": "该人员已在本站点，不能重复添加。"})
     membership = StationMembership(station=station, user=user, role=role)
@@ -171,7 +163,7 @@ def membership_update(*, actor, membership: StationMembership, role: str, is_act
                       grids=None) -> StationMembership:
     """Change a staff member's role, active flag or covered grids."""
     station = membership.station
-    _require_street_in_scope(actor=actor, street=station.street)
+    require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
     before = {"role": membership.role, "is_active": membership.is_active,
               "grids": "、".join(sorted(g.name for g in membership.grids.all()))}
     grids = _check_grids(station, grids)
@@ -189,14 +181,14 @@ def membership_update(*, actor, membership: StationMembership, role: str, is_act
 def membership_remove(*, actor, membership: StationMembership) -> None:
     """Remove a staff member from a station."""
     station = membership.station
-    _require_street_in_scope(actor=actor, street=station.street)
+    require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
     username = membership.user.get_username()
     membership.delete()
     audit_record(actor=actor, action="station.staff_remove", obj=station, summary=f"移除人员 {username}")
 
 
 def _save_geo(obj, *, actor, action: str, label: str, before: dict | None = None) -> None:
-    _require_street_in_scope(actor=actor, street=obj.street)
+    require_visible(actor, street=obj.street, message=STREET_OUT_OF_SCOPE)
     obj.full_clean()
     obj.save()
     after = {"name": obj.name, "code": obj.code, "street": obj.street_id}
@@ -218,7 +210,7 @@ def area_create(*, actor, street: Street, name: str, code: str = "", lat=None, l
 @transaction.atomic
 def area_update(*, actor, area: Area, **fields) -> Area:
     """Edit a 片区 (district admins cannot move it to another district)."""
-    _require_street_in_scope(actor=actor, street=area.street)
+    require_visible(actor, street=area.street, message=STREET_OUT_OF_SCOPE)
     before = {"name": area.name, "code": area.code, "street": area.street_id, "lat": area.lat, "lng": area.lng}
     for key in ("street", "name", "code", "lat", "lng"):
         if key in fields:
@@ -238,7 +230,7 @@ def grid_create(*, actor, street: Street, name: str, code: str = "", area: Area 
 @transaction.atomic
 def grid_update(*, actor, grid: Grid, **fields) -> Grid:
     """Edit a grid."""
-    _require_street_in_scope(actor=actor, street=grid.street)
+    require_visible(actor, street=grid.street, message=STREET_OUT_OF_SCOPE)
     before = {"name": grid.name, "code": grid.code, "street": grid.street_id, "area": grid.area_id}
     for key in ("street", "name", "code", "area"):
         if key in fields:
