@@ -15,6 +15,7 @@ from core.masking import mask_id_number
 from core.models import Occupation
 from core.validators import normalize_id_number
 
+from . import events
 from .excel import UploadError, read_upload
 from .models import ConsentScope, Education, EmploymentStatus, Hukou, ImportJob, JobseekerArchive, StatusEntry
 
@@ -214,6 +215,6 @@ def _finish(job: ImportJob, *, status: str, message: str, errors: list[dict], im
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "message", "errors", "failed_rows", "duplicate_rows", "imported_rows",
                             "processed_rows", "source", "finished_at"])
-    audit_record(actor=job.created_by, action="jobseeker.import_finish", obj=job,
+    audit_record(actor=job.created_by, action=events.JOBSEEKER_IMPORT_FINISH, obj=job,
                  summary=f"导入 {job.file_name}：{job.get_status_display()}，导入 {imported} 行，错误 {len(errors)} 行")
     return job

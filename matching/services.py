@@ -7,15 +7,17 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 
-from core.audit import audit_record, in_chinese
+from core.audit import audit_record
 from core.crypto import decrypt
 from core.scoping import require_visible
+from jobs import events as jobs_events
 from jobs.models import JobPosting
 from jobseekers.models import EmploymentStatus, JobseekerArchive, StatusEntry
 from jobseekers.services import status_add
 
-from . import scoring, sms
+from . import events, scoring, sms
 from .models import GuidanceSession, InsuranceHelp, PushRecord, SmsOutbox
 
 SMS_MAX_ATTEMPTS = 6
@@ -65,10 +67,9 @@ def push_create(*, actor, archive: JobseekerArchive, postings: list[JobPosting],
                           explanation=match.explanation[:300], note=note)
         push.full_clean()
         push.save()
-        with in_chinese():  # stored text stays in the source language
-            audit_record(actor=actor, action="matching.push", obj=archive,
-                         summary=f"推送岗位「{posting.title}」（{push.get_channel_display()}）",
-                         changes={"posting": posting.pk, "channel": channel})
+        audit_record(actor=actor, action=events.MATCHING_PUSH, obj=archive,
+                     summary=format_lazy("推送岗位「{}」（{}）", posting.title, PushRecord.Channel(channel).label),
+                     changes={"posting": posting.pk, "channel": channel})
         if channel == PushRecord.Channel.SMS:
             outbox = SmsOutbox.objects.create(archive=archive, push=push, phone_encrypted=archive.phone_encrypted,
                                               body=sms.push_message(posting))
@@ -103,7 +104,7 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
     if posting.filled_count >= posting.headcount:
         posting.status = JobPosting.Status.FILLED
     posting.save(update_fields=["filled_count", "status", "updated_at"])
-    audit_record(actor=actor, action="jobs.posting_filled_count", obj=posting,
+    audit_record(actor=actor, action=jobs_events.JOBS_POSTING_FILLED_COUNT, obj=posting,
                  summary=f"录用 1 人（{posting.filled_count}/{posting.headcount}）",
                  changes={"filled_count": [old["filled_count"], posting.filled_count],
                           **({"status": [old["status"], posting.status]} if old["status"] != posting.status else {})})
@@ -132,10 +133,9 @@ def push_record_outcome(*, actor, push: PushRecord, outcome: str, outcome_date: 
         push.note = note[:200]
     push.full_clean()
     push.save(update_fields=["outcome", "outcome_date", "outcome_by", "note", "updated_at"])
-    with in_chinese():  # stored text stays in the source language
-        audit_record(actor=actor, action="matching.push_outcome", obj=push.archive,
-                     summary=f"岗位「{push.posting.title}」反馈：{push.get_outcome_display()}",
-                     changes={"outcome": [old, outcome], "outcome_date": str(outcome_date), "push": push.pk})
+    audit_record(actor=actor, action=events.MATCHING_PUSH_OUTCOME, obj=push.archive,
+                 summary=format_lazy("岗位「{}」反馈：{}", push.posting.title, PushRecord.Outcome(outcome).label),
+                 changes={"outcome": [old, outcome], "outcome_date": str(outcome_date), "push": push.pk})
     return push
 
 
@@ -181,7 +181,7 @@ def sms_retry(*, actor, outbox: SmsOutbox) -> SmsOutbox:
     tried = outbox.attempts
     outbox.status, outbox.next_attempt_at, outbox.attempts = SmsOutbox.Status.PENDING, timezone.now(), 0
     outbox.save(update_fields=["status", "next_attempt_at", "attempts", "updated_at"])
-    audit_record(actor=actor, action="matching.sms_retry", obj=outbox.archive,
+    audit_record(actor=actor, action=events.MATCHING_SMS_RETRY, obj=outbox.archive,
                  summary=f"重新发送短信 #{outbox.pk}（此前已尝试 {tried} 次）")
     transaction.on_commit(lambda: _queue_sms(outbox.pk))
     return outbox
@@ -204,9 +204,8 @@ def guidance_create(*, actor, archive: JobseekerArchive, held_on: date, kind: st
                               follow_up_on=follow_up_on, counsellor=actor)
     session.full_clean()
     session.save()
-    with in_chinese():  # stored text stays in the source language
-        audit_record(actor=actor, action="matching.guidance_create", obj=archive,
-                     summary=f"职业指导：{session.get_kind_display()}（{held_on:%Y-%m-%d}）")
+    audit_record(actor=actor, action=events.MATCHING_GUIDANCE_CREATE, obj=archive,
+                 summary=format_lazy("职业指导：{}（{:%Y-%m-%d}）", GuidanceSession.Kind(kind).label, held_on))
     return session
 
 
@@ -225,9 +224,8 @@ def insurance_update(*, actor, archive: JobseekerArchive, status: str, checklist
         raise ValidationError({"registered_on": "登记日期不能晚于今天。"})
     help_.full_clean()
     help_.save()
-    with in_chinese():  # stored text stays in the source language
-        audit_record(actor=actor, action="matching.insurance_update", obj=archive,
-                     summary=f"就业参保登记：{help_.get_status_display()}",
-                     changes={"status": [before["status"], status], "checklist": [before["checklist"],
-                                                                                  ",".join(help_.checklist)]})
+    audit_record(actor=actor, action=events.MATCHING_INSURANCE_UPDATE, obj=archive,
+                 summary=format_lazy("就业参保登记：{}", InsuranceHelp.Status(help_.status).label),
+                 changes={"status": [before["status"], status], "checklist": [before["checklist"],
+                                                                              ",".join(help_.checklist)]})
     return help_

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from core.audit import audit_record, diff
 from core.scoping import require_visible, scope_of
 
+from . import events
 from .models import Area, Grid, Station, StationHours, StationMembership, Street
 
 STATION_FIELDS = (
@@ -89,7 +90,7 @@ def station_create(*, actor, hours: Hours | None = None, **fields) -> Station:
     _stamp_status_dates(station)
     _save_station(station)
     _replace_hours(station, hours)
-    audit_record(actor=actor, action="station.create", obj=station,
+    audit_record(actor=actor, action=events.STATION_CREATE, obj=station,
                  summary=f"新建站点 {station.code}（{station.get_status_display()}）",
                  changes={"hours": _hours_text(hours)})
     return station
@@ -122,9 +123,9 @@ def station_update(*, actor, station: Station, hours: Hours | None = None, **fie
         _replace_hours(station, hours)
     if "status" in changes:
         old, new = (Station.Status(v).label for v in (before["status"], station.status))
-        audit_record(actor=actor, action="station.status_change", obj=station,
+        audit_record(actor=actor, action=events.STATION_STATUS_CHANGE, obj=station,
                      summary=f"站点状态：{old} → {new}", changes={"status": changes["status"]})
-    audit_record(actor=actor, action="station.update", obj=station, summary=f"修改站点 {station.code}",
+    audit_record(actor=actor, action=events.STATION_UPDATE, obj=station, summary=f"修改站点 {station.code}",
                  changes=changes)
     return station
 
@@ -152,7 +153,7 @@ def membership_add(*, actor, station: Station, user, role: str, grids=None) -> S
     except IntegrityError as exc:
         raise ValidationError({"user": "该人员已在本站点，不能重复添加。"}) from exc
     membership.grids.set(grids)
-    audit_record(actor=actor, action="station.staff_add", obj=station,
+    audit_record(actor=actor, action=events.STATION_STAFF_ADD, obj=station,
                  summary=f"添加人员 {user.get_username()}（{membership.get_role_display()}）",
                  changes={"grids": "、".join(g.name for g in grids)})
     return membership
@@ -172,7 +173,7 @@ def membership_update(*, actor, membership: StationMembership, role: str, is_act
     membership.save(update_fields=["role", "is_active", "updated_at"])
     membership.grids.set(grids)
     after = {"role": role, "is_active": is_active, "grids": "、".join(sorted(g.name for g in grids))}
-    audit_record(actor=actor, action="station.staff_update", obj=station,
+    audit_record(actor=actor, action=events.STATION_STAFF_UPDATE, obj=station,
                  summary=f"修改人员 {membership.user.get_username()}", changes=diff(before, after))
     return membership
 
@@ -184,7 +185,7 @@ def membership_remove(*, actor, membership: StationMembership) -> None:
     require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
     username = membership.user.get_username()
     membership.delete()
-    audit_record(actor=actor, action="station.staff_remove", obj=station, summary=f"移除人员 {username}")
+    audit_record(actor=actor, action=events.STATION_STAFF_REMOVE, obj=station, summary=f"移除人员 {username}")
 
 
 def _save_geo(obj, *, actor, action: str, label: str, before: dict | None = None) -> None:
@@ -203,7 +204,7 @@ def _save_geo(obj, *, actor, action: str, label: str, before: dict | None = None
 def area_create(*, actor, street: Street, name: str, code: str = "", lat=None, lng=None) -> Area:
     """Create a 片区 in a street/town."""
     area = Area(street=street, name=name, code=code, lat=lat, lng=lng)
-    _save_geo(area, actor=actor, action="area.create", label="新建片区")
+    _save_geo(area, actor=actor, action=events.AREA_CREATE, label="新建片区")
     return area
 
 
@@ -215,7 +216,7 @@ def area_update(*, actor, area: Area, **fields) -> Area:
     for key in ("street", "name", "code", "lat", "lng"):
         if key in fields:
             setattr(area, key, fields[key])
-    _save_geo(area, actor=actor, action="area.update", label="修改片区", before=before)
+    _save_geo(area, actor=actor, action=events.AREA_UPDATE, label="修改片区", before=before)
     return area
 
 
@@ -223,7 +224,7 @@ def area_update(*, actor, area: Area, **fields) -> Area:
 def grid_create(*, actor, street: Street, name: str, code: str = "", area: Area | None = None) -> Grid:
     """Create a grid (网格) in a street/town, optionally inside one of its 片区."""
     grid = Grid(street=street, name=name, code=code, area=area)
-    _save_geo(grid, actor=actor, action="grid.create", label="新建网格")
+    _save_geo(grid, actor=actor, action=events.GRID_CREATE, label="新建网格")
     return grid
 
 
@@ -235,5 +236,5 @@ def grid_update(*, actor, grid: Grid, **fields) -> Grid:
     for key in ("street", "name", "code", "area"):
         if key in fields:
             setattr(grid, key, fields[key])
-    _save_geo(grid, actor=actor, action="grid.update", label="修改网格", before=before)
+    _save_geo(grid, actor=actor, action=events.GRID_UPDATE, label="修改网格", before=before)
     return grid

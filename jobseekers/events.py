@@ -1,0 +1,13 @@
+"""Audit action names (`AuditEvent.action`) written by jobseeker archives: one constant per kind of event."""
+
+JOBSEEKER_CREATE = "jobseeker.create"
+JOBSEEKER_EXPORT = "jobseeker.export"
+JOBSEEKER_EXPORT_FULL = "jobseeker.export_full"
+JOBSEEKER_FOLLOWUPS_GENERATE = "jobseeker.followups_generate"
+JOBSEEKER_IMPORT_FINISH = "jobseeker.import_finish"
+JOBSEEKER_IMPORT_START = "jobseeker.import_start"
+JOBSEEKER_REVEAL = "jobseeker.reveal"
+JOBSEEKER_RULE_UPDATE = "jobseeker.rule_update"
+JOBSEEKER_STATUS_ADD = "jobseeker.status_add"
+JOBSEEKER_UPDATE = "jobseeker.update"
+JOBSEEKER_VISIT = "jobseeker.visit"
