@@ -174,10 +174,8 @@ class EmployerFormView(InternalRequiredMixin, View):
                                                         **data)
                 else:
                     employer = services.employer_update(actor=request.user, employer=employer, **data)
-            except ValidationError as exc:
+            except (ValidationError, PermissionDenied) as exc:
                 add_service_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
             else:
                 messages.success(request, gettext("已保存用人单位：%(name)s") % {"name": employer.name})
                 return redirect("jobs:employer_detail", pk=employer.pk)
@@ -246,10 +244,8 @@ class PostingFormView(InternalRequiredMixin, View):
                     posting = services.posting_create(actor=request.user, employer=employer, **data)
                 else:
                     posting = services.posting_update(actor=request.user, posting=posting, **data)
-            except ValidationError as exc:
+            except (ValidationError, PermissionDenied) as exc:
                 add_service_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error("employer", str(exc))
             else:
                 messages.success(request, gettext("已保存岗位：%(title)s") % {"title": posting.title})
                 return redirect("jobs:posting_detail", pk=posting.pk)
