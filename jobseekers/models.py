@@ -56,9 +56,6 @@ LOOKING_STATUSES = (EmploymentStatus.UNEMPLOYED, EmploymentStatus.FLEXIBLE, Empl
 
 
 class ArchiveQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
     def active(self):
         return self.filter(is_open=True)
 
@@ -214,9 +211,10 @@ class JobseekerArchive(TimeStampedModel):
         return [KeyGroup(k).label for k in self.key_groups if k in KeyGroup.values]
 
 
-class StatusEntryQuerySet(ScopedQuerySet):
+class ArchiveOwnedQuerySet(ScopedQuerySet):
+    """Rows owned by an archive (status entries, visits, tasks, pushes, SMS): scoped by the archive's station."""
+
     station_path = "archive__station"
-    district_path = "archive__station__street__district"
 
 
 class StatusEntry(models.Model):
@@ -239,7 +237,7 @@ class StatusEntry(models.Model):
                                     related_name="+")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
-    objects = StatusEntryQuerySet.as_manager()
+    objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "就业状态记录"
@@ -248,11 +246,6 @@ class StatusEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective_date} {self.get_status_display()}"
-
-
-class VisitQuerySet(ScopedQuerySet):
-    station_path = "archive__station"
-    district_path = "archive__station__street__district"
 
 
 class Visit(models.Model):
@@ -283,7 +276,7 @@ class Visit(models.Model):
     next_follow_up = models.DateField("下次跟进日期", null=True, blank=True)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
-    objects = VisitQuerySet.as_manager()
+    objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "走访记录"
@@ -341,10 +334,7 @@ class ResurveyRule(models.Model):
         return f"{who}·{self.get_status_display()}：每{self.interval_days}天"
 
 
-class FollowUpTaskQuerySet(ScopedQuerySet):
-    station_path = "archive__station"
-    district_path = "archive__station__street__district"
-
+class FollowUpTaskQuerySet(ArchiveOwnedQuerySet):
     def open(self):
         return self.filter(status=FollowUpTask.Status.OPEN)
 
@@ -378,11 +368,6 @@ class FollowUpTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.archive} {self.due_date} {self.get_status_display()}"
-
-
-class ImportJobQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
 
 
 class ImportJob(models.Model):
@@ -428,7 +413,7 @@ class ImportJob(models.Model):
     # Set by every progress write: a running job whose heartbeat is old lost its worker (see imports.sweep).
     updated_at = models.DateTimeField("最近进展", default=timezone.now)
 
-    objects = ImportJobQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "导入批次"

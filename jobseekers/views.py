@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 
+from core.forms import add_service_errors
 from core.permissions import CityAdminRequiredMixin, InternalRequiredMixin
 from core.scoping import scope_of
 from core.spreadsheets import xlsx_response
 from stations.models import StationMembership
 
 from . import imports, selectors, services
-from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, add_service_errors, bootstrap
+from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, bootstrap
 from .models import ResurveyRule
 
 EXPORT_MAX_ROWS = 50_000
