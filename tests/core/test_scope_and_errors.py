@@ -155,8 +155,8 @@ def test_a_service_field_error_is_400_with_the_message_under_its_field(client, w
 
 
 def test_a_service_non_field_error_is_400_under_non_field_errors(client, world):
-    posting = make_posting(make_employer(world["station_a"]))
-    client.force_login(world["staff"])
+    posting = make_posting(make_employer(world["station_a"]))  # already published
+    client.force_login(world["district"])  # a reviewer: the refusal is the transition's own
     response = client.post(f"/api/postings/{posting.pk}/publish/")
     assert response.status_code == 400
     body = response.json()
