@@ -5,6 +5,7 @@ from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from .models import AuditEvent, Occupation, UserProfile
+from .security import TOKEN_ISSUE, TOKEN_REVOKE, USER_ROLE_CHANGE
 
 
 @admin.register(UserProfile)
@@ -21,12 +22,12 @@ class UserProfileAdmin(admin.ModelAdmin):
         changes = {k: [str(before.get(k, "")), str(getattr(obj, k))] for k in self.ROLE_FIELDS
                    if before.get(k) != getattr(obj, k)}
         if changes:
-            _audit_admin(request, action="user.role_change", user=obj.user, changes=changes,
+            _audit_admin(request, action=USER_ROLE_CHANGE, user=obj.user, changes=changes,
                          summary=f"在管理后台修改角色：{obj.user.get_username()} → {obj.get_role_display()}",
                          district_id=obj.district_id or before.get("district_id"))
 
     def delete_model(self, request, obj):
-        _audit_admin(request, action="user.role_change", user=obj.user, changes={"role": [obj.role, ""]},
+        _audit_admin(request, action=USER_ROLE_CHANGE, user=obj.user, changes={"role": [obj.role, ""]},
                      summary=f"在管理后台删除角色：{obj.user.get_username()}", district_id=obj.district_id)
         super().delete_model(request, obj)
 
@@ -75,17 +76,17 @@ class AuditedUserAdmin(UserAdmin):
         changes = {f: [str(before.get(f, "")), str(getattr(obj, f))] for f in self.FLAGS
                    if before.get(f) != getattr(obj, f)}
         if changes:
-            _audit_admin(request, action="user.role_change", user=obj, changes=changes,
+            _audit_admin(request, action=USER_ROLE_CHANGE, user=obj, changes=changes,
                          summary=f"在管理后台修改账号权限：{obj.get_username()}")
 
 
 class AuditedTokenAdmin(TokenAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        _audit_admin(request, action="token.issue", user=obj.user, summary=f"签发 API 令牌：{obj.user.get_username()}")
+        _audit_admin(request, action=TOKEN_ISSUE, user=obj.user, summary=f"签发 API 令牌：{obj.user.get_username()}")
 
     def delete_model(self, request, obj):
-        _audit_admin(request, action="token.revoke", user=obj.user, summary=f"吊销 API 令牌：{obj.user.get_username()}")
+        _audit_admin(request, action=TOKEN_REVOKE, user=obj.user, summary=f"吊销 API 令牌：{obj.user.get_username()}")
         super().delete_model(request, obj)
 
 

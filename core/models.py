@@ -84,18 +84,10 @@ class Occupation(models.Model):
 
 
 class AuditEventQuerySet(ScopedQuerySet):
-    station_path = "station"
+    """City admins read the whole trail, district admins their district's; station staff none of it."""
+
+    station_path = None
     district_path = "district"
-
-    def visible_to(self, user):
-        from .scoping import scope_of
-
-        scope = scope_of(user)
-        if scope.is_city:
-            return self.all()
-        if scope.is_district:
-            return self.filter(district_id=scope.district_id)
-        return self.none()
 
 
 class AuditEvent(models.Model):

@@ -42,17 +42,6 @@ class BootstrapMixin:
         bootstrapify(self)
 
 
-def apply_errors(form: forms.Form, exc: ValidationError, mapping: dict | None = None) -> None:
-    """Put a service's ValidationError on the form's fields (unknown fields → form-wide error)."""
-    mapping = mapping or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            name = mapping.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class KeepContactPhoneMixin:
     """Editing never shows the stored contact phone in full (that is an audited reveal): the box starts
     empty with the masked number as a hint, and left empty keeps the number."""

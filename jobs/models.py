@@ -32,11 +32,6 @@ from core.scoping import ScopedQuerySet
 from core.validators import normalize_credit_code, validate_credit_code
 
 
-class EmployerQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
-
 class Employer(TimeStampedModel):
     """An employer collected by a station."""
 
@@ -63,7 +58,7 @@ class Employer(TimeStampedModel):
     lng = models.FloatField(_("经度（WGS-84）"), null=True, blank=True)
     verified = models.BooleanField(_("已核实"), default=False)
 
-    objects = EmployerQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "用人单位"
@@ -93,9 +88,6 @@ class Employer(TimeStampedModel):
 
 
 class PostingQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
     def published(self):
         return self.filter(status=JobPosting.Status.PUBLISHED)
 
@@ -249,11 +241,6 @@ class JobPosting(TimeStampedModel):
         return bool(self.is_public_service and self.public_service_term_end and self.public_service_term_end < today)
 
 
-class LeadQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
-
 class Lead(TimeStampedModel):
     """A resident's "我感兴趣" on a published posting: a call-back task for the nearest station."""
 
@@ -277,7 +264,7 @@ class Lead(TimeStampedModel):
     consent_at = models.DateTimeField(_("同意时间"), null=True, blank=True, editable=False)
     consent_notice = models.CharField(_("同意的告知版本"), max_length=16, blank=True, editable=False)
 
-    objects = LeadQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "求职意向登记"

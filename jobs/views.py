@@ -18,6 +18,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
+from core.forms import add_service_errors
 from core.geo import walk_model
 from core.permissions import InternalRequiredMixin
 from core.queue import enqueue
@@ -32,7 +33,6 @@ from .forms import (
     PostingForm,
     PublicSubmitForm,
     ReasonForm,
-    apply_errors,
     bootstrapify,
 )
 from .maplinks import map_links
@@ -124,7 +124,7 @@ def job_interest(request, pk: int):
             lead = services.lead_create(posting=posting, name=form.cleaned_data["name"],
                                         phone=form.cleaned_data["phone"], consent=form.cleaned_data["consent"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return render(request, "jobs/interest_done.html", {"posting": posting, "lead": lead})
     return job_detail(request, pk, form=form, status=400)
@@ -140,7 +140,7 @@ def job_submit(request):
         try:
             posting = services.posting_submit_public(**data)
         except ValidationError as exc:
-            apply_errors(form, exc, PublicSubmitForm.MAPPING)
+            add_service_errors(form, exc, PublicSubmitForm.MAPPING)
         else:
             return render(request, "jobs/submit_done.html", {"posting": posting})
     return render(request, "jobs/job_submit.html", {"form": form}, status=400 if form.errors else 200)
@@ -196,10 +196,8 @@ class EmployerFormView(InternalRequiredMixin, View):
                                                         **data)
                 else:
                     employer = services.employer_update(actor=request.user, employer=employer, **data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
             else:
                 messages.success(request, gettext("已保存用人单位：%(name)s") % {"name": employer.name})
                 return redirect("jobs:employer_detail", pk=employer.pk)
@@ -273,10 +271,8 @@ class PostingFormView(InternalRequiredMixin, View):
                     posting = services.posting_create(actor=request.user, employer=employer, **data)
                 else:
                     posting = services.posting_update(actor=request.user, posting=posting, **data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error("employer", str(exc))
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
             else:
                 messages.success(request, gettext("已保存岗位：%(title)s") % {"title": posting.title})
                 return redirect("jobs:posting_detail", pk=posting.pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.choices import KeyGroup
@@ -13,19 +13,6 @@ from core.spreadsheets import UploadError, check_upload_name
 from stations.models import Area, Grid, Station, Street
 
 from .models import SYSTEM_SOURCE_MESSAGE, EmploymentStatus, ImportJob, JobseekerArchive, StatusEntry, Visit
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form (fields the form lacks become form-wide errors)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        target = field if field in form.fields else None
-        if field == NON_FIELD_ERRORS:
-            target = None
-        for error in errors:
-            form.add_error(target, error)
 
 
 def bootstrap(form: forms.BaseForm) -> None:

@@ -20,6 +20,7 @@ from core.masking import mask_id_number
 from core.models import Occupation
 from core.validators import normalize_id_number
 
+from . import events
 from .identity import IDENTITY_FIELDS, identity_fields, phone_encrypted
 from .models import ConsentScope, Education, EmploymentStatus, Hukou, ImportJob, JobseekerArchive, StatusEntry
 from .rules import rule_intervals
@@ -287,7 +288,7 @@ def _finish(job: ImportJob, *, status: str, message: str, failed: list, imported
     job.finished_at = job.updated_at = timezone.now()
     job.save(update_fields=["status", "phase", "message", "errors", "report", "failed_rows", "duplicate_rows",
                             "imported_rows", "processed_rows", "total_rows", "source", "finished_at", "updated_at"])
-    audit_record(actor=job.created_by, action="jobseeker.import_finish", obj=job,
+    audit_record(actor=job.created_by, action=events.JOBSEEKER_IMPORT_FINISH, obj=job,
                  summary=f"导入 {job.file_name}：{job.get_status_display()}，导入 {imported} 行，错误 {len(failed)} 行")
     return job
 
@@ -302,7 +303,7 @@ def sweep(*, now: dt.datetime | None = None) -> int:
     for pk in lost:
         ImportJob.objects.filter(pk=pk, updated_at__lt=stale).update(
             status=ImportJob.Status.FAILED, phase="", message=LOST_WORKER, finished_at=now, updated_at=now)
-        audit_record(actor=None, action="jobseeker.import_lost", obj=ImportJob.objects.get(pk=pk),
+        audit_record(actor=None, action=events.JOBSEEKER_IMPORT_LOST, obj=ImportJob.objects.get(pk=pk),
                      summary="导入中断：后台进程停止，已标记为失败，可重试")
     expired = now - dt.timedelta(hours=settings.IMPORT_RETENTION_HOURS)
     ImportJob.objects.filter(created_at__lt=expired).exclude(source=b"", report=b"").update(source=b"", report=b"")

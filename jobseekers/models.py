@@ -57,9 +57,6 @@ LOOKING_STATUSES = (EmploymentStatus.UNEMPLOYED, EmploymentStatus.FLEXIBLE, Empl
 
 
 class ArchiveQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
     def active(self):
         return self.filter(is_open=True)
 
@@ -219,9 +216,10 @@ SYSTEM_SOURCE_MESSAGE = gettext_lazy("来源“推荐就业”“批量导入”
                                      "请选择走访、电话或本人申报。")
 
 
-class StatusEntryQuerySet(ScopedQuerySet):
+class ArchiveOwnedQuerySet(ScopedQuerySet):
+    """Rows owned by an archive (status entries, visits, tasks, pushes, SMS): scoped by the archive's station."""
+
     station_path = "archive__station"
-    district_path = "archive__station__street__district"
 
 
 class StatusEntry(models.Model):
@@ -250,7 +248,7 @@ class StatusEntry(models.Model):
                                     related_name="+")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
-    objects = StatusEntryQuerySet.as_manager()
+    objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "就业状态记录"
@@ -259,11 +257,6 @@ class StatusEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective_date} {self.get_status_display()}"
-
-
-class VisitQuerySet(ScopedQuerySet):
-    station_path = "archive__station"
-    district_path = "archive__station__street__district"
 
 
 class Visit(models.Model):
@@ -294,7 +287,7 @@ class Visit(models.Model):
     next_follow_up = models.DateField("下次跟进日期", null=True, blank=True)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
-    objects = VisitQuerySet.as_manager()
+    objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "走访记录"
@@ -352,10 +345,7 @@ class ResurveyRule(models.Model):
         return f"{who}·{self.get_status_display()}：每{self.interval_days}天"
 
 
-class FollowUpTaskQuerySet(ScopedQuerySet):
-    station_path = "archive__station"
-    district_path = "archive__station__street__district"
-
+class FollowUpTaskQuerySet(ArchiveOwnedQuerySet):
     def open(self):
         return self.filter(status=FollowUpTask.Status.OPEN)
 
@@ -389,11 +379,6 @@ class FollowUpTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.archive} {self.due_date} {self.get_status_display()}"
-
-
-class ImportJobQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
 
 
 class ImportJob(models.Model):
@@ -439,7 +424,7 @@ class ImportJob(models.Model):
     # Set by every progress write: a running job whose heartbeat is old lost its worker (see imports.sweep).
     updated_at = models.DateTimeField("最近进展", default=timezone.now)
 
-    objects = ImportJobQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "导入批次"

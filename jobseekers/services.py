@@ -16,9 +16,11 @@ from django.utils import timezone
 from core.audit import audit_record, diff
 from core.masking import mask_id_number
 from core.queue import enqueue
+from core.scoping import require_visible
 from core.validators import normalize_phone
 from stations.models import StationMembership
 
+from . import events
 from .identity import IDENTITY_FIELDS, identity_fields, phone_encrypted
 from .models import (
     DEFAULT_RULES,
@@ -74,6 +76,8 @@ def archive_create(*, actor, station, id_number: str, phone: str = "",
                    desired_occupations: Iterable = (), initial_status: str = EmploymentStatus.UNEMPLOYED,
                    status_since: dt.date | None = None, **fields) -> JobseekerArchive:
     """建档: validate the ID number, refuse a second archive anywhere in the city, record the first status."""
+    if actor is not None:
+        require_visible(actor, station=station, message="只能为本人所在站点建档。")
     today = timezone.localdate()
     errors: dict = {}
     identity: dict = {}
@@ -115,7 +119,7 @@ def archive_create(*, actor, station, id_number: str, phone: str = "",
     archive.desired_occupations.set(list(desired_occupations))
     StatusEntry.objects.create(archive=archive, status=initial_status, effective_date=status_since,
                                source=StatusEntry.Source.REGISTRATION, recorded_by=actor)
-    audit_record(actor=actor, action="jobseeker.create", obj=archive,
+    audit_record(actor=actor, action=events.JOBSEEKER_CREATE, obj=archive,
                  summary=f"新建档案（身份证号 {mask_id_number(archive.id_number)}）")
     return archive
 
@@ -153,7 +157,7 @@ def archive_update(*, actor, archive: JobseekerArchive, expected_version: int, p
         new = set(locked.desired_occupations.values_list("code", flat=True))
         if old != new:
             changes["desired_occupations"] = [",".join(sorted(old)), ",".join(sorted(new))]
-    audit_record(actor=actor, action="jobseeker.update", obj=locked, summary="修改档案", changes=changes)
+    audit_record(actor=actor, action=events.JOBSEEKER_UPDATE, obj=locked, summary="修改档案", changes=changes)
     return locked
 
 
@@ -180,7 +184,7 @@ def status_add(*, actor, archive: JobseekerArchive, status: str, effective_date:
     entry.save()
     previous = locked.current_status
     _refresh_current_status(locked)
-    audit_record(actor=actor, action="jobseeker.status_add", obj=locked,
+    audit_record(actor=actor, action=events.JOBSEEKER_STATUS_ADD, obj=locked,
                  summary=f"就业状态记录：{entry.get_status_display()}（{effective_date}，{entry.get_source_display()}）",
                  changes={"current_status": [previous, locked.current_status]} if previous != locked.current_status
                  else {})
@@ -207,7 +211,7 @@ def visit_create(*, actor, archive: JobseekerArchive, visit_date: dt.date, metho
     locked.save(update_fields=["next_survey_due", "updated_at"])
     closed = FollowUpTask.objects.filter(archive=locked, status=FollowUpTask.Status.OPEN).update(
         status=FollowUpTask.Status.DONE, visit=visit, closed_at=timezone.now())
-    audit_record(actor=actor, action="jobseeker.visit", obj=locked,
+    audit_record(actor=actor, action=events.JOBSEEKER_VISIT, obj=locked,
                  summary=f"走访记录：{visit.get_method_display()}，下次排摸 {locked.next_survey_due}"
                          + (f"，完成回访任务 {closed} 项" if closed else ""))
     archive.next_survey_due, archive.current_status = locked.next_survey_due, locked.current_status
@@ -230,7 +234,7 @@ def followups_create_due(*, today: dt.date) -> int:
         )
         created = cursor.rowcount
         if created:
-            audit_record(actor=None, action="jobseeker.followups_generate", summary=f"生成回访任务 {created} 项（截至 {today}）")
+            audit_record(actor=None, action=events.JOBSEEKER_FOLLOWUPS_GENERATE, summary=f"生成回访任务 {created} 项（截至 {today}）")
     return created
 
 
@@ -252,7 +256,7 @@ def resurvey_rules_update(*, actor, intervals: dict[int, int]) -> int:
         rule.interval_days = days
         rule.full_clean()
         rule.save(update_fields=["interval_days", "updated_at"])
-        audit_record(actor=actor, action="jobseeker.rule_update", obj=rule, summary=str(rule),
+        audit_record(actor=actor, action=events.JOBSEEKER_RULE_UPDATE, obj=rule, summary=str(rule),
                      changes={"interval_days": [old, days]})
         changed += 1
     return changed
@@ -261,24 +265,26 @@ def resurvey_rules_update(*, actor, intervals: dict[int, int]) -> int:
 @transaction.atomic
 def archive_reveal(*, actor, archive: JobseekerArchive) -> dict[str, str]:
     """The full ID number and phone, for an authorised user who asked; audited."""
-    audit_record(actor=actor, action="jobseeker.reveal", obj=archive, summary="查看完整身份证号和手机号")
+    audit_record(actor=actor, action=events.JOBSEEKER_REVEAL, obj=archive, summary="查看完整身份证号和手机号")
     return {"id_number": archive.id_number, "phone": archive.phone}
 
 
 @transaction.atomic
 def archive_export_record(*, actor, count: int, full: bool, filters: str) -> None:
-    audit_record(actor=actor, action="jobseeker.export_full" if full else "jobseeker.export",
+    audit_record(actor=actor, action=events.JOBSEEKER_EXPORT_FULL if full else events.JOBSEEKER_EXPORT,
                  summary=f"导出档案 {count} 份（{'含完整身份证号和手机号' if full else '脱敏'}）；筛选：{filters}"[:500])
 
 
 def import_start(*, actor, station, file_name: str, content: bytes, mode: str) -> ImportJob:
     """Store an upload (encrypted) and queue its import; the file is parsed by the worker, not here."""
+    if actor is not None:
+        require_visible(actor, station=station, message="只能向本人所在站点导入档案。")
     with transaction.atomic():
         job = ImportJob(station=station, created_by=actor, file_name=file_name[:200], mode=mode)
         job.set_source(content)
         job.full_clean(exclude=["created_by", "source", "errors", "report"])
         job.save()
-        audit_record(actor=actor, action="jobseeker.import_start", obj=job,
+        audit_record(actor=actor, action=events.JOBSEEKER_IMPORT_START, obj=job,
                      summary=f"上传导入文件 {job.file_name}（{job.get_mode_display()}）")
         enqueue("jobseekers.tasks.import_run_task", job_id=job.pk)
     return job
@@ -293,12 +299,12 @@ def import_retry(*, actor, job: ImportJob) -> ImportJob:
         ImportJob.objects.filter(pk=locked.pk).update(
             status=ImportJob.Status.PENDING, phase="", message="", processed_rows=0, failed_rows=0,
             imported_rows=0, duplicate_rows=0, total_rows=0, errors=[], finished_at=None, updated_at=timezone.now())
-        audit_record(actor=actor, action="jobseeker.import_retry", obj=locked, summary=f"重试导入 {locked.file_name}")
+        audit_record(actor=actor, action=events.JOBSEEKER_IMPORT_RETRY, obj=locked, summary=f"重试导入 {locked.file_name}")
         enqueue("jobseekers.tasks.import_run_task", job_id=locked.pk)
     locked.refresh_from_db()
     return locked
 
 
 def import_report_download(*, actor, job: ImportJob) -> None:
-    audit_record(actor=actor, action="jobseeker.import_report", obj=job,
+    audit_record(actor=actor, action=events.JOBSEEKER_IMPORT_REPORT, obj=job,
                  summary=f"下载导入错误报告 {job.file_name}（{job.failed_rows} 行，含完整身份证号和手机号）")

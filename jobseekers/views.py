@@ -16,6 +16,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
+from core.forms import add_service_errors
 from core.permissions import CityAdminRequiredMixin, InternalRequiredMixin
 from core.scoping import scope_of
 from core.spreadsheets import xlsx_response
@@ -23,7 +24,7 @@ from stations.models import StationMembership
 
 from . import imports, selectors, services
 from .filtersets import search_by_hash
-from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, add_service_errors, bootstrap
+from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, bootstrap
 from .models import ResurveyRule
 
 EXPORT_MAX_ROWS = 50_000

@@ -10,12 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
-from core.scoping import ScopedQuerySet
-
-
-class ArchiveOwnedQuerySet(ScopedQuerySet):
-    station_path = "archive__station"
-    district_path = "archive__station__street__district"
+from jobseekers.models import ArchiveOwnedQuerySet
 
 
 class PushRecord(TimeStampedModel):
@@ -74,10 +69,7 @@ class PushRecord(TimeStampedModel):
         return f"{self.posting_id} → {self.archive_id}（{self.get_channel_display()}）"
 
 
-class SmsOutboxQuerySet(ScopedQuerySet):
-    station_path = "archive__station"
-    district_path = "archive__station__street__district"
-
+class SmsOutboxQuerySet(ArchiveOwnedQuerySet):
     def due(self, now=None):
         now = now or timezone.now()
         return self.filter(status=SmsOutbox.Status.PENDING, next_attempt_at__lte=now)

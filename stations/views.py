@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.forms import add_service_errors
 from core.geo import in_shanghai, walk_model
 from core.permissions import AdminRequiredMixin, InternalRequiredMixin
 from core.scoping import scope_of
@@ -31,15 +32,6 @@ from .forms import (
 from .models import Area, District, Grid, Station, StationMembership, Street
 
 FINDER_LIMIT = 8
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form (fields it knows, otherwise non-field)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _narrow_filter_form(filterset, user) -> None:
@@ -127,7 +119,7 @@ class StationCreateView(StationFormMixin, View):
             try:
                 station = services.station_create(actor=request.user, **form.service_kwargs())
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"已新建站点：{station.name}")
                 return redirect("stations:station_detail", pk=station.pk)
@@ -149,7 +141,7 @@ class StationUpdateView(StationFormMixin, View):
             try:
                 services.station_update(actor=request.user, station=station, **form.service_kwargs())
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "站点信息已保存。")
                 return redirect("stations:station_detail", pk=station.pk)
@@ -192,13 +184,13 @@ class MembershipAddView(AdminRequiredMixin, View):
                     services.transfer_request(actor=request.user, station=station, user=form.cleaned_data["user"],
                                               role=form.cleaned_data["role"])
                 except ValidationError as again:
-                    _apply_service_errors(form, again)
+                    add_service_errors(form, again)
                 else:
                     messages.info(request, f"该人员在{exc.district.name}任职：已向{exc.district.name}管理员发起调动申请，"
                                            "对方确认后生效。")
                     return redirect("stations:station_detail", pk=station.pk)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "已添加工作人员。")
                 return redirect("stations:station_detail", pk=station.pk)
@@ -224,7 +216,7 @@ class MembershipUpdateView(AdminRequiredMixin, View):
             try:
                 services.membership_update(actor=request.user, membership=membership, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "人员信息已保存。")
                 return redirect("stations:station_detail", pk=membership.station_id)
@@ -312,7 +304,7 @@ class GeoFormView(AdminRequiredMixin, View):
                 else:
                     self.update_service(actor=request.user, **{self.model._meta.model_name: obj}, **data)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"{self.model._meta.verbose_name}已保存。")
                 return redirect(self.list_url)

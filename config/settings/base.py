@@ -145,7 +145,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DefaultPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.exceptions.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",  # one error body shape, see that module
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "public_form": "20/hour"},
 }
 SPECTACULAR_SETTINGS = {

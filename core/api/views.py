@@ -37,6 +37,7 @@ class TokenRevokeView(APIView):
         from rest_framework.authtoken.models import Token
 
         from core.audit import audit_record
+        from core.security import TOKEN_REVOKE
 
         tokens = Token.objects.select_related("user")
         if user_id is None:
@@ -53,7 +54,7 @@ class TokenRevokeView(APIView):
         if token is None:
             raise NotFound(gettext("没有可吊销的令牌。"))
         with transaction.atomic():
-            audit_record(actor=request.user, action="token.revoke", obj=token.user,
+            audit_record(actor=request.user, action=TOKEN_REVOKE, obj=token.user,
                          summary=f"吊销 API 令牌：{token.user.get_username()}")
             Token.objects.filter(pk=token.pk).delete()
         return Response(status=204)

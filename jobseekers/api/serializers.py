@@ -1,7 +1,6 @@
 """API serializers: personal data is write-only in clear and read back masked; writes go through services."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from core.choices import KeyGroup
@@ -9,10 +8,6 @@ from core.models import Occupation
 from stations.models import Area, Grid, Station
 
 from ..models import EmploymentStatus, JobseekerArchive, StatusEntry, Visit
-
-
-def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(serializers.as_serializer_error(exc))
 
 
 class ArchiveSerializer(serializers.ModelSerializer):

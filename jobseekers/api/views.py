@@ -1,6 +1,5 @@
 """API: /api/jobseekers/ with nested status entries and visits; same scoping, filters and services as the pages."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -8,13 +7,14 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.exceptions import Conflict
 from core.api.permissions import IsInternalUser
 
 from .. import services
 from ..filtersets import ArchiveFilterSet, search_by_hash
 from ..models import JobseekerArchive
 from ..selectors import status_entry_effect
-from .serializers import ArchiveSerializer, StatusEntrySerializer, VisitSerializer, as_drf_error
+from .serializers import ArchiveSerializer, StatusEntrySerializer, VisitSerializer
 
 ID_IN_URL_MESSAGE = gettext_lazy("完整身份证号不能放在网址中（会进入访问日志和浏览器历史）；"
                                  "请用 POST /api/jobseekers/search/ 在请求体中提交。")
@@ -68,13 +68,10 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        try:
-            serializer.instance = services.archive_create(
-                actor=self.request.user, station=data.pop("station"), id_number=data.pop("id_number"),
-                phone=data.pop("phone", ""), desired_occupations=data.pop("desired_occupations", []),
-                initial_status=data.pop("initial_status"), **data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from None
+        serializer.instance = services.archive_create(
+            actor=self.request.user, station=data.pop("station"), id_number=data.pop("id_number"),
+            phone=data.pop("phone", ""), desired_occupations=data.pop("desired_occupations", []),
+            initial_status=data.pop("initial_status"), **data)
 
     def update(self, request, *args, **kwargs):
         archive = self.get_object()
@@ -88,9 +85,7 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                 actor=request.user, archive=archive, expected_version=data.pop("version"),
                 phone=data.pop("phone", None), desired_occupations=data.pop("desired_occupations", None), **data)
         except services.StaleVersionError as exc:
-            return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from None
+            raise Conflict(exc.messages[0]) from None
         return Response(self.get_serializer(updated).data)
 
     @extend_schema(request=StatusEntrySerializer, responses=StatusEntrySerializer(many=True))
@@ -100,10 +95,7 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         if request.method == "POST":
             serializer = StatusEntrySerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            try:
-                entry = services.status_add(actor=request.user, archive=archive, **serializer.validated_data)
-            except DjangoValidationError as exc:
-                raise as_drf_error(exc) from None
+            entry = services.status_add(actor=request.user, archive=archive, **serializer.validated_data)
             became_current, message = status_entry_effect(archive=archive, entry=entry)
             archive.refresh_from_db(fields=["current_status"])
             return Response({**StatusEntrySerializer(entry).data, "became_current": became_current,
@@ -118,9 +110,6 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         if request.method == "POST":
             serializer = VisitSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            try:
-                visit = services.visit_create(actor=request.user, archive=archive, **serializer.validated_data)
-            except DjangoValidationError as exc:
-                raise as_drf_error(exc) from None
+            visit = services.visit_create(actor=request.user, archive=archive, **serializer.validated_data)
             return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
         return Response(VisitSerializer(archive.visits.all(), many=True).data)

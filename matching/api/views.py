@@ -1,6 +1,5 @@
 """API of matching: recommendations, candidates, pushes and their outcomes (scoped like the pages)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -26,10 +25,6 @@ from .serializers import (
     PushRecordSerializer,
     RecommendationSerializer,
 )
-
-
-def _refuse(exc: DjangoValidationError):
-    raise ValidationError({"detail": exc.messages}) from exc
 
 
 class ArchiveRecommendationsAPIView(APIView):
@@ -80,11 +75,8 @@ class PushRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         ser = PushCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         archive = get_object_or_404(JobseekerArchive.objects.visible_to(request.user), pk=ser.validated_data["archive"])
-        try:
-            pushes = services.push_create(actor=request.user, archive=archive, postings=ser.validated_data["postings"],
-                                          channel=ser.validated_data["channel"], note=ser.validated_data["note"])
-        except DjangoValidationError as exc:
-            _refuse(exc)
+        pushes = services.push_create(actor=request.user, archive=archive, postings=ser.validated_data["postings"],
+                                      channel=ser.validated_data["channel"], note=ser.validated_data["note"])
         return Response(PushRecordSerializer(pushes, many=True).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
@@ -92,10 +84,7 @@ class PushRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         push = self.get_object()
         ser = OutcomeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        try:
-            push = services.push_record_outcome(actor=request.user, push=push, **ser.validated_data)
-        except DjangoValidationError as exc:
-            _refuse(exc)
+        push = services.push_record_outcome(actor=request.user, push=push, **ser.validated_data)
         return Response(PushRecordSerializer(push).data)
 
 

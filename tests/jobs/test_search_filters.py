@@ -281,7 +281,7 @@ def test_api_location_without_limit_lists_postings_without_coordinates(client, w
                                            ({"within": "20"}, "within")])
 def test_api_refuses_bad_filter_values(client, board, params, field):
     response = client.get(API, params)
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == 400 and field in response.json()["errors"]
 
 
 # --- the public job detail page -------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def test_the_api_refuses_a_system_source_and_records_nothing(client, world, sour
                            {"status": "employed", "effective_date": dt.date.today().isoformat(), "source": source},
                            content_type="application/json")
     assert response.status_code == 400
-    assert MESSAGE in response.json()["source"][0]
+    assert MESSAGE in response.json()["errors"]["source"][0]
     assert StatusEntry.objects.count() == before
 
 

@@ -122,7 +122,7 @@ def test_the_api_refuses_a_full_id_number_in_the_url(client, world):
     client.force_login(world["staff"])
     response = client.get("/api/jobseekers/", {"q": "310104199001011234"})
     assert response.status_code == 400
-    assert "POST /api/jobseekers/search/" in response.json()["q"][0]
+    assert "POST /api/jobseekers/search/" in response.json()["errors"]["q"][0]
 
 
 def test_an_old_bookmark_with_a_full_id_number_is_redirected_to_its_hash(client, world):

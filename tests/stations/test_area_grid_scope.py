@@ -74,7 +74,7 @@ def test_api_refuses_an_area_out_of_scope(client, world, geo):
     body = {k: v for k, v in archive_post_data(world["station_a"], street=street(XJH).pk).items()}
     response = client.post("/api/jobseekers/", {**body, "grid": geo["pudong_grid"].pk},
                            content_type="application/json")
-    assert response.status_code == 400 and "grid" in response.json()
+    assert response.status_code == 400 and "grid" in response.json()["errors"]
     assert not JobseekerArchive.objects.exists()
 
 
