@@ -18,15 +18,9 @@ from core.choices import HoursType, KeyGroup, SalaryUnit
 from core.geo import walking_minutes
 from stations.selectors import stations_nearest
 
-from .filtersets import (
-    PostingFilterSet,
-    keyword_is_dense,
-    keyword_share,
-    title_contains,
-    title_is_dense,
-    title_match,
-)
+from .filtersets import PostingFilterSet
 from .models import JobPosting, Lead
+from .search import keyword_is_dense, keyword_share, title_contains, title_is_dense, title_match
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000
@@ -268,23 +262,6 @@ def search_changed() -> None:
         cache.incr(SEARCH_VERSION_KEY)
     except ValueError:
         cache.set(SEARCH_VERSION_KEY, 2, None)
-
-
-def street_point(street) -> tuple[float, float] | None:
-    """A representative point for a street: its own, else its operating station's, else its district's centre
-    (the reference streets ship without coordinates)."""
-    if street is None:
-        return None
-    if street.lat is not None:
-        return street.lat, street.lng
-    from stations.models import Station
-
-    station = Station.objects.operating().filter(street=street, lat__isnull=False).values("lat", "lng").first()
-    if station:
-        return station["lat"], station["lng"]
-    if street.district.lat is not None:
-        return street.district.lat, street.district.lng
-    return None
 
 
 def posting_public_get(pk: int) -> JobPosting | None:

@@ -15,11 +15,11 @@ from core.masking import mask_phone
 from core.scoping import scope_of
 from core.validators import normalize_phone, validate_mobile, validate_phone
 from stations.models import Station
-from stations.selectors import station_nearest
+from stations.selectors import station_nearest, street_point
 
 from .models import Employer, JobPosting, Lead
 from .search import build_search_text, posting_grams
-from .selectors import search_changed, street_point
+from .selectors import search_changed
 
 Status = JobPosting.Status
 

@@ -102,15 +102,35 @@ def public_stations():
 
 # --- the finder: where "pick a street" puts the resident --------------------------------------------
 
-@dataclass
-class StreetPoint:
-    lat: float
-    lng: float
-    approximate_from: str  # "stations" (centroid of its stations) or "district" (district point)
+class StreetPoint(tuple):
+    """A street's point as a plain (lat, lng) pair, which also says what it was taken from (`basis`)."""
+
+    basis: str  # "street" (its own), "stations" (centroid of its located stations) or "district"
+
+    def __new__(cls, lat: float, lng: float, basis: str):
+        point = super().__new__(cls, (lat, lng))
+        point.basis = basis
+        return point
+
+    @property
+    def lat(self) -> float:
+        return self[0]
+
+    @property
+    def lng(self) -> float:
+        return self[1]
 
 
-def street_point(street: Street) -> StreetPoint | None:
-    """Streets ship without coordinates: use the centroid of the street's located stations, else its district's."""
+def street_point(street: Street | None) -> StreetPoint | None:
+    """Where "I am in street X" puts a resident: the one rule for the finder, job search, postings and archives.
+
+    A resident of a street is somewhere inside it, so the best guess is its middle: the street's own reference
+    coordinate when it has one, else the centroid of the stations located in it (stations are spread over a
+    street; picking one of them, e.g. the first operating station, would put everyone at that station's door
+    and change with the station list's order), else its district's reference point. None without any of these.
+    """
+    if street is None:
+        return None
     if street.lat is not None and street.lng is not None:
         return StreetPoint(street.lat, street.lng, "street")
     centre = (Station.objects.filter(street=street, lat__isnull=False, lng__isnull=False)

@@ -360,7 +360,7 @@ def finder(request):
         elif street is not None:
             sp = selectors.street_point(street)
             if sp is not None:
-                point = {"lat": sp.lat, "lng": sp.lng, "source": sp.approximate_from}
+                point = {"lat": sp.lat, "lng": sp.lng, "source": sp.basis}
             context["street"] = street
         elif form.cleaned_data["district"] is not None:
             district = form.cleaned_data["district"]

@@ -92,7 +92,7 @@ class NearestStationsView(APIView):
                 point = selectors.street_point(street) if street else None
                 if point is None:
                     return Response({"detail": "未找到该街镇。"}, status=400)
-                lat, lng, approximate = point.lat, point.lng, point.approximate_from
+                (lat, lng), approximate = point, point.basis
             else:
                 return Response({"detail": "请提供经纬度（lat、lng）或街镇（street）。"}, status=400)
         except ValueError:

@@ -3,9 +3,8 @@
 import pytest
 from django.db.models import Q
 
-from jobs.filtersets import keyword_filter
 from jobs.models import JobPosting
-from jobs.search import grams_of, normalize, query_terms
+from jobs.search import grams_of, keyword_filter, normalize, query_terms
 from jobs.selectors import posting_search
 from tests.jobs.factories import make_employer, make_posting
 
