@@ -15,6 +15,7 @@ from django.views.generic import ListView, TemplateView
 
 from stations.models import Station
 
+from .forms import PortalFilterForm
 from .geo import walk_model
 from .models import AuditEvent
 from .permissions import AdminRequiredMixin
@@ -72,6 +73,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
     action = django_filters.CharFilter(label="操作", lookup_expr="icontains")
 
     class Meta:
+        form = PortalFilterForm
         model = AuditEvent
         fields = ["actor", "content_type", "object_id", "action"]
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import HoursType, KeyGroup, translated
+from core.forms import PortalFilterForm, PortalForm
 from core.geo import bounding_box, haversine_sql, in_shanghai, walk_radius_m
 from stations.models import District, Street
 from stations.selectors import street_point
@@ -68,6 +69,7 @@ class PostingFilterSet(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(label=_("排序"), choices=SORT_CHOICES, method="noop")
 
     class Meta:
+        form = PortalForm
         model = JobPosting
         fields = ["q", "district", "street", "occupation", "salary_floor", "hours_type", "public_service",
                   "friendly_to", "status", "employer"]
@@ -175,6 +177,7 @@ class EmployerFilterSet(django_filters.FilterSet):
     verified = django_filters.BooleanFilter(label=_("已核实"))
 
     class Meta:
+        form = PortalFilterForm
         model = Employer
         fields = ["q", "kind", "verified"]
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import HoursType, KeyGroup, SalaryUnit, translated
+from core.forms import DateInput, PortalFormMixin
 from core.models import Occupation
 from core.validators import normalize_phone, validate_mobile
 from stations.models import Station, Street
@@ -15,29 +16,7 @@ from stations.models import Station, Street
 from .models import Employer, JobPosting
 from .services import EMPLOYER_FIELDS, POSTING_FIELDS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def bootstrapify(form: forms.Form) -> forms.Form:
-    """Bootstrap classes on every widget (no template tag library needed)."""
-    for f in form.fields.values():
-        w = f.widget
-        if isinstance(w, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            continue
-        if isinstance(w, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(w, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        w.attrs["class"] = f"{w.attrs.get('class', '')} {css}".strip()
-    return form
-
-
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrapify(self)
+DATE = DateInput()
 
 
 def apply_errors(form: forms.Form, exc: ValidationError, mapping: dict | None = None) -> None:
@@ -51,7 +30,7 @@ def apply_errors(form: forms.Form, exc: ValidationError, mapping: dict | None = 
         form.add_error(None, exc.messages)
 
 
-class EmployerForm(BootstrapMixin, forms.ModelForm):
+class EmployerForm(PortalFormMixin, forms.ModelForm):
     station = forms.ModelChoiceField(label=_("筹集站点"), queryset=Station.objects.none())
 
     class Meta:
@@ -68,7 +47,7 @@ class EmployerForm(BootstrapMixin, forms.ModelForm):
         self.fields["street"].queryset = Street.objects.select_related("district")
 
 
-class PostingForm(BootstrapMixin, forms.ModelForm):
+class PostingForm(PortalFormMixin, forms.ModelForm):
     friendly_to = forms.MultipleChoiceField(label=_("友好人群"), choices=translated(KeyGroup), required=False,
                                             widget=forms.CheckboxSelectMultiple)
 
@@ -89,7 +68,7 @@ class PostingForm(BootstrapMixin, forms.ModelForm):
             self.fields["employer"].disabled = True
 
 
-class PublicSubmitForm(BootstrapMixin, forms.Form):
+class PublicSubmitForm(PortalFormMixin, forms.Form):
     """The public "submit a job" form for employers."""
 
     employer_name = forms.CharField(label=_("单位名称"), max_length=100)
@@ -112,7 +91,7 @@ class PublicSubmitForm(BootstrapMixin, forms.Form):
     MAPPING = {"name": "employer_name", "kind": "employer_kind", "lat": "street"}
 
 
-class InterestForm(BootstrapMixin, forms.Form):
+class InterestForm(PortalFormMixin, forms.Form):
     name = forms.CharField(label=_("您的姓名"), max_length=50)
     phone = forms.CharField(label=_("手机号"), max_length=20)
 
@@ -122,11 +101,11 @@ class InterestForm(BootstrapMixin, forms.Form):
         return phone
 
 
-class ReasonForm(BootstrapMixin, forms.Form):
+class ReasonForm(PortalFormMixin, forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
 
-class ImportForm(BootstrapMixin, forms.Form):
+class ImportForm(PortalFormMixin, forms.Form):
     station = forms.ModelChoiceField(label=_("导入到站点"), queryset=Station.objects.none())
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 

@@ -28,7 +28,6 @@ from .forms import (
     PublicSubmitForm,
     ReasonForm,
     apply_errors,
-    bootstrapify,
 )
 from .maplinks import map_links
 from .models import Employer, JobPosting, Lead
@@ -58,7 +57,6 @@ def rate_limited_response(request):
 def job_search(request):
     """公开岗位搜索: no login; published postings only."""
     page = posting_search(data=request.GET)
-    bootstrapify(page.filterset.form)
     params = request.GET.copy()
     params.pop("cursor", None)
     next_url = None

@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from core.choices import KeyGroup
+from core.forms import DateInput, PortalFormMixin
 from core.models import Occupation
 from stations.models import Area, Grid, Station, Street
 
@@ -28,28 +29,7 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(target, error)
 
 
-def bootstrap(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.HiddenInput
-                      | forms.MultipleHiddenInput):
-            continue
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class ArchiveForm(forms.ModelForm):
+class ArchiveForm(PortalFormMixin, forms.ModelForm):
     """建档 / 修改档案. The ID number is entered once, at creation; birth date and sex are derived from it."""
 
     id_number = forms.CharField(label="身份证号", max_length=20, required=True,
@@ -111,7 +91,6 @@ class ArchiveForm(forms.ModelForm):
             if stations.count() == 1:
                 self.fields["station"].initial = stations.first()
             self.fields["consent_date"].initial = timezone.localdate()
-        bootstrap(self)
 
     def _post_clean(self):
         # The model is validated by the service (with the derived identity fields); skip the ModelForm pass.
@@ -130,7 +109,9 @@ class ArchiveForm(forms.ModelForm):
         return data
 
 
-class StatusEntryForm(forms.ModelForm):
+class StatusEntryForm(PortalFormMixin, forms.ModelForm):
+    field_column = "col-6"
+
     class Meta:
         model = StatusEntry
         fields = ["status", "effective_date", "source", "note"]
@@ -139,10 +120,11 @@ class StatusEntryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["effective_date"].initial = timezone.localdate()
-        bootstrap(self)
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(PortalFormMixin, forms.ModelForm):
+    field_column = "col-md-6"
+
     needs = forms.MultipleChoiceField(label="服务需求", choices=Visit.Need.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple)
 
@@ -156,13 +138,12 @@ class VisitForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["visit_date"].initial = timezone.localdate()
-        bootstrap(self)
 
     def _post_clean(self):
         pass
 
 
-class ImportForm(forms.Form):
+class ImportForm(PortalFormMixin, forms.Form):
     station = forms.ModelChoiceField(label="导入到站点", queryset=Station.objects.none())
     file = forms.FileField(label="Excel 文件（.xlsx）", error_messages={"required": "请选择要上传的 Excel 文件。"})
     mode = forms.ChoiceField(label="导入方式", choices=ImportJob.Mode.choices, initial=ImportJob.Mode.PARTIAL,
@@ -174,7 +155,6 @@ class ImportForm(forms.Form):
         self.fields["station"].queryset = stations
         if stations.count() == 1:
             self.fields["station"].initial = stations.first()
-        bootstrap(self)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -17,7 +17,7 @@ from core.scoping import scope_of
 from stations.models import StationMembership
 
 from . import excel, selectors, services
-from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, add_service_errors, bootstrap
+from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, add_service_errors
 from .models import ResurveyRule
 
 EXPORT_MAX_ROWS = 50_000
@@ -55,7 +55,6 @@ class ArchiveListView(InternalRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        bootstrap(self.filterset.form)
         return super().get_context_data(filter=self.filterset, query=query.urlencode(),
                                         can_export_full=full_export_stations(self.request.user) != [],
                                         today=timezone.localdate(), **kwargs)

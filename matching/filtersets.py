@@ -3,6 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PortalFilterForm
+
 from .models import PushRecord, SmsOutbox
 
 
@@ -15,6 +17,7 @@ class PushRecordFilterSet(django_filters.FilterSet):
     posting = django_filters.NumberFilter(label=_("岗位ID"), field_name="posting_id")
 
     class Meta:
+        form = PortalFilterForm
         model = PushRecord
         fields = ["channel", "outcome", "pushed_after", "pushed_before", "archive", "posting"]
 
@@ -23,5 +26,6 @@ class SmsOutboxFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=SmsOutbox.Status.choices)
 
     class Meta:
+        form = PortalFilterForm
         model = SmsOutbox
         fields = ["status"]

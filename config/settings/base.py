@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",  # its widget templates, for FORM_RENDERER
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -100,6 +101,7 @@ TEMPLATES = [
         },
     },
 ]
+FORM_RENDERER = "core.forms.PortalFormRenderer"  # every field through templates/includes/field.html
 
 _database_url = env("DATABASE_URL")
 if not _database_url:
