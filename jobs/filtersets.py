@@ -137,6 +137,9 @@ class PostingFilterSet(django_filters.FilterSet):
             if origin is not None and not in_shanghai(*origin):
                 self.form.add_error("lat", gettext("您的位置不在上海市范围内，请改为选择所在街镇。"))
                 return False
+            if origin is None and data.get("within"):  # a walking limit needs a starting point
+                self.form.add_error("within", gettext("请先选择“我在（街镇）”或点“用我的位置找附近”，才能只看步行范围内的岗位。"))
+                return False
             self._origin = origin
         return valid
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.choices import KeyGroup
 from core.forms import DateInput, PortalFormMixin
 from core.models import Occupation
+from core.validators import normalize_phone, parse_id_number, validate_mobile
 from stations.models import Area, Grid, Station, Street
 
 from .excel import MAX_BYTES, UploadError, read_upload
@@ -27,6 +28,12 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             target = None
         for error in errors:
             form.add_error(target, error)
+
+
+def staff_name(user) -> str:
+    """A staff member as colleagues know them: the display name, the username only when there is none."""
+    profile = getattr(user, "profile", None)
+    return (profile.display_name if profile is not None else "") or user.get_username()
 
 
 class ArchiveForm(PortalFormMixin, forms.ModelForm):
@@ -73,7 +80,8 @@ class ArchiveForm(PortalFormMixin, forms.ModelForm):
         self.fields["grid"].queryset = Grid.objects.select_related("street")
         self.fields["helper"].queryset = (get_user_model().objects.filter(
             station_memberships__station__in=stations, station_memberships__is_active=True).distinct()
-            .order_by("username"))
+            .select_related("profile").order_by("username"))
+        self.fields["helper"].label_from_instance = staff_name
         self.fields["consent_date"].required = True
         self.fields["consent_scope"].required = True
         self.fields["consent_date"].error_messages["required"] = "请先取得本人同意并填写同意日期，才能保存档案。"
@@ -91,6 +99,19 @@ class ArchiveForm(PortalFormMixin, forms.ModelForm):
             if stations.count() == 1:
                 self.fields["station"].initial = stations.first()
             self.fields["consent_date"].initial = timezone.localdate()
+
+    def clean_id_number(self):
+        """The ID number's own checks (length, check digit, birth date) here, so they show with every other error
+        at once; the service checks again and adds what needs the database (already registered elsewhere)."""
+        value = self.cleaned_data["id_number"]
+        parse_id_number(value, today=timezone.localdate())
+        return value
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        if normalize_phone(value):
+            validate_mobile(normalize_phone(value))
+        return value
 
     def _post_clean(self):
         # The model is validated by the service (with the derived identity fields); skip the ModelForm pass.

@@ -1,6 +1,7 @@
 """Forms of the matching pages (validation of state and scope is in services)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -38,6 +39,10 @@ class GuidanceForm(PortalFormMixin, forms.ModelForm):
                    "advice": forms.Textarea(attrs={"rows": 2})}
         error_messages = {"held_on": {"required": _("请填写指导日期。"), "invalid": _("指导日期格式不正确。")},
                           "topics": {"required": _("请填写指导内容。")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()  # guidance is recorded on the day it is given
 
 
 class InsuranceForm(PortalFormMixin, forms.ModelForm):

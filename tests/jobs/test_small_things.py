@@ -1,0 +1,39 @@
+"""Small things a resident or a station notices every day (issue 11, item 15)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.jobs.factories import make_employer, make_posting
+
+pytestmark = pytest.mark.django_db
+
+
+def test_walking_limit_without_a_location_asks_for_one_instead_of_being_ignored(client, world):
+    make_posting(make_employer(world["station_a"]), title="便利店理货员")
+    body = client.get("/jobs/search/", {"within": "15"}).content.decode()
+    assert 'data-testid="search-errors"' in body and "才能只看步行范围内的岗位" in body
+    assert 'data-testid="result"' not in body
+    api = client.get("/api/jobs/", {"within": "15"})
+    assert api.status_code == 400 and "才能只看步行范围内的岗位" in api.content.decode()
+    # with a street it works as before
+    ok = client.get("/jobs/search/", {"within": "15", "near_street": world["station_a"].street_id}).content.decode()
+    assert 'data-testid="search-errors"' not in ok and "便利店理货员" in ok
+
+
+def test_the_station_phone_on_a_job_page_is_a_tel_link(client, world):
+    a = world["station_a"]
+    a.phone = "021-64871234"
+    a.save(update_fields=["phone"])
+    posting = make_posting(make_employer(a), title="门店收银员", lat=a.lat + 0.001, lng=a.lng)
+    body = client.get(reverse("jobs:job_detail", args=[posting.pk])).content.decode()
+    link = re.search(r'<a[^>]*data-testid="station-phone"[^>]*>', body).group(0)
+    assert 'href="tel:021-64871234"' in link
+
+
+def test_guidance_date_defaults_to_today(client, world):
+    from matching.forms import GuidanceForm
+
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in str(GuidanceForm()["held_on"])
