@@ -41,6 +41,46 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class OccupationPicker(forms.Widget):
+    """Search-as-you-type over the 1,600 细类 instead of a select holding them all (static/js/occupation-picker.js).
+
+    The chosen occupations are hidden inputs named like the field; `multiple` for a ModelMultipleChoiceField.
+    `search_url` answers ?q= with {"results": [{id, code, name, path}]}.
+    """
+
+    template_name = "includes/occupation_picker.html"
+
+    class Media:
+        js = ["js/occupation-picker.js"]
+
+    def __init__(self, *, search_url, multiple: bool = False, attrs=None):
+        super().__init__(attrs)
+        self.search_url = search_url
+        self.allow_multiple_selected = multiple
+
+    def value_from_datadict(self, data, files, name):
+        if self.allow_multiple_selected:
+            return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        return data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False if self.allow_multiple_selected else name not in data
+
+    def format_value(self, value):
+        values = value if isinstance(value, list | tuple) else [value]
+        return [str(getattr(v, "pk", v)) for v in values if v not in (None, "")]
+
+    def get_context(self, name, value, attrs):
+        from .models import Occupation
+
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("required", None)  # the search box itself is never required
+        ids = [v for v in context["widget"]["value"] if v.isdigit()]
+        context["widget"].update(multiple=self.allow_multiple_selected, search_url=str(self.search_url),
+                                 chosen=list(Occupation.objects.filter(pk__in=ids).order_by("code")) if ids else [])
+        return context
+
+
 class PortalBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import HoursType, KeyGroup, SalaryUnit, translated
-from core.forms import DateInput, PortalFormMixin
+from core.forms import DateInput, OccupationPicker, PortalFormMixin
 from core.models import Occupation
 from core.validators import normalize_phone, validate_mobile
 from stations.models import Station, Street
@@ -55,7 +56,8 @@ class PostingForm(PortalFormMixin, forms.ModelForm):
         model = JobPosting
         fields = ["employer", *POSTING_FIELDS]
         widgets = {"expires_on": DATE, "public_service_term_start": DATE, "public_service_term_end": DATE,
-                   "description": forms.Textarea(attrs={"rows": 4}), "requirements": forms.Textarea(attrs={"rows": 3})}
+                   "description": forms.Textarea(attrs={"rows": 4}), "requirements": forms.Textarea(attrs={"rows": 3}),
+                   "occupation": OccupationPicker(search_url=reverse_lazy("jobseekers:occupation_search"))}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from core.choices import KeyGroup
-from core.forms import DateInput, PortalFormMixin
+from core.forms import DateInput, OccupationPicker, PortalFormMixin
 from core.models import Occupation
 from core.validators import normalize_phone, parse_id_number, validate_mobile
 from stations.models import Area, Grid, Station, Street
@@ -46,7 +47,8 @@ class ArchiveForm(PortalFormMixin, forms.ModelForm):
     key_groups = forms.MultipleChoiceField(label="重点群体", choices=KeyGroup.choices, required=False,
                                            widget=forms.CheckboxSelectMultiple)
     desired_occupations = forms.ModelMultipleChoiceField(
-        label="意向职业", required=False, widget=forms.MultipleHiddenInput,
+        label="意向职业（职业分类大典细类，可多选）", required=False,
+        widget=OccupationPicker(search_url=reverse_lazy("jobseekers:occupation_search"), multiple=True),
         queryset=Occupation.objects.filter(level=Occupation.Level.OCCUPATION))
     initial_status = forms.ChoiceField(label="当前就业状态", choices=EmploymentStatus.choices,
                                        initial=EmploymentStatus.UNEMPLOYED)
@@ -116,12 +118,6 @@ class ArchiveForm(PortalFormMixin, forms.ModelForm):
     def _post_clean(self):
         # The model is validated by the service (with the derived identity fields); skip the ModelForm pass.
         pass
-
-    def selected_occupations(self):
-        ids = self.data.getlist("desired_occupations") if self.is_bound else (
-            [o.pk for o in self.instance.desired_occupations.all()] if self.instance.pk else [])
-        ids = [i for i in ids if str(i).isdigit()]
-        return list(Occupation.objects.filter(pk__in=ids, level=Occupation.Level.OCCUPATION).order_by("code"))
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

@@ -37,3 +37,25 @@ def test_guidance_date_defaults_to_today(client, world):
     from matching.forms import GuidanceForm
 
     assert f'value="{timezone.localdate():%Y-%m-%d}"' in str(GuidanceForm()["held_on"])
+
+
+def test_posting_form_picks_the_occupation_by_search_not_from_a_1640_option_select(client, world):
+    from core.models import Occupation
+
+    client.force_login(world["staff"])
+    body = client.get(reverse("jobs:posting_create")).content.decode()
+    assert body.count("<option") < 600  # the employer, unit, hours and street (~240) selects; no 1,640 occupations
+    assert 'class="occupation-picker"' in body and 'data-search-url="/jobseekers/occupations/"' in body
+    assert "js/occupation-picker.js" in body
+    employer = make_employer(world["station_a"], name="汇站物业")
+    cleaner = Occupation.objects.filter(level=4, name__contains="保洁").first()
+    data = {"employer": employer.pk, "title": "小区保洁员", "occupation": cleaner.pk, "salary_unit": "month",
+            "headcount": 1, "hours_type": "full_time", "description": "", "expires_on": ""}
+    response = client.post(reverse("jobs:posting_create"), data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    from jobs.models import JobPosting
+
+    posting = JobPosting.objects.get(title="小区保洁员")
+    assert posting.occupation == cleaner
+    edit = client.get(reverse("jobs:posting_update", args=[posting.pk])).content.decode()
+    assert f'<input type="hidden" name="occupation" value="{cleaner.pk}">' in edit and cleaner.name in edit
