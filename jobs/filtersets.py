@@ -33,13 +33,15 @@ def search_choices() -> dict:
 
     from core.models import Occupation
 
-    key = f"jobs:search-choices:{connection.settings_dict['NAME']}"
+    key = f"jobs:search-choices:2:{connection.settings_dict['NAME']}"
     data = cache.get(key)
     if data is None:
         data = {
             "districts": list(District.objects.order_by("code").values_list("id", "name")),
-            "streets": [(pk, f"{d} {n}") for pk, n, d in Street.objects.order_by("district__code", "code")
-                        .values_list("id", "name", "district__name")],
+            # (id, label, district id): the street list follows the chosen district
+            "streets": [(pk, f"{d} {n}", district_id) for pk, n, d, district_id
+                        in Street.objects.order_by("district__code", "code")
+                        .values_list("id", "name", "district__name", "district_id")],
             "occupations": [(code, f"{'　' if level == 2 else ''}{name}") for code, name, level in
                             Occupation.objects.filter(level__lte=2).order_by("code").values_list("code", "name", "level")],
         }

@@ -59,3 +59,15 @@ def test_posting_form_picks_the_occupation_by_search_not_from_a_1640_option_sele
     assert posting.occupation == cleaner
     edit = client.get(reverse("jobs:posting_update", args=[posting.pk])).content.decode()
     assert f'<input type="hidden" name="occupation" value="{cleaner.pk}">' in edit and cleaner.name in edit
+
+
+def test_the_public_street_list_follows_the_chosen_district(client, world):
+    xuhui = world["station_a"].street.district
+    body = client.get("/jobs/search/", {"district": xuhui.pk}).content.decode()
+    street_select = body.split('name="street" id="id_street"')[1].split("</select>")[0]
+    offered = re.findall(r'<option value="\d+" data-district="(\d+)"(?![^>]*hidden)', street_select)
+    assert offered and set(offered) == {str(xuhui.pk)}
+    assert "陆家嘴街道" in street_select and re.search(r'hidden disabled>浦东新区 陆家嘴街道<', street_select)
+    # "我在（街镇）" is where the resident is, not a filter: every street stays offered there
+    near = body.split('id="id_near_street"')[1].split("</select>")[0]
+    assert "浦东新区 陆家嘴街道" in near and "hidden" not in near
