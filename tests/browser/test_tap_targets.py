@@ -6,7 +6,7 @@ from tests.jobs.factories import make_employer, make_posting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CONTROLS = ("button, select, summary, a.btn, a.tap, .form-check, "
+CONTROLS = ("button, select, summary, a.btn, a.tap, a[target=_blank], .form-check, "
             "input:not([type=hidden]):not([type=checkbox]):not([type=radio])")
 
 
