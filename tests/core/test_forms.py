@@ -23,7 +23,7 @@ def _tag(body: str, name: str) -> str:
 
 
 def _form_classes():
-    for app in settings.PORTAL_APPS:
+    for app in settings.LOCAL_APPS:
         try:
             module = importlib.import_module(f"{app}.forms")
         except ModuleNotFoundError:
