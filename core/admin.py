@@ -8,6 +8,20 @@ from .models import AuditEvent, Occupation, UserProfile
 from .security import TOKEN_ISSUE, TOKEN_REVOKE, USER_ROLE_CHANGE
 
 
+class ReadOnlyAdminMixin:
+    """Viewable, never written from the admin: the rows change only through the portal's services, which check
+    scope and record the audit event (the admin would bypass both)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(UserProfile)
 class UserProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "district", "display_name"]
@@ -40,19 +54,10 @@ class OccupationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor_name", "action", "object_repr", "summary", "client_ip"]
     list_filter = ["action", "content_type"]
     search_fields = ["actor_name", "object_repr", "summary"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Role changes and API tokens made in the Django admin reach the audit trail (issue 12 item 15) -------

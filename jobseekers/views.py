@@ -24,7 +24,7 @@ from stations.models import StationMembership
 
 from . import imports, selectors, services
 from .filtersets import search_by_hash
-from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, bootstrap
+from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm
 from .models import ResurveyRule
 
 EXPORT_MAX_ROWS = 50_000
@@ -69,7 +69,6 @@ class ArchiveListView(InternalRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        bootstrap(self.filterset.form)
         return super().get_context_data(filter=self.filterset, query=query.urlencode(),
                                         can_export_full=full_export_stations(self.request.user) != [],
                                         today=timezone.localdate(), **kwargs)

@@ -50,54 +50,21 @@
     });
   }
 
-  // Occupation picker of the archive form.
-  function occupationPicker() {
-    var picker = document.getElementById("occupation-picker");
-    if (!picker) { return; }
-    var input = document.getElementById("occupation-search");
-    var results = document.getElementById("occupation-results");
-    var chosen = document.getElementById("occupation-chosen");
-    chosen.addEventListener("click", function (e) {
-      if (e.target.classList.contains("btn-close")) { e.target.closest(".occupation-chip").remove(); }
+  // A street list that follows the chosen district: a street of another district is hidden and cannot
+  // be chosen (options carry data-district; job search's 区 and 街镇 selects).
+  document.addEventListener("change", function (ev) {
+    if (ev.target.name !== "district" || !ev.target.form) { return; }
+    var street = ev.target.form.querySelector("select[name=street]");
+    if (!street) { return; }
+    var district = ev.target.value;
+    Array.prototype.forEach.call(street.options, function (o) {
+      var other = district !== "" && o.dataset.district !== undefined && o.dataset.district !== district;
+      o.hidden = other; o.disabled = other;
     });
-    var timer;
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(async function () {
-        var q = input.value.trim();
-        results.replaceChildren();
-        if (!q) { return; }
-        var resp = await fetch(picker.dataset.searchUrl + "?q=" + encodeURIComponent(q), {headers: {"Accept": "application/json"}});
-        var data = await resp.json();
-        data.results.forEach(function (occ) {
-          var btn = document.createElement("button");
-          btn.type = "button"; btn.className = "list-group-item list-group-item-action small";
-          btn.textContent = occ.code + " " + occ.name + "（" + occ.path + "）";
-          btn.addEventListener("click", function () {
-            if (!chosen.querySelector('input[value="' + occ.id + '"]')) {
-              var chip = document.createElement("span");
-              chip.className = "badge text-bg-info occupation-chip";
-              chip.textContent = occ.code + " " + occ.name;
-              var hidden = document.createElement("input");
-              hidden.type = "hidden"; hidden.name = "desired_occupations"; hidden.value = occ.id;
-              var close = document.createElement("button");
-              close.type = "button"; close.className = "btn-close btn-close-white ms-1";
-              close.setAttribute("aria-label", picker.dataset.msgRemove || "×");
-              chip.append(hidden, close); chosen.append(chip);
-            }
-            results.replaceChildren(); input.value = "";
-          });
-          results.append(btn);
-        });
-        if (!data.results.length) {
-          var p = document.createElement("div"); p.className = "list-group-item small text-muted";
-          p.textContent = picker.dataset.msgNone || ""; results.append(p);
-        }
-      }, 250);
-    });
-  }
+    if (street.selectedOptions.length && street.selectedOptions[0].disabled) { street.value = ""; }
+  });
 
-  function ready() { bars(); occupationPicker(); }
+  function ready() { bars(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
   document.addEventListener("htmx:afterSwap", function (ev) { bars(ev.target); });
 })();
