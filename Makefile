@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean-var
+.PHONY: run test bench lint clean-var backup
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -24,6 +24,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) scripts/devenv.py bench $(BENCH_ARGS)
+
+# A database dump plus, in a separate file, the keys it needs (restore: SECURITY.md).
+backup: $(STAMP)
+	$(PY) manage.py backup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -127,6 +127,24 @@ class PortalAuthenticationForm(PortalFormMixin, AuthenticationForm):
         "inactive": "该账号已停用，请联系管理员。",
     }
 
+    def clean(self):
+        # Password spraying: besides axes' lock per username and address, a cap per address over all usernames.
+        from django.conf import settings
+
+        from core.security import SPRAY_MESSAGE, login_failures_over_cap
+
+        if self.request is not None and login_failures_over_cap(self.request):
+            raise forms.ValidationError(SPRAY_MESSAGE % {"minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES},
+                                        code="address_capped")
+        return super().clean()
+
+    def get_invalid_login_error(self):
+        from core.security import login_failure_count
+
+        if self.request is not None:
+            login_failure_count(self.request)
+        return super().get_invalid_login_error()
+
 
 class PortalPasswordChangeForm(PortalFormMixin, PasswordChangeForm):
     pass

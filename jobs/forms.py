@@ -22,7 +22,24 @@ from .services import EMPLOYER_FIELDS, POSTING_FIELDS
 DATE = DateInput()
 
 
-class EmployerForm(PortalFormMixin, forms.ModelForm):
+class KeepContactPhoneMixin:
+    """Editing never shows the stored contact phone in full (that is an audited reveal): the box starts
+    empty with the masked number as a hint, and left empty keeps the number."""
+
+    def hide_contact_phone(self):
+        if self.instance.pk and self.instance.contact_phone and "contact_phone" in self.fields:
+            self.initial["contact_phone"] = ""
+            self.fields["contact_phone"].help_text = gettext("当前为 %(masked)s；留空则不修改。") % {
+                "masked": self.instance.contact_phone_masked}
+
+    def clean_contact_phone(self):
+        value = self.cleaned_data.get("contact_phone", "")
+        if not value and self.instance.pk:
+            return self.instance.contact_phone
+        return value
+
+
+class EmployerForm(KeepContactPhoneMixin, PortalFormMixin, forms.ModelForm):
     station = forms.ModelChoiceField(label=_("筹集站点"), queryset=Station.objects.none())
 
     class Meta:
@@ -37,9 +54,10 @@ class EmployerForm(PortalFormMixin, forms.ModelForm):
         elif self.fields["station"].queryset.count() == 1:
             self.fields["station"].initial = self.fields["station"].queryset.first()
         self.fields["street"].queryset = Street.objects.select_related("district")
+        self.hide_contact_phone()
 
 
-class PostingForm(PortalFormMixin, forms.ModelForm):
+class PostingForm(KeepContactPhoneMixin, PortalFormMixin, forms.ModelForm):
     friendly_to = forms.MultipleChoiceField(label=_("友好人群"), choices=translated(KeyGroup), required=False,
                                             widget=forms.CheckboxSelectMultiple)
 
@@ -59,6 +77,7 @@ class PostingForm(PortalFormMixin, forms.ModelForm):
         self.fields["street"].queryset = Street.objects.select_related("district")
         if self.instance.pk:
             self.fields["employer"].disabled = True
+        self.hide_contact_phone()
 
 
 class PublicSubmitForm(PortalFormMixin, forms.Form):

@@ -24,7 +24,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import HoursType, KeyGroup, SalaryUnit, translated
+from core.crypto import EncryptedCharField
 from core.geo import OUTSIDE_SHANGHAI, in_shanghai
+from core.masking import mask_phone
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
 from core.validators import normalize_credit_code, validate_credit_code
@@ -46,7 +48,7 @@ class Employer(TimeStampedModel):
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True,
                                    error_messages={"unique": _("该统一社会信用代码已登记。")})
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)  # encrypted at rest
     station = models.ForeignKey("stations.Station", verbose_name=_("筹集站点"), on_delete=models.PROTECT,
                                 related_name="employers")
     street = models.ForeignKey("stations.Street", verbose_name=_("所在街镇"), on_delete=models.PROTECT,
@@ -65,6 +67,10 @@ class Employer(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def contact_phone_masked(self) -> str:
+        return mask_phone(self.contact_phone)
 
     def clean(self) -> None:
         self.credit_code = normalize_credit_code(self.credit_code or "") or None
@@ -134,7 +140,7 @@ class JobPosting(TimeStampedModel):
     public_service_term_start = models.DateField(_("公益性岗位期限起"), null=True, blank=True)
     public_service_term_end = models.DateField(_("公益性岗位期限止"), null=True, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)  # encrypted at rest
     status_note = models.CharField(_("状态说明"), max_length=200, blank=True)
     # Who drafted it (None: an employer's submission or a system import): never its reviewer.
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("起草人"), on_delete=models.SET_NULL,
@@ -219,6 +225,10 @@ class JobPosting(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def contact_phone_masked(self) -> str:
+        return mask_phone(self.contact_phone)
 
     @property
     def hire_limit(self) -> int:

@@ -142,7 +142,7 @@ def posting_update(*, actor, posting: JobPosting, **fields) -> JobPosting:
     posting = JobPosting.objects.select_for_update().select_related("employer").get(pk=posting.pk)
     _check_station(actor, posting.station)
     if posting.status in {Status.FILLED, Status.EXPIRED, Status.WITHDRAWN}:
-        raise ValidationError(f"岗位已{posting.get_status_display()}，不能再修改。")
+        raise ValidationError(f"岗位{posting.get_status_display()}，不能再修改。")
     before = _snapshot(posting, POSTING_FIELDS)
     for key, value in fields.items():
         if key in POSTING_FIELDS:
@@ -383,3 +383,13 @@ def lead_reveal_phone(*, actor, lead: Lead) -> str:
     _check_station(actor, lead.station)
     audit_record(actor=actor, action=events.LEAD_REVEAL_PHONE, obj=lead, summary=f"查看岗位意向完整手机号（{lead.phone_masked}）")
     return decrypt(lead.phone_encrypted)
+
+
+@transaction.atomic
+def contact_phone_reveal(*, actor, obj: Employer | JobPosting) -> str:
+    """An employer's or a posting's full contact phone, for whoever may act on it (audited)."""
+    _check_station(actor, obj.station)
+    kind = "employer" if isinstance(obj, Employer) else "posting"
+    audit_record(actor=actor, action=events.EMPLOYER_REVEAL_PHONE if kind == "employer" else events.POSTING_REVEAL_PHONE, obj=obj,
+                 summary=f"查看{'用人单位' if kind == 'employer' else '岗位'}完整联系电话（{obj.contact_phone_masked}）")
+    return obj.contact_phone

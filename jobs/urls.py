@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .models import Employer, JobPosting
 
 app_name = "jobs"
 
@@ -20,7 +21,9 @@ urlpatterns = [
     path("postings/import/errors/<str:token>/", views.PostingImportErrorsView.as_view(), name="posting_import_errors"),
     path("postings/<int:pk>/", views.PostingDetailView.as_view(), name="posting_detail"),
     path("postings/<int:pk>/edit/", views.PostingFormView.as_view(), name="posting_update"),
+    path("postings/<int:pk>/phone/", views.ContactPhoneRevealView.as_view(model=JobPosting), name="posting_phone"),
     path("postings/<int:pk>/<str:action>/", views.PostingTransitionView.as_view(), name="posting_transition"),
+    path("employers/<int:pk>/phone/", views.ContactPhoneRevealView.as_view(model=Employer), name="employer_phone"),
     path("leads/", views.LeadListView.as_view(), name="lead_list"),
     path("leads/<int:pk>/", views.LeadUpdateView.as_view(), name="lead_update"),
     path("leads/<int:pk>/reveal/", views.LeadRevealView.as_view(), name="lead_reveal"),

@@ -12,8 +12,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from core.forms import add_service_errors
@@ -341,6 +343,7 @@ class PostingImportStatusView(InternalRequiredMixin, View):
                                           "form": ImportForm(user=request.user)})
 
 
+@method_decorator(never_cache, name="dispatch")
 class PostingImportErrorsView(InternalRequiredMixin, View):
     def get(self, request, token):
         data = imports.import_report(user_id=request.user.pk, token=token)
@@ -363,6 +366,7 @@ class LeadListView(InternalRequiredMixin, ListView):
         return super().get_context_data(status=self.status, statuses=Lead.Status.choices, **kwargs)
 
 
+@method_decorator(never_cache, name="dispatch")  # a full phone: no browser or proxy keeps a copy
 class LeadRevealView(InternalRequiredMixin, View):
     """POST only: show one lead's full phone number to staff of its station; each reveal is audited."""
 
@@ -374,6 +378,22 @@ class LeadRevealView(InternalRequiredMixin, View):
             messages.error(request, str(exc))
             return redirect("jobs:lead_list")
         return render(request, "jobs/lead_reveal.html", {"lead": lead, "phone": phone})
+
+
+@method_decorator(never_cache, name="dispatch")
+class ContactPhoneRevealView(InternalRequiredMixin, View):
+    """POST only: an employer's or a posting's full contact phone; each reveal is audited."""
+
+    model = None
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.model.objects.visible_to(request.user).select_related("station__street"), pk=pk)
+        try:
+            phone = services.contact_phone_reveal(actor=request.user, obj=obj)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("jobs:posting_detail" if self.model is JobPosting else "jobs:employer_detail", pk=pk)
+        return render(request, "jobs/contact_reveal.html", {"obj": obj, "phone": phone})
 
 
 class LeadUpdateView(InternalRequiredMixin, View):

@@ -40,11 +40,29 @@ def _grids(request):
     return Grid.objects.visible_to(request.user if request else None).select_related("street")
 
 
+FULL_ID_NUMBER = re.compile(r"\d{17}[\dX]")
+
+
+def search_by_hash(data):
+    """`data` (a QueryDict) with a full ID number in `q` replaced by its keyed hash `idh`, so the
+    URL of the result (access logs, history, the export link) never holds the number; None when
+    `q` is not a full ID number."""
+    value = (data.get("q") or "").strip().upper()
+    if not FULL_ID_NUMBER.fullmatch(value):
+        return None
+    data = data.copy()
+    data.pop("q")
+    data.pop("csrfmiddlewaretoken", None)
+    data["idh"] = id_hash(value)
+    return data
+
+
 # A yes/no/any select whose "any" reads 全部 (Django's NullBooleanSelect says 未知).
 YES_NO_ANY = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
 
 class ArchiveFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="姓名或身份证号后几位", method="filter_q")
+    idh = django_filters.CharFilter(method="filter_idh", widget=forms.HiddenInput)
     key_group = django_filters.ChoiceFilter(label="重点群体", choices=KeyGroup.choices, method="filter_key_group")
     status = django_filters.ChoiceFilter(label="就业状态", field_name="current_status",
                                          choices=EmploymentStatus.choices)
@@ -58,17 +76,20 @@ class ArchiveFilterSet(django_filters.FilterSet):
     class Meta:
         form = PortalFilterForm
         model = JobseekerArchive
-        fields = ["q", "key_group", "status", "station", "street", "grid", "helper", "overdue", "is_open"]
+        fields = ["q", "idh", "key_group", "status", "station", "street", "grid", "helper", "overdue", "is_open"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip().upper()
         if not value:
             return queryset
-        if re.fullmatch(r"\d{17}[\dX]", value):
+        if FULL_ID_NUMBER.fullmatch(value):
             return queryset.filter(id_number_hash=id_hash(value))
         if re.fullmatch(r"\d{1,3}[\dX]?", value):
             return queryset.filter(id_number_last4__endswith=value)
         return queryset.filter(Q(name__icontains=value))
+
+    def filter_idh(self, queryset, name, value):
+        return queryset.filter(id_number_hash=value.strip().lower()) if value else queryset
 
     def filter_key_group(self, queryset, name, value):
         return queryset.filter(key_groups__contains=[value]) if value else queryset

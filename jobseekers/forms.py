@@ -15,7 +15,7 @@ from core.spreadsheets import UploadError, check_upload_name
 from core.validators import normalize_phone, parse_id_number, validate_mobile
 from stations.models import Area, Grid, Station, Street
 
-from .models import EmploymentStatus, ImportJob, JobseekerArchive, StatusEntry, Visit
+from .models import SYSTEM_SOURCE_MESSAGE, EmploymentStatus, ImportJob, JobseekerArchive, StatusEntry, Visit
 
 
 def staff_name(user) -> str:
@@ -128,6 +128,9 @@ class StatusEntryForm(PortalFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["effective_date"].initial = timezone.localdate()
+        manual = StatusEntry.Source.manual()
+        self.fields["source"].choices = [c for c in self.fields["source"].choices if c[0] in ("", *manual)]
+        self.fields["source"].error_messages["invalid_choice"] = SYSTEM_SOURCE_MESSAGE
 
 
 class VisitForm(PortalFormMixin, forms.ModelForm):

@@ -21,6 +21,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core.choices import HoursType, KeyGroup
 from core.crypto import decrypt, encrypt
@@ -211,6 +212,10 @@ class JobseekerArchive(TimeStampedModel):
         return [KeyGroup(k).label for k in self.key_groups if k in KeyGroup.values]
 
 
+SYSTEM_SOURCE_MESSAGE = gettext_lazy("来源“推荐就业”“批量导入”“建档登记”由系统在录用、导入和建档时记录，不能手工选择；"
+                                     "请选择走访、电话或本人申报。")
+
+
 class ArchiveOwnedQuerySet(ScopedQuerySet):
     """Rows owned by an archive (status entries, visits, tasks, pushes, SMS): scoped by the archive's station."""
 
@@ -227,6 +232,12 @@ class StatusEntry(models.Model):
         PLACEMENT = "placement", "推荐就业"
         IMPORT = "import", "批量导入"
         REGISTRATION = "registration", "建档登记"
+
+        @classmethod
+        def manual(cls) -> list[str]:
+            """Sources a person may choose; placement, import and registration are written only by the
+            code paths that own them (matching's hire, the Excel import, archive creation)."""
+            return [cls.VISIT, cls.PHONE, cls.SELF_REPORT]
 
     archive = models.ForeignKey(JobseekerArchive, on_delete=models.CASCADE, related_name="status_entries")
     status = models.CharField("就业状态", max_length=16, choices=EmploymentStatus.choices)

@@ -24,6 +24,7 @@ from . import events
 from .identity import IDENTITY_FIELDS, identity_fields, phone_encrypted
 from .models import (
     DEFAULT_RULES,
+    SYSTEM_SOURCE_MESSAGE,
     EmploymentStatus,
     FollowUpTask,
     ImportJob,
@@ -169,8 +170,11 @@ def _refresh_current_status(archive: JobseekerArchive) -> None:
 
 @transaction.atomic
 def status_add(*, actor, archive: JobseekerArchive, status: str, effective_date: dt.date, source: str,
-               note: str = "") -> StatusEntry:
-    """Add a dated status entry (history is never overwritten) and re-derive the current status."""
+               note: str = "", system: bool = False) -> StatusEntry:
+    """Add a dated status entry (history is never overwritten) and re-derive the current status.
+    Only the code path that owns a system source (matching's hire) passes `system=True`."""
+    if not system and source not in StatusEntry.Source.manual():
+        raise ValidationError({"source": SYSTEM_SOURCE_MESSAGE})
     locked = _lock(archive)
     entry = StatusEntry(archive=locked, status=status, effective_date=effective_date, source=source, note=note,
                         recorded_by=actor)

@@ -9,7 +9,11 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from core.forms import add_service_errors
@@ -19,6 +23,7 @@ from core.spreadsheets import xlsx_response
 from stations.models import StationMembership
 
 from . import imports, selectors, services
+from .filtersets import search_by_hash
 from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm
 from .models import ResurveyRule
 
@@ -39,8 +44,23 @@ def full_export_stations(user):
 
 
 class ArchiveListView(InternalRequiredMixin, ListView):
+    """The search form posts; a full ID number comes back as its keyed hash in the redirect's URL."""
+
     template_name = "jobseekers/archive_list.html"
     paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        hashed = search_by_hash(request.GET)  # an old bookmark or a typed URL: stop it spreading
+        if hashed is not None:
+            return redirect(f"{request.path}?{hashed.urlencode()}")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        data = search_by_hash(request.POST) or request.POST.copy()
+        data.pop("csrfmiddlewaretoken", None)
+        data.pop("page", None)
+        query = urlencode([(k, v) for k, values in data.lists() for v in values if v])
+        return redirect(f"{request.path}?{query}" if query else request.path)
 
     def get_queryset(self):
         self.filterset = selectors.archive_list(user=self.request.user, data=self.request.GET, request=self.request)
@@ -121,6 +141,7 @@ class ArchiveDetailView(InternalRequiredMixin, View):
         return render(request, "jobseekers/archive_detail.html", _detail_context(request, archive))
 
 
+@method_decorator(never_cache, name="dispatch")  # personal data: no browser or proxy keeps a copy
 class ArchiveRevealView(InternalRequiredMixin, View):
     """POST only: the full ID number and phone, audited."""
 
@@ -183,6 +204,7 @@ class WorklistView(InternalRequiredMixin, ListView):
         return super().get_context_data(today=timezone.localdate(), **kwargs)
 
 
+@method_decorator(never_cache, name="dispatch")
 class ArchiveExportView(InternalRequiredMixin, View):
     def get(self, request):
         filterset = selectors.archive_list(user=request.user, data=request.GET, request=request)
@@ -249,6 +271,7 @@ class ImportRetryView(InternalRequiredMixin, View):
         return redirect("jobseekers:import_detail", pk=job.pk)
 
 
+@method_decorator(never_cache, name="dispatch")  # the rows as uploaded, ID numbers included
 class ImportErrorsView(InternalRequiredMixin, View):
     """The failed rows with every column as uploaded (full ID numbers: the uploader's own data back), audited."""
 
@@ -265,7 +288,10 @@ class ImportErrorsView(InternalRequiredMixin, View):
 
 class OccupationSearchView(InternalRequiredMixin, View):
     def get(self, request):
-        return JsonResponse({"results": selectors.occupation_search(q=request.GET.get("q", ""))})
+        q = request.GET.get("q", "")
+        if "\x00" in q:  # PostgreSQL refuses NUL in a string literal: refuse it here, not with a 500
+            return JsonResponse({"results": [], "error": gettext("搜索词含有不允许的字符。")}, status=400)
+        return JsonResponse({"results": selectors.occupation_search(q=q)})
 
 
 RuleFormSet = modelformset_factory(ResurveyRule, fields=["interval_days"], extra=0)

@@ -103,7 +103,7 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
     # The timeline belongs to the jobseekers app: its service adds the entry, re-derives the current
     # status (a back-dated hire does not hide a newer entry) and writes the audit event.
     status_add(actor=actor, archive=archive, status=EmploymentStatus.EMPLOYED, effective_date=on,
-               source=StatusEntry.Source.PLACEMENT, note=f"推荐就业：{posting.title}"[:200])
+               source=StatusEntry.Source.PLACEMENT, note=f"推荐就业：{posting.title}"[:200], system=True)
     if not archive.is_looking:  # hired: out of the nightly batch's stored lists in this same transaction
         StoredRecommendation.objects.filter(archive=archive).delete()
     old = {"filled_count": posting.filled_count, "status": posting.status}

@@ -341,3 +341,35 @@ class StationMembership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.station} · {self.user.get_username()}（{self.get_role_display()}）"
+
+
+class StaffTransfer(TimeStampedModel):
+    """A district admin's request to enlist a staff member who works in another district: it takes
+    effect only when an admin of that district (or a city admin) confirms it (issue 12 item 13)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待确认"
+        CONFIRMED = "confirmed", "已确认"
+        DECLINED = "declined", "已拒绝"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    to_station = models.ForeignKey(Station, verbose_name="调入站点", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField("岗位", max_length=16, choices=StationMembership.StaffRole.choices)
+    from_district = models.ForeignKey(District, verbose_name="调出区", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "人员调动申请"
+        verbose_name_plural = "人员调动申请"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "to_station"], condition=models.Q(status="pending"),
+                                    name="transfer_one_pending",
+                                    violation_error_message="已有待确认的调动申请。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} → {self.to_station}（{self.get_status_display()}）"

@@ -12,7 +12,7 @@ from core.audit import audit_record, diff
 from core.scoping import require_visible, scope_of
 
 from . import events
-from .models import Area, Grid, Station, StationHours, StationMembership, Street
+from .models import Area, Grid, StaffTransfer, Station, StationHours, StationMembership, Street
 
 STATION_FIELDS = (
     "code", "name", "street", "area", "host_type", "address", "lat", "lng", "phone", "floor_area",
@@ -144,6 +144,29 @@ def membership_add(*, actor, station: Station, user, role: str, grids=None) -> S
     require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
     if StationMembership.objects.filter(station=station, user=user).exists():
         raise ValidationError({"user": "该人员已在本站点，不能重复添加。"})
+    elsewhere = _other_district_of(user, station)
+    if elsewhere is not None and not scope_of(actor).is_city:
+        raise TransferRequired(elsewhere)
+    return _membership_create(actor=actor, station=station, user=user, role=role, grids=grids)
+
+
+class TransferRequired(ValidationError):
+    """The user works in another district: only a transfer that district confirms can enlist them."""
+
+    def __init__(self, district):
+        self.district = district
+        super().__init__({"user": f"该人员在{district.name}的站点任职，不能直接添加，须由{district.name}管理员确认调动。"})
+
+
+def _other_district_of(user, station: Station):
+    """The district of one of `user`'s active memberships outside `station`'s district, or None."""
+    other = (StationMembership.objects.filter(user=user, is_active=True)
+             .exclude(station__street__district_id=station.street.district_id)
+             .select_related("station__street__district").first())
+    return other.station.street.district if other else None
+
+
+def _membership_create(*, actor, station: Station, user, role: str, grids=None) -> StationMembership:
     membership = StationMembership(station=station, user=user, role=role)
     membership.full_clean()
     grids = _check_grids(station, grids)
@@ -247,3 +270,55 @@ def grid_update(*, actor, grid: Grid, **fields) -> Grid:
             setattr(grid, key, fields[key])
     _save_geo(grid, actor=actor, action=events.GRID_UPDATE, label="修改网格", before=before)
     return grid
+
+
+@transaction.atomic
+def transfer_request(*, actor, station: Station, user, role: str) -> StaffTransfer:
+    """Ask the user's current district to let them join `station` (in the actor's district)."""
+    require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
+    district = _other_district_of(user, station)
+    if district is None:
+        raise ValidationError({"user": "该人员不在其他区任职，可直接添加。"})
+    transfer = StaffTransfer(user=user, to_station=station, role=role, from_district=district, requested_by=actor)
+    try:
+        transfer.full_clean()
+        with transaction.atomic():
+            transfer.save()
+    except (IntegrityError, ValidationError):
+        raise ValidationError({"user": "已有待确认的调动申请，请等待对方区管理员处理。"}) from None
+    audit_record(actor=actor, action=events.STATION_TRANSFER_REQUEST, obj=station,
+                 summary=f"申请调入 {user.get_username()}（现属{district.name}）")
+    return transfer
+
+
+def _require_from_district(actor, transfer: StaffTransfer) -> None:
+    scope = scope_of(actor)
+    if not (scope.is_city or (scope.is_district and scope.district_id == transfer.from_district_id)):
+        raise ValidationError("只有调出区的管理员或市级管理员可以处理该调动申请。")
+
+
+@transaction.atomic
+def transfer_decide(*, actor, transfer: StaffTransfer, confirm: bool) -> StaffTransfer:
+    """The user's current district confirms (they join the new station and leave that district's
+    stations) or declines the transfer."""
+    from django.utils import timezone
+
+    transfer = StaffTransfer.objects.select_for_update().select_related("user", "to_station__street").get(
+        pk=transfer.pk)
+    _require_from_district(actor, transfer)
+    if transfer.status != StaffTransfer.Status.PENDING:
+        raise ValidationError("该调动申请已处理。")
+    transfer.status = StaffTransfer.Status.CONFIRMED if confirm else StaffTransfer.Status.DECLINED
+    transfer.decided_by, transfer.decided_at = actor, timezone.now()
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    if confirm:
+        StationMembership.objects.filter(user=transfer.user, is_active=True,
+                                         station__street__district_id=transfer.from_district_id).update(
+            is_active=False)
+        if not StationMembership.objects.filter(user=transfer.user, station=transfer.to_station).exists():
+            _membership_create(actor=actor, station=transfer.to_station, user=transfer.user, role=transfer.role)
+    audit_record(actor=actor, action=events.STATION_TRANSFER_CONFIRM if confirm else events.STATION_TRANSFER_DECLINE,
+                 obj=transfer.to_station,
+                 summary=f"{'确认' if confirm else '拒绝'}调动 {transfer.user.get_username()}",
+                 district_id=transfer.from_district_id)
+    return transfer

@@ -177,6 +177,16 @@ class MembershipAddView(AdminRequiredMixin, View):
         if form.is_valid():
             try:
                 services.membership_add(actor=request.user, station=station, **form.cleaned_data)
+            except services.TransferRequired as exc:
+                try:
+                    services.transfer_request(actor=request.user, station=station, user=form.cleaned_data["user"],
+                                              role=form.cleaned_data["role"])
+                except ValidationError as again:
+                    add_service_errors(form, again)
+                else:
+                    messages.info(request, f"该人员在{exc.district.name}任职：已向{exc.district.name}管理员发起调动申请，"
+                                           "对方确认后生效。")
+                    return redirect("stations:station_detail", pk=station.pk)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -378,3 +388,40 @@ def public_station(request, pk):
         "station": station, "open_now": station.is_open_at(now), "today": now.weekday(),
         "finder_url": reverse("stations:finder") + f"?district={station.street.district_id}&street={station.street_id}",
     })
+
+
+class TransferListView(AdminRequiredMixin, View):
+    """Staff transfers between districts: those this admin must decide, and those they asked for."""
+
+    def get(self, request):
+        from .models import StaffTransfer
+
+        scope = scope_of(request.user)
+        transfers = StaffTransfer.objects.select_related("user", "to_station__street__district", "from_district",
+                                                         "requested_by").order_by("-created_at")
+        if scope.is_district:
+            from django.db.models import Q
+
+            transfers = transfers.filter(Q(from_district_id=scope.district_id)
+                                         | Q(to_station__street__district_id=scope.district_id))
+        return render(request, "stations/transfer_list.html",
+                      {"transfers": transfers[:100], "my_district": scope.district_id, "is_city": scope.is_city})
+
+
+class TransferDecideView(AdminRequiredMixin, View):
+    def post(self, request, pk, decision):
+        from .models import StaffTransfer
+
+        if decision not in {"confirm", "decline"}:
+            raise Http404
+        scope = scope_of(request.user)
+        visible = StaffTransfer.objects.all() if scope.is_city else StaffTransfer.objects.filter(
+            from_district_id=scope.district_id)
+        transfer = get_object_or_404(visible, pk=pk)
+        try:
+            services.transfer_decide(actor=request.user, transfer=transfer, confirm=decision == "confirm")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已确认调动。" if decision == "confirm" else "已拒绝调动。")
+        return redirect("stations:transfer_list")

@@ -63,13 +63,31 @@ def browser():
         b.close()
 
 
+# Every page a browser test opens runs under the Content-Security-Policy: a violation fails the test.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (e) => {
+  (window.__cspViolations = window.__cspViolations || []).push(e.violatedDirective + " " + e.blockedURI);
+  console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI);
+});"""
+
+
+def csp_violations(context) -> list[str]:
+    """Record every Content-Security-Policy violation of `context`'s pages (assert it stays empty)."""
+    context.add_init_script(CSP_LISTENER)
+    violations: list[str] = []
+    context.on("console", lambda msg: violations.append(msg.text) if msg.type == "error" and (
+        "Content Security Policy" in msg.text or "CSP violation" in msg.text) else None)
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    violations = csp_violations(context)
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     yield pg
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def browser_login(page, live_server, username: str, password: str) -> None:

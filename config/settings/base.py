@@ -226,3 +226,53 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE: dict = {}
 for _beat in app_modules("beat", apps=LOCAL_APPS):
     CELERY_BEAT_SCHEDULE.update(_beat.SCHEDULE)
+
+# ---------------------------------------------------------------------------------------------------
+# Hardening (issue 12): sessions, API tokens, client address, throttles, security headers.
+# Kept together at the end of the file on purpose (see README "Security").
+# ---------------------------------------------------------------------------------------------------
+# Shared station PCs: a session ends after this many idle minutes, and in any case this many hours
+# after login; the cookie dies with the browser.
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "core.security.SessionLifetimeMiddleware")
+# API tokens (issued in the Django admin) are refused this many days after issue; owners revoke theirs
+# with DELETE /api/me/token/, admins with DELETE /api/tokens/<user id>/.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "core.security.ExpiringTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+# The client address (login throttling, public throttles, audit): X-Forwarded-For is believed only from
+# the proxies named here — TRUSTED_PROXIES (addresses or networks) or TRUSTED_PROXY_COUNT (how many
+# proxies append to the header). Neither set: the header is ignored and the connection's address is used.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+MIDDLEWARE.insert(0, "core.security.ClientAddressMiddleware")
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+REST_FRAMEWORK["NUM_PROXIES"] = 0  # DRF reads REMOTE_ADDR, already the real client (never the raw header)
+# Against password spraying: failed logins from one address over all usernames, per window.
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 30)
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 60)
+# Every anonymous page and endpoint is held to REST_FRAMEWORK's "anon" rate per client address.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "core.security.PublicThrottleMiddleware")
+# Security headers on every response (core.security.SecurityHeadersMiddleware). data: images are
+# Bootstrap's inline SVG icons (select arrows, close buttons); geolocation is the "use my location" button.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+CONTENT_SECURITY_POLICY_RELAXED = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
+                                   "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+                                   "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP_RELAXED_PATHS = ["/admin/", "/api/docs/"]
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), bluetooth=()"
+MIDDLEWARE.insert(1, "core.security.SecurityHeadersMiddleware")
+# Key rotation without downtime: the new key in FIELD_ENCRYPTION_KEY, the old one(s) in
+# FIELD_ENCRYPTION_OLD_KEYS (still accepted for reading) and in FIELD_HASH_KEY (lookup hashes stay valid);
+# then `manage.py rotate_encryption_key` re-encrypts every row under the new key. See SECURITY.md.
+FIELD_ENCRYPTION_OLD_KEYS = env_list("FIELD_ENCRYPTION_OLD_KEYS")
+FIELD_HASH_KEY = env("FIELD_HASH_KEY", "")

@@ -1,5 +1,8 @@
+from django.db import transaction
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,3 +26,35 @@ class MeView(APIView):
             "username": request.user.get_username(), "role": scope.level,
             "district_id": scope.district_id, "station_ids": sorted(scope.station_ids),
         }).data)
+
+
+class TokenRevokeView(APIView):
+    """DELETE: revoke an API token — your own (`/api/me/token/`), or, as an admin, that of a user
+    in your scope (`/api/tokens/<user id>/`: district admins for staff of their district's stations)."""
+
+    @extend_schema(responses={204: None, 404: None})
+    def delete(self, request, user_id: int | None = None):
+        from rest_framework.authtoken.models import Token
+
+        from core.audit import audit_record
+        from core.security import TOKEN_REVOKE
+
+        tokens = Token.objects.select_related("user")
+        if user_id is None:
+            tokens = tokens.filter(user=request.user)
+        else:
+            scope = scope_of(request.user)
+            if not scope.is_admin:
+                raise PermissionDenied(gettext("只有区级或市级管理员可以吊销他人的令牌。"))
+            tokens = tokens.filter(user_id=user_id)
+            if scope.is_district:
+                tokens = tokens.filter(
+                    user__station_memberships__station__street__district_id=scope.district_id).distinct()
+        token = tokens.first()
+        if token is None:
+            raise NotFound(gettext("没有可吊销的令牌。"))
+        with transaction.atomic():
+            audit_record(actor=request.user, action=TOKEN_REVOKE, obj=token.user,
+                         summary=f"吊销 API 令牌：{token.user.get_username()}")
+            Token.objects.filter(pk=token.pk).delete()
+        return Response(status=204)

@@ -1,7 +1,9 @@
 """API: /api/jobseekers/ with nested status entries and visits; same scoping, filters and services as the pages."""
 
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -9,10 +11,25 @@ from core.api.exceptions import Conflict
 from core.api.permissions import IsInternalUser
 
 from .. import services
-from ..filtersets import ArchiveFilterSet
+from ..filtersets import ArchiveFilterSet, search_by_hash
 from ..models import JobseekerArchive
 from ..selectors import status_entry_effect
 from .serializers import ArchiveSerializer, StatusEntrySerializer, VisitSerializer
+
+ID_IN_URL_MESSAGE = gettext_lazy("完整身份证号不能放在网址中（会进入访问日志和浏览器历史）；"
+                                 "请用 POST /api/jobseekers/search/ 在请求体中提交。")
+
+
+class ArchiveSearchSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, help_text="姓名、身份证号后几位或完整身份证号")
+    key_group = serializers.CharField(required=False, allow_blank=True)
+    status = serializers.CharField(required=False, allow_blank=True)
+    station = serializers.IntegerField(required=False, allow_null=True)
+    street = serializers.IntegerField(required=False, allow_null=True)
+    grid = serializers.IntegerField(required=False, allow_null=True)
+    helper = serializers.IntegerField(required=False, allow_null=True)
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    is_open = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -27,6 +44,26 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def get_queryset(self):
         return (JobseekerArchive.objects.visible_to(self.request.user).select_related("station")
                 .prefetch_related("desired_occupations").order_by("-updated_at", "-id"))
+
+    def list(self, request, *args, **kwargs):
+        if search_by_hash(request.query_params) is not None:
+            raise serializers.ValidationError({"q": [ID_IN_URL_MESSAGE]})
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=ArchiveSearchSerializer, responses=ArchiveSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        """The list's filters in the body (a full ID number in `q` stays out of URLs and access logs)."""
+        body = ArchiveSearchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = QueryDict(mutable=True)
+        data.update({k: v for k, v in body.validated_data.items() if v not in ("", None)})
+        data = search_by_hash(data) or data
+        filterset = ArchiveFilterSet(data, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        page = self.paginate_queryset(filterset.qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

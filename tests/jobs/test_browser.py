@@ -3,7 +3,7 @@
 import pytest
 
 from jobs.models import JobPosting, Lead
-from tests.conftest import browser_login
+from tests.conftest import browser_login, csp_violations
 from tests.jobs.factories import make_employer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,6 +35,7 @@ def test_posting_published_found_and_interest_reaches_worklist(page, browser, li
     resident_ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
                                        geolocation={"latitude": 31.1950, "longitude": 121.4380},
                                        permissions=["geolocation"])
+    violations = csp_violations(resident_ctx)
     resident = resident_ctx.new_page()
     resident.set_default_timeout(10_000)
     try:
@@ -64,6 +65,7 @@ def test_posting_published_found_and_interest_reaches_worklist(page, browser, li
         assert "139****5678" in resident.locator("[data-testid=interest-done]").inner_text()
     finally:
         resident_ctx.close()
+    assert not violations, violations
 
     lead = Lead.objects.get(posting=posting)
     assert lead.station == a

@@ -178,7 +178,7 @@ def test_list_search_and_filters(client, world):
     url = reverse("jobseekers:archive_list")
 
     def names(**params):
-        return {x.name for x in client.get(url, params).context["object_list"]}
+        return {x.name for x in client.get(url, params, follow=True).context["object_list"]}
 
     assert names() == {"钱多多", "孙小美"}  # station B's archive is out of scope
     assert names(q="钱") == {"钱多多"}

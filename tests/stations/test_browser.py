@@ -3,7 +3,7 @@
 import pytest
 
 from stations.models import Station
-from tests.conftest import browser_login
+from tests.conftest import browser_login, csp_violations
 from tests.factories import StationFactory, make_district_admin, street
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,6 +34,7 @@ def test_district_admin_creates_a_station_and_it_appears_in_the_public_finder(pa
     resident = page.context.browser.new_context(
         locale="zh-CN", viewport={"width": 390, "height": 844},
         geolocation={"latitude": 31.2041, "longitude": 121.4386}, permissions=["geolocation"])
+    violations = csp_violations(resident)
     phone = resident.new_page()
     phone.goto(f"{live_server.url}/stations/finder/")
     phone.select_option("[data-testid=finder-district]", label="徐汇区")
@@ -57,6 +58,7 @@ def test_district_admin_creates_a_station_and_it_appears_in_the_public_finder(pa
     assert "天平路街道衡山社区就业服务站" in first.inner_text() and "步行约 1 分钟" in first.inner_text()
     assert phone.locator("[data-testid=approximate]").count() == 0
     resident.close()
+    assert not violations, violations
 
 
 def test_coverage_page_lists_a_street_without_a_station_first(page, live_server, reference_data):
