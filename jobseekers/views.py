@@ -16,7 +16,7 @@ from core.permissions import CityAdminRequiredMixin, InternalRequiredMixin
 from core.scoping import scope_of
 from stations.models import StationMembership
 
-from . import excel, selectors, services
+from . import excel, hooks, selectors, services
 from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, add_service_errors, bootstrap
 from .models import ResurveyRule
 
@@ -118,6 +118,7 @@ def _detail_context(request, archive, **extra):
         "tasks": archive.followups.all()[:20],
         "status_form": extra.pop("status_form", None) or StatusEntryForm(),
         "today": timezone.localdate(),
+        "panels": hooks.archive_panels(request, archive),
         **extra,
     }
 
