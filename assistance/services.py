@@ -102,7 +102,7 @@ def policy_rule_update(*, actor, policy: Policy, rule: dict, required_documents:
                        expected_version: int | None = None) -> PolicyVersion:
     """A new rule version (rule and required documents); cases and entitlements keep theirs."""
     _city_only(actor)
-    locked = Policy.objects.select_for_update().select_related("current_version").get(pk=policy.pk)
+    locked = Policy.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=policy.pk)
     current = locked.current_version
     if expected_version is not None and (current.number if current else 0) != expected_version:
         raise ValidationError("该政策的规则已被他人修改，您的修改未保存。请刷新后重新修改。", code="stale")
@@ -214,7 +214,7 @@ def case_create(*, actor, archive: JobseekerArchive, policy: Policy, claim_perio
 
 
 def _lock_case(case: Case, expected_state: str | None) -> Case:
-    locked = Case.objects.select_for_update().select_related("policy", "version", "archive__station").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("policy", "version", "archive__station").get(pk=case.pk)
     expected = expected_state if expected_state is not None else case.state
     if locked.state != expected:
         raise ValidationError(STALE.format(now=locked.get_state_display()), code="stale")
