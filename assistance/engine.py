@@ -44,26 +44,30 @@ def _policy_sql(policy: Policy, ref: dt.date, table: str) -> tuple[str, dict]:
             "AND pc.state = 'paid' AND pc.paid_on IS NOT NULL)") if needs_paid else "'{}'::jsonb"
     sql = f"""
     WITH m AS MATERIALIZED (
-        SELECT f.id, (to_jsonb(f) - 'id') || jsonb_build_object('ref', %(ref)s::date::text, 'paid', {paid}) AS facts
+        SELECT f.id, f.station_id, (to_jsonb(f) - 'id' - 'station_id') || jsonb_build_object('ref', %(ref)s::date::text, 'paid', {paid}) AS facts
         FROM {table} f WHERE {cond}),
     up AS (
-        INSERT INTO assistance_entitlement AS e (archive_id, policy_id, version_id, state, reason, first_eligible_on,
-                                                 last_checked_on, facts)
-        SELECT m.id, %(policy)s, %(version)s, 'eligible', '', %(ref)s, %(ref)s, m.facts FROM m
+        INSERT INTO assistance_entitlement AS e (archive_id, policy_id, station_id, version_id, state, reason,
+                                                 first_eligible_on, last_checked_on, facts)
+        SELECT m.id, %(policy)s, m.station_id, %(version)s, 'eligible', '', %(ref)s, %(ref)s, m.facts FROM m
         ON CONFLICT (archive_id, policy_id) DO UPDATE SET
-            last_checked_on = EXCLUDED.last_checked_on,
+            last_checked_on = EXCLUDED.last_checked_on, station_id = EXCLUDED.station_id,
             state = CASE WHEN e.state = 'ineligible' THEN 'eligible' ELSE e.state END,
             reason = CASE WHEN e.state = 'ineligible' THEN '' ELSE e.reason END,
             version_id = CASE WHEN e.state = 'ineligible' THEN EXCLUDED.version_id ELSE e.version_id END,
             facts = CASE WHEN e.state = 'ineligible' THEN EXCLUDED.facts ELSE e.facts END
         WHERE e.last_checked_on IS DISTINCT FROM EXCLUDED.last_checked_on OR e.state = 'ineligible'
+              OR e.station_id IS DISTINCT FROM EXCLUDED.station_id
         RETURNING (xmax = 0) AS inserted),
     gone AS (
+        -- the condition again, negated, joined on the facts table's primary key (an anti-join against m would
+        -- be planned as a nested loop over the CTE: quadratic). Closed archives: see _run.
         UPDATE assistance_entitlement e SET state = 'ineligible', reason = %(lapsed)s, last_checked_on = %(ref)s
-        WHERE e.policy_id = %(policy)s AND e.state = 'eligible' AND NOT EXISTS (SELECT 1 FROM m WHERE m.id = e.archive_id)
+        FROM {table} f
+        WHERE e.policy_id = %(policy)s AND e.state = 'eligible' AND f.id = e.archive_id AND NOT {cond}
         RETURNING 1)
     SELECT (SELECT count(*) FROM up WHERE inserted), (SELECT count(*) FROM gone), (SELECT count(*) FROM m)"""  # noqa: S608
-    sql, named = rules.render_params(sql, params, {"ref": ref, "policy": policy.pk,
+    sql, named = rules.render_params(sql, params + params, {"ref": ref, "policy": policy.pk,
                                                    "version": policy.current_version_id, "lapsed": LAPSED})
     return sql, named
 
@@ -90,6 +94,7 @@ def _run(ref: dt.date) -> EngineRun:
         with connection.cursor() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {table}")
             cur.execute(f"CREATE TEMP TABLE {table} AS " + rules.facts_sql(), {"ref": ref})
+            cur.execute(f"ALTER TABLE {table} ADD PRIMARY KEY (id)")
             cur.execute(f"ANALYZE {table}")
             cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - our own temporary table
             run.archives = cur.fetchone()[0]
@@ -159,12 +164,12 @@ def reevaluate_archives(archive_ids, *, ref: dt.date | None = None) -> None:
     ids = sorted(set(archive_ids))
     policies = _policies()
     facts_by_id = rules.load_facts(ids, ref=ref) if policies else {}
-    open_ids = set(JobseekerArchive.objects.filter(pk__in=ids, is_open=True).values_list("pk", flat=True))
+    stations = dict(JobseekerArchive.objects.filter(pk__in=ids, is_open=True).values_list("pk", "station_id"))
     rows: list = []
     keep: dict[int, list[int]] = {aid: [] for aid in ids}
     for aid in ids:
         facts = facts_by_id.get(aid)
-        if facts is None or aid not in open_ids:
+        if facts is None or aid not in stations:
             continue
         for policy in policies:
             if not policy.in_force(ref):
@@ -172,21 +177,29 @@ def reevaluate_archives(archive_ids, *, ref: dt.date | None = None) -> None:
             if rules.evaluate(policy.current_version.rule, facts, policy_id=policy.pk).ok:
                 data = facts.to_json()
                 data["paid"] = {k: v for k, v in data["paid"].items() if k == str(policy.pk)}
-                rows.append([aid, policy.pk, policy.current_version_id, ref, ref, json.dumps(data)])
+                rows.append([aid, policy.pk, stations[aid], policy.current_version_id, ref, ref, json.dumps(data)])
                 keep[aid].append(policy.pk)
     with transaction.atomic(), connection.cursor() as cur:
+        # derived data, recomputed every night: no need to wait for this commit's WAL flush
+        cur.execute("SET LOCAL synchronous_commit = off")
         if rows:
-            values = ", ".join(["(%s, %s, %s, 'eligible', '', %s, %s, %s::jsonb)"] * len(rows))
+            values = ", ".join(["(%s, %s, %s, %s, 'eligible', '', %s, %s, %s::jsonb)"] * len(rows))
             cur.execute(
-                f"""INSERT INTO assistance_entitlement AS e (archive_id, policy_id, version_id, state, reason,
-                        first_eligible_on, last_checked_on, facts) VALUES {values}
+                f"""INSERT INTO assistance_entitlement AS e (archive_id, policy_id, station_id, version_id, state,
+                        reason, first_eligible_on, last_checked_on, facts) VALUES {values}
                     ON CONFLICT (archive_id, policy_id) DO UPDATE SET last_checked_on = EXCLUDED.last_checked_on,
+                        station_id = EXCLUDED.station_id,
                         state = CASE WHEN e.state = 'ineligible' THEN 'eligible' ELSE e.state END,
                         reason = CASE WHEN e.state = 'ineligible' THEN '' ELSE e.reason END,
                         version_id = CASE WHEN e.state = 'ineligible' THEN EXCLUDED.version_id ELSE e.version_id END,
                         facts = CASE WHEN e.state IN ('ineligible', 'eligible') THEN EXCLUDED.facts ELSE e.facts END""",  # noqa: S608
                 [v for row in rows for v in row])
         # the unclaimed ones that no longer hold lapse, in one statement
+        if len(ids) == 1:
+            cur.execute("UPDATE assistance_entitlement SET state = 'ineligible', reason = %s, last_checked_on = %s "
+                        "WHERE archive_id = %s AND state = 'eligible' AND NOT (policy_id = ANY(%s::bigint[]))",
+                        [LAPSED, ref, ids[0], keep[ids[0]]])
+            return
         cur.execute(
             """UPDATE assistance_entitlement e SET state = 'ineligible', reason = %s, last_checked_on = %s
                FROM unnest(%s::bigint[]) AS t(archive_id)

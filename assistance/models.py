@@ -154,6 +154,11 @@ class ArchiveOwnedQuerySet(ScopedQuerySet):
     district_path = "archive__station__street__district"
 
 
+class EntitlementQuerySet(ScopedQuerySet):
+    station_path = "station"
+    district_path = "station__street__district"
+
+
 class Entitlement(models.Model):
     """应享尽享: one archive × policy the engine has found the person eligible for, and what became of it."""
 
@@ -167,6 +172,10 @@ class Entitlement(models.Model):
     archive = models.ForeignKey("jobseekers.JobseekerArchive", verbose_name="求职者", on_delete=models.CASCADE,
                                 related_name="entitlements")
     policy = models.ForeignKey(Policy, verbose_name="政策", on_delete=models.CASCADE, related_name="entitlements")
+    # The archive's station, copied by the engine at each evaluation: the per-station worklist reads one
+    # index in order (station, state, first eligible) instead of joining every archive (bench/RESULTS.md).
+    station = models.ForeignKey("stations.Station", verbose_name="站点", on_delete=models.CASCADE, related_name="+",
+                                db_index=False)
     version = models.ForeignKey(PolicyVersion, verbose_name="规则版本", on_delete=models.PROTECT, related_name="+")
     state = models.CharField("状态", max_length=12, choices=State.choices, default=State.ELIGIBLE)
     reason = models.CharField("原因", max_length=200, blank=True)
@@ -175,7 +184,7 @@ class Entitlement(models.Model):
     # The inputs the rule was evaluated on (rules.Facts as JSON): with `version`, the trace is rebuilt exactly.
     facts = models.JSONField("核查依据", default=dict)
 
-    objects = ArchiveOwnedQuerySet.as_manager()
+    objects = EntitlementQuerySet.as_manager()
 
     class Meta:
         verbose_name = "应享政策"
@@ -187,7 +196,8 @@ class Entitlement(models.Model):
             models.CheckConstraint(condition=~Q(state="declined") | ~Q(reason=""), name="entitlement_declined_reason",
                                    violation_error_message="放弃须填写原因。"),
         ]
-        indexes = [models.Index(fields=["policy", "state", "first_eligible_on"], name="entitlement_worklist")]
+        indexes = [models.Index(fields=["policy", "state", "first_eligible_on"], name="entitlement_policy_state"),
+                   models.Index(fields=["station", "state", "first_eligible_on", "id"], name="entitlement_worklist")]
 
     def __str__(self) -> str:
         return f"{self.archive_id} · {self.policy_id} · {self.get_state_display()}"

@@ -279,7 +279,7 @@ def facts_sql(*, one_archive: bool = False) -> str:
                 {only.replace("archive_id", "e.archive_id")} GROUP BY e.archive_id),
          cs AS (SELECT archive_id, bool_or(kind = 'registration') AS reg, bool_or(kind = 'certification') AS cert
                 FROM assistance_case WHERE state = 'approved'{only} GROUP BY archive_id)
-    SELECT a.id,
+    SELECT a.id, a.station_id,
            (extract(year from {ref}) - extract(year from a.birth_date)
             - CASE WHEN (extract(month from {ref}), extract(day from {ref}))
                         < (extract(month from a.birth_date), extract(day from a.birth_date)) THEN 1 ELSE 0 END)::int

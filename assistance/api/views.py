@@ -80,7 +80,7 @@ class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         if params.get("key_group"):
             qs = qs.filter(archive__key_groups__contains=[params["key_group"]])
         if (params.get("station") or "").isdigit():
-            qs = qs.filter(archive__station_id=int(params["station"]))
+            qs = qs.filter(station_id=int(params["station"]))
         return qs
 
     @extend_schema(request=s.DeclineSerializer, responses=s.EntitlementSerializer)

@@ -84,9 +84,9 @@ def _create(station, policy, people) -> list[int]:
                         is_open=p["is_open"], closed_reason="" if p["is_open"] else "迁出")
         if p["street"] is None:
             type(a).objects.filter(pk=a.pk).update(street=None)
-        for kind, state, day in p["cases"]:
+        for n, (kind, state, day) in enumerate(p["cases"]):
             Case.objects.create(archive=a, policy=policy, version=policy.current_version, kind=kind, state=state,
-                                is_open=False, claim_period=day.strftime("%Y-%m"),
+                                is_open=False, claim_period=f"{2000 + n}-01",  # one payment per period
                                 amount_paid=100 if state == "paid" else None, paid_on=day if state == "paid" else None,
                                 payment_reference="R" if state == "paid" else "",
                                 decision_reason="x" if state == "rejected" else "")
