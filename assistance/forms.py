@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 from django import forms
@@ -176,7 +177,7 @@ class SelfCheckForm(Bootstrapped, forms.Form):
 
         for name, field in SELF_CHECK_FIELDS.items():
             if name in needed or (name == "district" and "street" in needed):
-                self.fields[name] = field
+                self.fields[name] = copy.deepcopy(field)
         if "district" in self.fields:
             self.fields["district"].choices = [("", "—")] + list(District.objects.values_list("code", "name"))
         if "street" in self.fields:

@@ -230,14 +230,17 @@ def facts_of(*, archive: JobseekerArchive, entries, cases, ref: dt.date, distric
     )
 
 
-def load_facts(archive_ids: list[int], *, ref: dt.date) -> dict[int, Facts]:
-    """Facts of some archives, computed in Python from their rows (three queries whatever the number)."""
+def load_facts(archive_ids: list[int], *, ref: dt.date, stations: dict | None = None) -> dict[int, Facts]:
+    """Facts of some archives, computed in Python from their rows (three queries whatever the number).
+    `stations`, when given, receives {archive id: station id} of the open ones (for the engine)."""
     from .models import Case
 
     archives = {a.pk: a for a in JobseekerArchive.objects.filter(pk__in=archive_ids)
                 .select_related("street__district")
                 .only("id", "birth_date", "sex", "hukou", "current_status", "education", "graduation_year",
-                      "key_groups", "street__code", "street__district__code")}
+                      "key_groups", "street__code", "street__district__code", "station_id", "is_open")}
+    if stations is not None:
+        stations.update({aid: a.station_id for aid, a in archives.items() if a.is_open})
     entries: dict[int, list] = {}
     from jobseekers.models import StatusEntry
 

@@ -26,7 +26,10 @@ def worklist(*, user, policy: int | None = None, key_group: str | None = None, s
     # closed archives' rows are lapsed by the engine (at once and nightly): no join on archives to filter them
     qs = (Entitlement.objects.visible_to(user).filter(state=Entitlement.State.ELIGIBLE)
           .select_related("archive__station", "archive__helper", "policy")
-          .defer("facts", "archive__work_history", "archive__skills", "archive__certificates")
+          .only("id", "first_eligible_on", "state", "archive_id", "policy_id", "station_id",
+                "archive__id", "archive__name", "archive__id_number_encrypted", "archive__phone_encrypted",
+                "archive__key_groups", "archive__station_id", "archive__helper_id", "archive__station__name",
+                "archive__helper__username", "policy__name", "policy__verification_status")
           .order_by("first_eligible_on", "id"))
     if policy:
         qs = qs.filter(policy_id=policy)

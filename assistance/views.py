@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -151,7 +152,7 @@ class WorklistView(InternalRequiredMixin, ListView):
     """应享尽享 worklist: unclaimed entitlements in scope (or of one station or helper), oldest first."""
 
     template_name = "assistance/worklist.html"
-    paginate_by = 50
+    paginate_by = 25
 
     def get_queryset(self):
         fixed = {}
@@ -250,7 +251,7 @@ class CaseListView(InternalRequiredMixin, ListView):
         if data.get("station"):
             qs = qs.filter(archive__station_id=data["station"])
         if data.get("waiting_days") is not None:
-            qs = qs.filter(state_changed_at__lte=timezone.now() - timezone.timedelta(days=data["waiting_days"]))
+            qs = qs.filter(state_changed_at__lte=timezone.now() - dt.timedelta(days=data["waiting_days"]))
         return qs
 
     def get_context_data(self, **kwargs):

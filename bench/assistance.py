@@ -99,21 +99,21 @@ def generate(*, archives: int, policies: int, seed: int = 13, out=print) -> None
                        street_id, address, education, skills, certificates, desired_salary, desired_hours,
                        max_commute_minutes, key_groups, is_open, closed_reason, current_status, hukou,
                        graduation_year, school, work_history, consent_date, consent_scope, version)
-                   SELECT now(), now(), (%(ids)s::bigint[])[1 + g %% %(n)s], '测试' || g, %(token)s, 'bench-assist-' || g,
-                       lpad((g %% 10000)::text, 4, '0'), date '1960-01-01' + (g * 7919 %% 16000),
+                   SELECT now(), now(), (%(ids)s::bigint[])[(1 + g %% %(n)s)::int], '测试' || g, %(token)s, 'bench-assist-' || g,
+                       lpad((g %% 10000)::text, 4, '0'), date '1960-01-01' + (g * 7919 %% 16000)::int,
                        CASE WHEN g %% 2 = 0 THEN 'M' ELSE 'F' END, '',
-                       (%(streets)s::bigint[])[1 + g * 31 %% %(ns)s], '',
-                       (ARRAY['', 'junior', 'senior', 'college', 'bachelor', 'master'])[1 + g * 13 %% 6], '', '',
+                       (%(streets)s::bigint[])[(1 + g * 31 %% %(ns)s)::int], '',
+                       (ARRAY['', 'junior', 'senior', 'college', 'bachelor', 'master'])[(1 + g * 13 %% 6)::int], '', '',
                        NULL, 'full_time', 30,
                        CASE g * 17 %% 8 WHEN 2 THEN ARRAY['4050'] WHEN 3 THEN ARRAY['graduate']
                             WHEN 4 THEN ARRAY['difficulty', '4050'] WHEN 5 THEN ARRAY['long_unemployed']
                             WHEN 6 THEN ARRAY['disabled'] ELSE ARRAY[]::varchar[] END::varchar[],
                        true, '',
                        (ARRAY['unemployed', 'unemployed', 'employed', 'flexible', 'training', 'unemployed',
-                              'self_employed', 'not_seeking'])[1 + g * 11 %% 8],
+                              'self_employed', 'not_seeking'])[(1 + g * 11 %% 8)::int],
                        CASE WHEN g %% 3 = 0 THEN 'non_local' ELSE 'local' END,
-                       CASE WHEN g %% 5 = 0 THEN 2000 + g %% 27 END, '', '', current_date, 'service', 1
-                   FROM generate_series(%(lo)s, %(hi)s) AS g""",
+                       CASE WHEN g %% 5 = 0 THEN (2000 + g %% 27)::int END, '', '', current_date, 'service', 1
+                   FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) AS g""",
                 {"ids": ids, "n": len(ids), "lo": have, "hi": archives - 1, "streets": streets, "ns": len(streets),
                  "token": encrypt("110101199003074477")})
             cur.execute(

@@ -3,6 +3,8 @@ Same scoping and services as the pages."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
@@ -124,7 +126,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         if (params.get("waiting_days") or "").isdigit():
             from django.utils import timezone
 
-            qs = qs.filter(state_changed_at__lte=timezone.now() - timezone.timedelta(days=int(params["waiting_days"])))
+            qs = qs.filter(state_changed_at__lte=timezone.now() - dt.timedelta(days=int(params["waiting_days"])))
         return qs.order_by("state_changed_at", "id")
 
     @extend_schema(request=s.CaseCreateSerializer, responses=s.CaseSerializer)

@@ -12,11 +12,15 @@ from assistance import services as svc
 from assistance.models import Case, CaseDocument, Policy
 from core.models import AuditEvent
 from tests.assistance.factories import make_person, make_policy
-from tests.matrix import ADMINS_ONLY, ANY_INTERNAL, CITY_ONLY, OWNED_BY_A, PUBLIC, assert_matrix
-
-# A POST on an object of station A that only its own staff may make (admins are refused).
-STAFF_OF_A_WRITES = {"anonymous": "login", "staff": 302, "staff_other": 404, "staff_far": 404,
-                     "district": 403, "district_other": 404, "city": 403}
+from tests.matrix import (
+    ADMINS_ONLY,
+    ANY_INTERNAL,
+    CITY_ONLY,
+    OWNED_BY_A,
+    PUBLIC,
+    STAFF_OF_A_WRITES,
+    assert_matrix,
+)
 
 
 @pytest.fixture
