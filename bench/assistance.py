@@ -255,7 +255,7 @@ def run(out=print) -> dict:
 
     table = "\n".join([
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores · PostgreSQL {pg} · "
-        f"Python {platform.python_version()}",
+        f"Python {platform.python_version()} · load average at the end {os.getloadavg()[1]:.1f} (the cores are shared)",
         f"Data: {result['archives']:,} open archives (generated), {result['policies']} active generated policies; "
         f"{result['eligible']:,} archive × policy entitlements.",
         "",
