@@ -289,9 +289,8 @@ def _start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
 def _recall() -> list[dict]:
     from django.db.models import Q
 
-    from jobs.filtersets import keyword_filter
     from jobs.models import JobPosting
-    from jobs.search import query_terms
+    from jobs.search import keyword_filter, query_terms
 
     rows = []
     published = JobPosting.objects.published()

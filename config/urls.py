@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -6,11 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views as core_views
 from core.forms import PortalAuthenticationForm, PortalPasswordChangeForm
+from core.plugins import app_label, app_modules
 
-api_patterns = [
-    path("", include("core.api.urls")),
-    *[path("", include(f"{app}.api.urls")) for app in settings.PORTAL_APPS if app != "core"],
-]
+# Each app's URLs plug in by discovery (core/plugins.py): `<app>/urls.py` under /<app>/ and
+# `<app>/api/urls.py` under /api/, so adding an app needs no edit here. core's pages (no core/urls.py)
+# are listed below.
+api_patterns = [path("", include(module)) for module in app_modules("api.urls")]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -28,7 +28,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    *[path(f"{app}/", include(f"{app}.urls")) for app in settings.PORTAL_APPS if app != "core"],
+    *[path(f"{app_label(module)}/", include(module)) for module in app_modules("urls")],
 ]
 
 admin.site.site_header = "社区就业服务站门户 · 管理后台"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.functional import Promise
 
 from .middleware import current_client_ip
 from .models import AuditEvent
@@ -37,17 +38,24 @@ def in_chinese():
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def audit_record(*, actor, action: str, obj=None, summary: str = "", changes: dict | None = None,
+def audit_record(*, actor, action: str, obj=None, summary: str | Promise = "", changes: dict | None = None,
                  district_id: int | None = None, station_id: int | None = None) -> AuditEvent:
-    """Record one audit event. Never put unmasked personal data in `summary` or `changes`."""
+    """Record one audit event (`action`: a constant from the app's `events.py`).
+
+    The summary and the object's name are rendered here, in Chinese whatever language the actor reads the
+    site in: pass choice labels lazily, e.g. `format_lazy("{} → {}", Status(old).label, Status(new).label)`,
+    never through an f-string. Never put unmasked personal data in `summary` or `changes`.
+    """
     owner_district, owner_station = _owner(obj)
+    with in_chinese():
+        summary, object_repr = str(summary), (str(obj) if obj is not None else "")
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(actor.get_username() if getattr(actor, "pk", None) else "系统"),
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=object_repr[:200],
         summary=summary[:500],
         changes=changes or {},
         district_id=district_id or owner_district,

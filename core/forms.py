@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 
 class PortalAuthenticationForm(AuthenticationForm):
@@ -10,3 +12,20 @@ class PortalAuthenticationForm(AuthenticationForm):
 
 class PortalPasswordChangeForm(PasswordChangeForm):
     pass
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError | PermissionDenied,
+                       mapping: dict[str, str] | None = None) -> None:
+    """Put a service's refusal on the form: each field's messages on that field (renamed through `mapping`
+    when the form calls it differently), the rest (a message, a list, unknown fields, an out-of-scope
+    PermissionDenied from `require_visible`) form-wide."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc))
+        return
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    mapping = mapping or {}
+    for field, errors in exc.error_dict.items():
+        target = mapping.get(field, field)
+        form.add_error(target if target in form.fields and target != NON_FIELD_ERRORS else None, errors)

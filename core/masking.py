@@ -17,9 +17,3 @@ def mask_phone(value: str | None) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
-
-
-def mask_name(value: str | None) -> str:
-    if not value:
-        return ""
-    return value[0] + "*" * max(1, len(value) - 1)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import contextvars
 
+from django.contrib import messages
 from django.middleware.locale import LocaleMiddleware
+from django.utils.translation import gettext
+
+from . import queue
 
 _client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_ip", default=None)
 
@@ -33,3 +37,20 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     def process_request(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         super().process_request(request)
+
+
+class DeferredWorkMiddleware:
+    """Tells the user when the work their request queued waits for the broker (core/queue.py): a message on
+    the next page, and an `X-Work-Deferred` header for API clients. Nothing is lost either way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with queue.watch() as work:
+            response = self.get_response(request)
+        if work.deferred:
+            response["X-Work-Deferred"] = "1"
+            if hasattr(request, "_messages"):
+                messages.info(request, gettext("已提交，稍后处理：后台服务暂时不可用，恢复后会自动继续，无需重复操作。"))
+        return response

@@ -84,18 +84,10 @@ class Occupation(models.Model):
 
 
 class AuditEventQuerySet(ScopedQuerySet):
-    station_path = "station"
+    """City admins read the whole trail, district admins their district's; station staff none of it."""
+
+    station_path = None
     district_path = "district"
-
-    def visible_to(self, user):
-        from .scoping import scope_of
-
-        scope = scope_of(user)
-        if scope.is_city:
-            return self.all()
-        if scope.is_district:
-            return self.filter(district_id=scope.district_id)
-        return self.none()
 
 
 class AuditEvent(models.Model):
@@ -129,3 +121,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+
+class QueuedTask(models.Model):
+    """A Celery call recorded with the write that needs it, deleted once the broker has it (core/queue.py)."""
+
+    task = models.CharField("任务", max_length=200)
+    kwargs = models.JSONField("参数", default=dict)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField("发布失败次数", default=0)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "待发布任务"
+        verbose_name_plural = "待发布任务"
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"

@@ -43,10 +43,6 @@ def parse_id_number(value: str, *, today: dt.date | None = None) -> tuple[str, d
     return number, birth, sex
 
 
-def validate_id_number(value: str) -> None:
-    parse_id_number(value)
-
-
 def normalize_credit_code(value: str) -> str:
     return (value or "").strip().replace(" ", "").upper()
 

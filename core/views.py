@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
 import django_filters
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,46 +11,27 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.generic import ListView, TemplateView
 
-from stations.models import Station
-
 from .geo import walk_model
 from .models import AuditEvent
 from .permissions import AdminRequiredMixin
+from .plugins import panels
 from .scoping import scope_of
 
 
-def home_panels(request, kind: str) -> list[dict]:
-    """Panels other apps add to a home page: `<app>/panels.py` defines `staff_panels(request)` and/or
-    `admin_panels(request)`, each returning [{"template": ..., "context": {...}}, ...]."""
-    panels = []
-    for app in settings.PORTAL_APPS:
-        try:
-            module = import_module(f"{app}.panels")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.panels":
-                raise
-            continue
-        builder = getattr(module, f"{kind}_panels", None)
-        if builder is not None:
-            panels.extend(builder(request))
-    return panels
-
-
 def home(request):
+    """The home page per role; its figures and worklists are the apps' panels (core/plugins.py)."""
     scope = scope_of(request.user)
     if scope.is_staff_member:
-        stations = Station.objects.visible_to(request.user).select_related("street__district")
-        return render(request, "core/home_staff.html",
-                      {"stations": stations, "panels": home_panels(request, "staff")})
+        return render(request, "core/home_staff.html", {
+            "summary": panels("staff_summary", request=request),
+            "panels": panels("staff", request=request),
+        })
     if scope.is_admin:
-        stations = Station.objects.visible_to(request.user)
-        context = {
-            "station_count": stations.count(),
-            "operating_count": stations.operating().count(),
-            "district": getattr(request.user.profile, "district", None) if scope.is_district else None,
-            "panels": home_panels(request, "admin"),
-        }
-        return render(request, "core/home_admin.html", context)
+        return render(request, "core/home_admin.html", {
+            "district": request.user.profile.district if scope.is_district else None,
+            "figures": panels("admin_figures", request=request),
+            "panels": panels("admin", request=request),
+        })
     return render(request, "core/home_public.html")
 
 
@@ -66,7 +45,7 @@ class AboutView(TemplateView):
 class AuditEventFilterSet(django_filters.FilterSet):
     actor = django_filters.ModelChoiceFilter(label="操作人", queryset=get_user_model().objects.all())
     content_type = django_filters.ModelChoiceFilter(
-        label="对象类型", queryset=ContentType.objects.filter(app_label__in=settings.PORTAL_APPS)
+        label="对象类型", queryset=ContentType.objects.filter(app_label__in=settings.LOCAL_APPS)
     )
     object_id = django_filters.CharFilter(label="对象ID")
     action = django_filters.CharFilter(label="操作", lookup_expr="icontains")

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import HoursType, KeyGroup, translated
 from core.geo import bounding_box, haversine_sql, in_shanghai, walk_radius_m
 from stations.models import District, Street
+from stations.selectors import street_point
 
 from .models import Employer, JobPosting
-from .search import TITLE_DENSE_SHARE, TITLE_MARK, is_dense, query_terms, term_grams
+from .search import keyword_filter, query_terms
 
 SORT_CHOICES = [("relevance", _("相关度")), ("newest", _("最新发布")), ("salary", _("薪资最高")),
                 ("distance", _("距离最近"))]
@@ -43,54 +44,6 @@ def search_choices() -> dict:
         }
         cache.set(key, data, 600)
     return data
-
-
-def keyword_filter(queryset, terms: list[str]):
-    """Every term: a LIKE on the text (exact), plus, for a rare term, all its grams in the GIN-indexed set.
-
-    A rare term is found through the GIN index (few candidates). A common term (every gram in more than
-    DENSE_GRAM_SHARE of postings, by PostgreSQL's own statistics) matches densely, so walking a btree in
-    sort order and checking LIKE finds a page in a few dozen rows, while testing the compressed gram array
-    on each row would cost ten times more (bench/RESULTS.md). Recall is the same either way: LIKE decides."""
-    for term in terms:
-        if is_dense(term_grams(term)):
-            queryset = queryset.filter(search_text__contains=term)
-        else:
-            queryset = queryset.filter(search_grams__contains=term_grams(term), search_text__contains=term)
-    return queryset
-
-
-def title_contains(terms: list[str]) -> Q:
-    """LIKE only: the same rows as title_match (LIKE implies the grams), for exclusions and ordered walks."""
-    q = Q()
-    for term in terms:
-        q &= Q(title__icontains=term)
-    return q
-
-
-def keyword_share(terms: list[str]) -> float:
-    """Estimated share of postings matching all terms: the rarest gram's share (exact for 1–2 characters)."""
-    from .search import gram_frequencies
-
-    freq = gram_frequencies()
-    return min((min((freq.get(g, 0.0) for g in term_grams(t)), default=0.0) for t in terms), default=1.0)
-
-
-def title_is_dense(terms: list[str]) -> bool:
-    return bool(terms) and all(is_dense([TITLE_MARK + g for g in term_grams(t)], TITLE_DENSE_SHARE) for t in terms)
-
-
-def keyword_is_dense(terms: list[str]) -> bool:
-    return bool(terms) and all(is_dense(term_grams(t)) for t in terms)
-
-
-def title_match(terms: list[str]) -> Q:
-    """Postings whose title contains every term (the marked title grams when rare, then LIKE on the title)."""
-    q = Q()
-    for term in terms:
-        grams = [TITLE_MARK + g for g in term_grams(term)]
-        q &= Q(title__icontains=term) if is_dense(grams, TITLE_DENSE_SHARE) else Q(search_grams__contains=grams, title__icontains=term)
-    return q
 
 
 class PostingFilterSet(django_filters.FilterSet):
@@ -149,8 +102,6 @@ class PostingFilterSet(django_filters.FilterSet):
         data = self.form.cleaned_data
         if data.get("lat") is not None and data.get("lng") is not None:
             return float(data["lat"]), float(data["lng"])
-        from .selectors import street_point
-
         if not data.get("near_street"):
             return None
         street = Street.objects.select_related("district").filter(pk=int(data["near_street"])).first()

@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import HoursType, KeyGroup, SalaryUnit, translated
 from core.models import Occupation
+from core.spreadsheets import UploadError, check_upload_name
 from core.validators import normalize_phone, validate_mobile
 from stations.models import Station, Street
 
 from .models import Employer, JobPosting
+from .notices import LEAD_CONSENT_LABEL, LEAD_CONSENT_REQUIRED
 from .services import EMPLOYER_FIELDS, POSTING_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -38,17 +40,6 @@ class BootstrapMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrapify(self)
-
-
-def apply_errors(form: forms.Form, exc: ValidationError, mapping: dict | None = None) -> None:
-    """Put a service's ValidationError on the form's fields (unknown fields → form-wide error)."""
-    mapping = mapping or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            name = mapping.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class EmployerForm(BootstrapMixin, forms.ModelForm):
@@ -115,6 +106,7 @@ class PublicSubmitForm(BootstrapMixin, forms.Form):
 class InterestForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("您的姓名"), max_length=50)
     phone = forms.CharField(label=_("手机号"), max_length=20)
+    consent = forms.BooleanField(label=LEAD_CONSENT_LABEL, error_messages={"required": LEAD_CONSENT_REQUIRED})
 
     def clean_phone(self):
         phone = normalize_phone(self.cleaned_data["phone"])
@@ -128,7 +120,7 @@ class ReasonForm(BootstrapMixin, forms.Form):
 
 class ImportForm(BootstrapMixin, forms.Form):
     station = forms.ModelChoiceField(label=_("导入到站点"), queryset=Station.objects.none())
-    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+    file = forms.FileField(label=_("表格文件（.xlsx、.xls 或 .csv）"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,9 +131,11 @@ class ImportForm(BootstrapMixin, forms.Form):
             self.fields["station"].initial = only[0]
 
     def clean_file(self):
+        """Name and size only: the file is parsed by the worker."""
         f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise ValidationError(gettext("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。"))
-        if f.size > 5 * 1024 * 1024:
-            raise ValidationError(gettext("文件不能超过 5 MB。"))
+        try:
+            check_upload_name(f.name, f.size)
+        except UploadError as exc:
+            raise ValidationError(str(exc)) from None
+        self.content = f.read()
         return f

@@ -1,19 +1,24 @@
-"""Excel import of postings collected on paper: template, row-by-row validation, error report workbook."""
+"""Posting spreadsheets: the import's columns and row builder, its template and error report, and the import
+run by the Celery task. Reading, cell parsing and writing are `core.spreadsheets`.
+
+An import's state lives in the cache under the uploader's id and a random token (postings hold no personal
+data and the report is only for the uploader): the page polls it while the worker reads and writes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from django.utils import timezone
 
+from core import spreadsheets as sheets
 from core.choices import HoursType, KeyGroup, SalaryUnit
 from core.models import Occupation
-from core.spreadsheets import column_mismatch, header_cells
 from stations.models import Street
 
 from .models import Employer, JobPosting
@@ -26,7 +31,10 @@ COLUMNS = [
     ("street", "工作地点街镇（名称或代码）"), ("address", "工作地点"), ("expires_on", "截止日期（2026-12-31）"),
     ("friendly_to", "友好人群（用、分隔）"),
 ]
+LABELS = [label for _, label in COLUMNS]
+TEXT_COLUMNS = {COLUMNS[0][1], COLUMNS[2][1], COLUMNS[10][1]}
 MAX_ROWS = 2000
+STATE_SECONDS = 3600
 
 
 @dataclass
@@ -34,60 +42,20 @@ class ImportResult:
     created: int = 0
     errors: list[tuple[int, list, str]] = field(default_factory=list)
     total: int = 0
+    examples: int = 0
 
 
-def template_workbook() -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "岗位"
-    ws.append([label for _, label in COLUMNS])
-    ws.append(["上海鑫达物业管理有限公司", "保洁员", "4-09-08-01", "负责小区公共区域保洁。", "身体健康", 4500, 5500, "元/月",
-               2, "全职", "徐家汇街道", "漕溪北路 100 号", "2026-12-31", "4050人员、就业困难人员"])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    return _save(wb)
-
-
-def _save(wb) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _choice(value, choices, label: str):
-    text = str(value or "").strip()
-    if not text:
-        return None
-    for key, name in choices:
-        if text in (key, name):
-            return key
-    raise ValidationError(f"{label}“{text}”无效，可选：{'、'.join(n for _, n in choices)}。")
-
-
-def _int(value, label: str):
-    if value in (None, ""):
-        return None
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        raise ValidationError(f"{label}应为数字。") from None
-
-
-def _date(value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError("截止日期格式应为 2026-12-31。") from None
+def template_workbook():
+    return sheets.template_workbook(
+        title="岗位", headers=LABELS, text_columns=TEXT_COLUMNS,
+        example=["上海鑫达物业管理有限公司", "保洁员", "4-09-08-01", "负责小区公共区域保洁。", "身体健康", 4500, 5500,
+                 "元/月", 2, "全职", "徐家汇街道", "漕溪北路 100 号", "2026-12-31", "4050人员、就业困难人员"],
+        notes=[(label, "必填" if label.endswith("*") else "") for label in LABELS],
+        footer=[f"每个文件最多 {MAX_ROWS} 行；每行单独校验，通过的行导入为草稿。可上传 {sheets.ACCEPTED}。"])
 
 
 def _row_fields(values: dict, station) -> tuple[Employer, dict]:
-    key = str(values.get("employer") or "").strip()
+    key = sheets.text(values.get("employer"))
     if not key:
         raise ValidationError("请填写用人单位。")
     employers = Employer.objects.filter(station=station)
@@ -96,68 +64,58 @@ def _row_fields(values: dict, station) -> tuple[Employer, dict]:
         raise ValidationError(f"用人单位“{key}”不是本站点登记的单位，请先登记用人单位。")
     occupation = None
     if values.get("occupation"):
-        occupation = Occupation.objects.filter(code=str(values["occupation"]).strip()).first()
+        occupation = Occupation.objects.filter(code=sheets.text(values["occupation"])).first()
         if occupation is None:
             raise ValidationError(f"职业代码“{values['occupation']}”不存在。")
     street = None
     if values.get("street"):
-        text = str(values["street"]).strip()
+        text = sheets.text(values["street"])
         street = Street.objects.filter(code=text).first() or Street.objects.filter(name=text).first()
         if street is None:
             raise ValidationError(f"街镇“{text}”不存在。")
     friendly = []
-    for part in str(values.get("friendly_to") or "").replace(",", "、").replace("，", "、").split("、"):
-        if part.strip():
-            friendly.append(_choice(part, KeyGroup.choices, "友好人群"))
+    for part in sheets.split_list(values.get("friendly_to")):
+        friendly.append(sheets.choice(part, KeyGroup, "友好人群"))
     fields = {
-        "title": str(values.get("title") or "").strip(), "occupation": occupation,
-        "description": str(values.get("description") or ""), "requirements": str(values.get("requirements") or ""),
-        "salary_min": _int(values.get("salary_min"), "最低薪资"), "salary_max": _int(values.get("salary_max"), "最高薪资"),
-        "salary_unit": _choice(values.get("salary_unit"), SalaryUnit.choices, "薪资单位") or SalaryUnit.MONTH,
-        "headcount": _int(values.get("headcount"), "招聘人数") or 1,
-        "hours_type": _choice(values.get("hours_type"), HoursType.choices, "工时类型") or HoursType.FULL_TIME,
-        "street": street, "address": str(values.get("address") or ""), "expires_on": _date(values.get("expires_on")),
+        "title": sheets.text(values.get("title")), "occupation": occupation,
+        "description": sheets.text(values.get("description")), "requirements": sheets.text(values.get("requirements")),
+        "salary_min": sheets.integer(values.get("salary_min"), "最低薪资"),
+        "salary_max": sheets.integer(values.get("salary_max"), "最高薪资"),
+        "salary_unit": sheets.choice(values.get("salary_unit"), SalaryUnit, "薪资单位") or SalaryUnit.MONTH,
+        "headcount": sheets.integer(values.get("headcount"), "招聘人数") or 1,
+        "hours_type": sheets.choice(values.get("hours_type"), HoursType, "工时类型") or HoursType.FULL_TIME,
+        "street": street, "address": sheets.text(values.get("address")),
+        "expires_on": sheets.date(values.get("expires_on"), "截止日期"),
         "friendly_to": friendly,
     }
     return employer, fields
 
 
-def _read_rows(file) -> list[tuple[int, list]]:
+def read_rows(content: bytes, *, file_name: str) -> sheets.Table:
     """Every non-empty data row, after checking the file and its columns (nothing is written yet)."""
     try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable upload gets the same answer
-        raise ValidationError("无法读取该文件，请使用模板另存为 .xlsx 后再上传。") from None
-    try:
-        iterator = wb.worksheets[0].iter_rows(values_only=True)
-        labels = [label for _, label in COLUMNS]
-        problem = column_mismatch(header_cells(next(iterator, None)), known=labels, required=labels, ordered=True)
-        if problem:
-            raise ValidationError(problem)
-        rows = []
-        for number, raw in enumerate(iterator, start=2):
-            if raw is None or all(v in (None, "") for v in raw):
-                continue
-            rows.append((number, (list(raw) + [None] * len(COLUMNS))[: len(COLUMNS)]))
-            if len(rows) > MAX_ROWS:
-                raise ValidationError(f"一次最多导入 {MAX_ROWS} 行，请分批导入。")
-    finally:
-        wb.close()
-    if not rows:
-        raise ValidationError("表格中没有数据行。")
-    return rows
+        table = sheets.read_table(content, file_name=file_name, max_rows=MAX_ROWS)
+    except sheets.UploadError as exc:
+        raise ValidationError(str(exc)) from None
+    problem = sheets.column_mismatch(table.header, known=LABELS, required=LABELS, ordered=True)
+    if problem:
+        raise ValidationError(problem)
+    return table
 
 
-def import_postings(*, actor, station, file) -> ImportResult:
+def import_postings(*, actor, station, content: bytes, file_name: str, progress=None) -> ImportResult:
     """Each valid row becomes a draft posting (source: imported); each invalid row goes to the error report.
 
     The whole file is read and its columns and size checked before the first row is written, so a file
     that is refused as a whole leaves nothing behind."""
     result = ImportResult()
-    rows = _read_rows(file)
-    result.total = len(rows)
+    table = read_rows(content, file_name=file_name)
+    rows = table.rows
+    result.total, result.examples = len(rows), table.examples
     names = {f.name: str(f.verbose_name) for f in JobPosting._meta.fields}
-    for number, raw in rows:
+    for index, (number, raw) in enumerate(rows, start=1):
+        if progress and (index == 1 or index % 50 == 0):
+            progress(processed=index - 1, total=len(rows))
         values = {key: raw[i] for i, (key, _) in enumerate(COLUMNS)}
         try:
             with transaction.atomic():
@@ -178,15 +136,63 @@ def import_postings(*, actor, station, file) -> ImportResult:
     return result
 
 
-def error_workbook(result: ImportResult) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "错误报告"
-    ws.append(["行号", *[label for _, label in COLUMNS], "错误原因"])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    red = PatternFill("solid", fgColor="FFF2CC")
-    for number, raw, message in result.errors:
-        ws.append([number, *["" if v is None else v for v in raw], message])
-        ws.cell(row=ws.max_row, column=len(COLUMNS) + 2).fill = red
-    return _save(wb)
+def error_workbook(result: ImportResult):
+    return sheets.report_workbook(title="错误报告", headers=LABELS, rows=result.errors)
+
+
+# The import as a background job -------------------------------------------------------------------
+
+def _key(user_id: int, token: str, part: str) -> str:
+    return f"jobs:import:{user_id}:{token}:{part}"
+
+
+def import_state(*, user_id: int, token: str) -> dict | None:
+    """The job's state for its uploader (None: unknown or expired); a job silent for STALE_MINUTES lost its
+    worker and is reported failed."""
+    state = cache.get(_key(user_id, token, "state"))
+    silent = timezone.now() - dt.datetime.fromisoformat(state["updated_at"]) if state else dt.timedelta()
+    if state and state["status"] in {"pending", "running"} and silent > dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES):
+        state.update(status="failed", message="导入中断（处理它的后台进程已停止），请重新上传该文件。")
+    return state
+
+
+def _save_state(user_id: int, token: str, **state) -> None:
+    state["updated_at"] = timezone.now().isoformat()
+    cache.set(_key(user_id, token, "state"), state, STATE_SECONDS)
+
+
+def import_store(*, actor, content: bytes, file_name: str, token: str) -> None:
+    """Keep the upload for the worker, which parses it (never the request); the caller queues the task."""
+    cache.set(_key(actor.pk, token, "source"), content, STATE_SECONDS)
+    _save_state(actor.pk, token, status="pending", phase="", file_name=file_name, total=0, processed=0)
+
+
+def import_run(*, user_id: int, station_id: int, token: str, file_name: str) -> None:
+    from django.contrib.auth import get_user_model
+
+    from stations.models import Station
+
+    content = cache.get(_key(user_id, token, "source"))
+    state = import_state(user_id=user_id, token=token)
+    if content is None or state is None or state["status"] not in {"pending", "running"}:
+        return  # expired, or already done by an earlier delivery
+    actor = get_user_model().objects.get(pk=user_id)
+    station = Station.objects.get(pk=station_id)
+    base = {"file_name": file_name}
+    _save_state(user_id, token, status="running", phase="读取文件", total=0, processed=0, **base)
+    try:
+        result = import_postings(actor=actor, station=station, content=content, file_name=file_name,
+                                 progress=lambda **done: _save_state(user_id, token, status="running",
+                                                                     phase="校验并写入", **done, **base))
+    except ValidationError as exc:
+        _save_state(user_id, token, status="failed", message="；".join(exc.messages), **base)
+    else:
+        if result.errors:
+            cache.set(_key(user_id, token, "report"), sheets.workbook_bytes(error_workbook(result)), STATE_SECONDS)
+        _save_state(user_id, token, status="done", total=result.total, created=result.created,
+                    errors=[(n, reason) for n, _raw, reason in result.errors], examples=result.examples, **base)
+    cache.delete(_key(user_id, token, "source"))
+
+
+def import_report(*, user_id: int, token: str) -> bytes | None:
+    return cache.get(_key(user_id, token, "report"))

@@ -30,11 +30,6 @@ from core.scoping import ScopedQuerySet
 from core.validators import normalize_credit_code, validate_credit_code
 
 
-class EmployerQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
-
 class Employer(TimeStampedModel):
     """An employer collected by a station."""
 
@@ -61,7 +56,7 @@ class Employer(TimeStampedModel):
     lng = models.FloatField(_("经度（WGS-84）"), null=True, blank=True)
     verified = models.BooleanField(_("已核实"), default=False)
 
-    objects = EmployerQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "用人单位"
@@ -87,9 +82,6 @@ class Employer(TimeStampedModel):
 
 
 class PostingQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
     def published(self):
         return self.filter(status=JobPosting.Status.PUBLISHED)
 
@@ -144,6 +136,9 @@ class JobPosting(TimeStampedModel):
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     status_note = models.CharField(_("状态说明"), max_length=200, blank=True)
+    # Who drafted it (None: an employer's submission or a system import): never its reviewer.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("起草人"), on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+", editable=False)
     district = models.ForeignKey("stations.District", verbose_name=_("工作地点所在区"), on_delete=models.PROTECT,
                                  null=True, blank=True, related_name="+", editable=False)
     salary_month_min = models.PositiveIntegerField(_("折合月薪下限"), default=0, editable=False)
@@ -167,6 +162,12 @@ class JobPosting(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(headcount__gte=1), name="posting_headcount_positive",
                 violation_error_message=_("招聘人数至少为1。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_public_service=False) | models.Q(public_service_quota__isnull=True)
+                | models.Q(filled_count__lte=models.F("public_service_quota")),
+                name="posting_public_service_within_quota",
+                violation_error_message=_("公益性岗位录用人数不能超过名额。"),
             ),
         ]
         indexes = [
@@ -219,10 +220,15 @@ class JobPosting(TimeStampedModel):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def hire_limit(self) -> int:
+        """How many may be hired: the headcount, and for a 公益性岗位 no more than its quota."""
+        if self.is_public_service and self.public_service_quota:
+            return min(self.headcount, self.public_service_quota)
+        return self.headcount
 
-class LeadQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
+    def public_service_term_ended(self, today: dt.date) -> bool:
+        return bool(self.is_public_service and self.public_service_term_end and self.public_service_term_end < today)
 
 
 class Lead(TimeStampedModel):
@@ -244,8 +250,11 @@ class Lead(TimeStampedModel):
     note = models.CharField(_("跟进备注"), max_length=200, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("跟进人"), on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")
+    # What the resident agreed to, and when (leads from before the notice existed have neither).
+    consent_at = models.DateTimeField(_("同意时间"), null=True, blank=True, editable=False)
+    consent_notice = models.CharField(_("同意的告知版本"), max_length=16, blank=True, editable=False)
 
-    objects = LeadQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "求职意向登记"

@@ -19,6 +19,8 @@ import re
 import time
 import unicodedata
 
+from django.db.models import Q
+
 MAX_QUERY_CHARS = 50
 MAX_TERMS = 5
 _SPACE = re.compile(r"\s+")
@@ -69,7 +71,7 @@ def term_grams(term: str) -> list[str]:
     return sorted({term[i:i + 2] for i in range(len(term) - 1)})
 
 
-# A gram in at least this share of published postings counts as common (see filtersets.keyword_filter).
+# A gram in at least this share of published postings counts as common (see keyword_filter).
 DENSE_GRAM_SHARE = 0.005
 # For "title contains" (relevance) walking the newest-first index pays off from a lower density.
 TITLE_DENSE_SHARE = 0.003
@@ -99,3 +101,51 @@ def reset_gram_frequencies() -> None:
 def is_dense(grams: list[str], share: float = DENSE_GRAM_SHARE) -> bool:
     freq = gram_frequencies()
     return bool(grams) and all(freq.get(g, 0.0) >= share for g in grams)
+
+
+# --- the SQL a keyword becomes (used by PostingFilterSet and the search selector) ---------------------------
+
+def keyword_filter(queryset, terms: list[str]):
+    """Every term: a LIKE on the text (exact), plus, for a rare term, all its grams in the GIN-indexed set.
+
+    A rare term is found through the GIN index (few candidates). A common term (every gram in more than
+    DENSE_GRAM_SHARE of postings, by PostgreSQL's own statistics) matches densely, so walking a btree in
+    sort order and checking LIKE finds a page in a few dozen rows, while testing the compressed gram array
+    on each row would cost ten times more (bench/RESULTS.md). Recall is the same either way: LIKE decides."""
+    for term in terms:
+        if is_dense(term_grams(term)):
+            queryset = queryset.filter(search_text__contains=term)
+        else:
+            queryset = queryset.filter(search_grams__contains=term_grams(term), search_text__contains=term)
+    return queryset
+
+
+def title_contains(terms: list[str]) -> Q:
+    """LIKE only: the same rows as title_match (LIKE implies the grams), for exclusions and ordered walks."""
+    q = Q()
+    for term in terms:
+        q &= Q(title__icontains=term)
+    return q
+
+
+def keyword_share(terms: list[str]) -> float:
+    """Estimated share of postings matching all terms: the rarest gram's share (exact for 1–2 characters)."""
+    freq = gram_frequencies()
+    return min((min((freq.get(g, 0.0) for g in term_grams(t)), default=0.0) for t in terms), default=1.0)
+
+
+def title_is_dense(terms: list[str]) -> bool:
+    return bool(terms) and all(is_dense([TITLE_MARK + g for g in term_grams(t)], TITLE_DENSE_SHARE) for t in terms)
+
+
+def keyword_is_dense(terms: list[str]) -> bool:
+    return bool(terms) and all(is_dense(term_grams(t)) for t in terms)
+
+
+def title_match(terms: list[str]) -> Q:
+    """Postings whose title contains every term (the marked title grams when rare, then LIKE on the title)."""
+    q = Q()
+    for term in terms:
+        grams = [TITLE_MARK + g for g in term_grams(term)]
+        q &= Q(title__icontains=term) if is_dense(grams, TITLE_DENSE_SHARE) else Q(search_grams__contains=grams, title__icontains=term)
+    return q

@@ -13,20 +13,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from core.choices import HoursType, KeyGroup, SalaryUnit
-from core.geo import walking_minutes
+from core.geo import haversine_sql, walking_minutes
 from stations.selectors import stations_nearest
 
-from .filtersets import (
-    PostingFilterSet,
-    keyword_is_dense,
-    keyword_share,
-    title_contains,
-    title_is_dense,
-    title_match,
-)
+from .filtersets import PostingFilterSet
 from .models import JobPosting, Lead
+from .search import keyword_is_dense, keyword_share, title_contains, title_is_dense, title_match
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000
@@ -148,20 +143,26 @@ def _fetch(qs, sort: str, after: list | None, limit: int, *, walk: bool = False)
     return rows
 
 
-def _count(qs, cache_key: str, *, estimate_from=None, share: float = 1.0) -> tuple[int, bool, bool]:
-    """(count, capped, estimated), cached briefly. Exact up to COUNT_CAP ("1000+"). For a common keyword,
+def _count(qs, cache_key: str | None, *, estimate_from=None, share: float = 1.0) -> tuple[int, bool, bool]:
+    """(count, capped, estimated), cached until the published set changes (the key holds the search version).
+    Exact up to COUNT_CAP (above it "1000+"). For a common keyword whose estimated matches reach COUNT_CAP,
     an estimate ("约 N"): the planner's row estimate for the other filters times the keyword's share, since
-    counting its matches exactly means reading much of the table (and PostgreSQL misjudges LIKE)."""
-    cached = cache.get(cache_key)
+    counting so many matches exactly means reading much of the table (and PostgreSQL misjudges LIKE).
+    Below COUNT_CAP the count is exact whatever the keyword: an estimate of 13 beside 14 rows listed is
+    wrong where anyone can see it, and the LIMIT bounds the exact count's cost."""
+    cached = cache.get(cache_key) if cache_key else None  # no key: a caller's own queryset, never cached
     if cached is None:
+        estimate = None
         if estimate_from is not None:
             plan = json.loads(estimate_from.order_by().values("id").explain(format="json"))
-            n = int(plan[0]["Plan"]["Plan Rows"] * share)
-            cached = (_round(n), False, True)
+            estimate = int(plan[0]["Plan"]["Plan Rows"] * share)
+        if estimate is not None and estimate >= COUNT_CAP:
+            cached = (_round(estimate), False, True)
         else:
             n = qs.order_by().values("id")[: COUNT_CAP + 1].count()
             cached = (min(n, COUNT_CAP), n > COUNT_CAP, False)
-        cache.set(cache_key, cached, COUNT_CACHE_SECONDS)
+        if cache_key:
+            cache.set(cache_key, cached, COUNT_CACHE_SECONDS)
     return tuple(cached)
 
 
@@ -206,10 +207,12 @@ def posting_search(*, data, queryset=None, page_size: int = PAGE_SIZE) -> Search
     digest = hashlib.sha1(repr(sorted((k, str(v)) for k, v in key_data.items())).encode()).hexdigest()  # noqa: S324
     db = connection.settings_dict["NAME"]
     cache_seconds = getattr(settings, "JOBS_SEARCH_CACHE_SECONDS", 30)
-    # Without the page cache, counts are simply cached for two minutes (no version lookup per request).
-    version = search_version() if queryset is None and cache_seconds else None
+    # The version is in every cached count's key too (with the page cache off as well): a count must never
+    # outlive the list it describes.
+    version = search_version() if queryset is None else None
+    page_cached = version is not None and cache_seconds
     page_key = f"jobs:page:{db}:{version}:{digest}:{sort}:{page_size}:{data.get('cursor') if cursor else ''}"
-    if version is not None:
+    if page_cached:
         hit = cache.get(page_key)
         if hit is not None:
             result.rows, result.next_cursor, (result.count, result.count_capped, result.count_estimated) = hit
@@ -246,9 +249,9 @@ def posting_search(*, data, queryset=None, page_size: int = PAGE_SIZE) -> Search
                                             "k": _key(sort, rows[-1], rows[-1].get("tier", 0))})
     result.rows = _decorate(rows)
     result.count, result.count_capped, result.count_estimated = _count(
-        qs, f"jobs:count:{db}:{version}:{digest}",
+        qs, f"jobs:count:{db}:{version}:{digest}" if version is not None else None,
         estimate_from=fs.qs_without_keyword() if dense else None, share=keyword_share(result.terms) if dense else 1.0)
-    if version is not None:
+    if page_cached:
         cache.set(page_key, (result.rows, result.next_cursor,
                              (result.count, result.count_capped, result.count_estimated)), cache_seconds)
     return result
@@ -270,26 +273,38 @@ def search_changed() -> None:
         cache.set(SEARCH_VERSION_KEY, 2, None)
 
 
-def street_point(street) -> tuple[float, float] | None:
-    """A representative point for a street: its own, else its operating station's, else its district's centre
-    (the reference streets ship without coordinates)."""
-    if street is None:
-        return None
-    if street.lat is not None:
-        return street.lat, street.lng
-    from stations.models import Station
-
-    station = Station.objects.operating().filter(street=street, lat__isnull=False).values("lat", "lng").first()
-    if station:
-        return station["lat"], station["lng"]
-    if street.district.lat is not None:
-        return street.district.lat, street.district.lng
-    return None
-
-
 def posting_public_get(pk: int) -> JobPosting | None:
     return (JobPosting.objects.published().select_related("employer", "street__district", "occupation", "station")
             .filter(pk=pk).first())
+
+
+def posting_ended_get(pk: int) -> JobPosting | None:
+    """A posting that was public and has ended (filled, expired, withdrawn): an old link still explains itself."""
+    ended = [JobPosting.Status.FILLED, JobPosting.Status.EXPIRED, JobPosting.Status.WITHDRAWN]
+    return (JobPosting.objects.filter(pk=pk, status__in=ended, published_at__isnull=False)
+            .select_related("employer", "district", "street", "occupation").first())
+
+
+def postings_similar(posting: JobPosting, *, limit: int = 5) -> list[JobPosting]:
+    """Published postings like an ended one: same occupation group (its 小类, else 中类), else the same
+    district; nearest to its workplace first when it had one, else newest."""
+    qs = JobPosting.objects.published().exclude(pk=posting.pk).select_related("employer", "street")
+    if posting.occupation_id:
+        prefix = "-".join(posting.occupation.code.split("-")[:3])
+        qs = qs.filter(occupation__code__startswith=prefix)
+    elif posting.district_id:
+        qs = qs.filter(district_id=posting.district_id)
+    if posting.lat is not None:
+        distance = RawSQL(haversine_sql("jobs_jobposting.lat", "jobs_jobposting.lng"),  # noqa: S611 - bound params
+                          [posting.lat, posting.lat, posting.lng])
+        qs = qs.filter(lat__isnull=False).annotate(distance_m=distance).order_by("distance_m", "-published_at")
+    else:
+        qs = qs.order_by("-published_at")
+    rows = list(qs[:limit])
+    for row in rows:
+        if getattr(row, "distance_m", None) is not None:
+            row.walk_minutes = walking_minutes(row.distance_m)
+    return rows
 
 
 def posting_nearest_stations(posting: JobPosting, limit: int = 1):
@@ -301,13 +316,3 @@ def posting_nearest_stations(posting: JobPosting, limit: int = 1):
 def lead_list(*, user, status: str | None = None):
     qs = Lead.objects.visible_to(user).select_related("posting__employer", "station")
     return qs.filter(status=status) if status else qs
-
-
-def lead_worklist_counts(*, user) -> dict:
-    qs = Lead.objects.visible_to(user)
-    return {"new": qs.filter(status=Lead.Status.NEW).count(),
-            "recent": list(qs.filter(status=Lead.Status.NEW).select_related("posting")[:5])}
-
-
-def postings_pending_review(*, user):
-    return JobPosting.objects.visible_to(user).filter(status=JobPosting.Status.PENDING).select_related("employer")

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 
-from core.audit import audit_record, diff, in_chinese
+from core.audit import audit_record, diff
 from core.choices import MONTHLY_FACTOR
 from core.crypto import decrypt, encrypt, keyed_hash
 from core.masking import mask_phone
-from core.scoping import scope_of
+from core.scoping import require_visible, scope_of
 from core.validators import normalize_phone, validate_mobile, validate_phone
-from stations.models import Station
-from stations.selectors import station_nearest
+from stations.models import Station, StationMembership
+from stations.selectors import station_nearest, street_point
 
+from . import events
 from .models import Employer, JobPosting, Lead
+from .notices import LEAD_CONSENT_REQUIRED, LEAD_NOTICE_VERSION
 from .search import build_search_text, posting_grams
-from .selectors import search_changed, street_point
+from .selectors import search_changed
 
 Status = JobPosting.Status
 
@@ -33,14 +37,7 @@ POSTING_FIELDS = ("title", "occupation", "description", "requirements", "salary_
 
 def _check_station(actor, station: Station) -> None:
     """Staff act only for their own stations; district admins inside their district; city admins anywhere."""
-    scope = scope_of(actor)
-    if scope.is_city:
-        return
-    if scope.is_district and station.street.district_id == scope.district_id:
-        return
-    if scope.is_staff_member and station.pk in scope.station_ids:
-        return
-    raise PermissionDenied("只能为本站点筹集的用人单位和岗位进行操作。")
+    require_visible(actor, station=station, message="只能为本站点筹集的用人单位和岗位进行操作。")
 
 
 def _snapshot(obj, fields) -> dict:
@@ -68,7 +65,7 @@ def employer_create(*, actor, station: Station, **fields) -> Employer:
     employer.contact_phone = _clean_phone(employer.contact_phone, "contact_phone")
     employer.full_clean()
     employer.save()
-    audit_record(actor=actor, action="employer.create", obj=employer, summary=f"登记用人单位 {employer.name}")
+    audit_record(actor=actor, action=events.EMPLOYER_CREATE, obj=employer, summary=f"登记用人单位 {employer.name}")
     return employer
 
 
@@ -93,7 +90,7 @@ def employer_update(*, actor, employer: Employer, **fields) -> Employer:
         for posting in employer.postings.all():
             _refresh_derived(posting, employer=employer)
             posting.save(update_fields=["search_text", "search_grams", "updated_at"])
-    audit_record(actor=actor, action="employer.update", obj=employer, summary=f"修改用人单位 {employer.name}",
+    audit_record(actor=actor, action=events.EMPLOYER_UPDATE, obj=employer, summary=f"修改用人单位 {employer.name}",
                  changes=changes)
     return employer
 
@@ -129,13 +126,13 @@ def posting_create(*, actor, employer: Employer, source: str = JobPosting.Source
     if actor is not None:
         _check_station(actor, employer.station)
     posting = JobPosting(employer=employer, station=employer.station, source=source, status=Status.DRAFT,
-                         **{k: v for k, v in fields.items() if k in POSTING_FIELDS})
+                         created_by=actor, **{k: v for k, v in fields.items() if k in POSTING_FIELDS})
     posting.contact_phone = _clean_phone(posting.contact_phone, "contact_phone")
     _fill_location(posting)
     posting.full_clean()
     _refresh_derived(posting, employer=employer)
     posting.save()
-    audit_record(actor=actor, action="posting.create", obj=posting, summary=f"新建岗位 {posting.title}")
+    audit_record(actor=actor, action=events.POSTING_CREATE, obj=posting, summary=f"新建岗位 {posting.title}")
     return posting
 
 
@@ -159,7 +156,7 @@ def posting_update(*, actor, posting: JobPosting, **fields) -> JobPosting:
     changes.pop("contact_phone", None)
     if posting.status == Status.PUBLISHED:
         transaction.on_commit(search_changed)
-    audit_record(actor=actor, action="posting.update", obj=posting, summary=f"修改岗位 {posting.title}",
+    audit_record(actor=actor, action=events.POSTING_UPDATE, obj=posting, summary=f"修改岗位 {posting.title}",
                  changes=changes)
     return posting
 
@@ -181,9 +178,9 @@ def _transition(*, actor, posting: JobPosting, allowed_from: set, to: str, actio
     posting.save(update_fields=["status", "status_note", "published_at", "updated_at"])
     if Status.PUBLISHED in {old, to}:
         transaction.on_commit(search_changed)
-    with in_chinese():  # stored text stays in the source language
-        audit_record(actor=actor, action=action, obj=posting, summary=f"{Status(old).label} → {Status(to).label}",
-                     changes={"status": [old, to], **({"note": ["", note]} if note else {})})
+    audit_record(actor=actor, action=action, obj=posting, summary=format_lazy("{} → {}", Status(old).label,
+                                                                              Status(to).label),
+                 changes={"status": [old, to], **({"note": ["", note]} if note else {})})
     return posting
 
 
@@ -191,19 +188,47 @@ def _transition(*, actor, posting: JobPosting, allowed_from: set, to: str, actio
 def posting_submit(*, actor, posting: JobPosting) -> JobPosting:
     """draft → pending review."""
     return _transition(actor=actor, posting=posting, allowed_from={Status.DRAFT}, to=Status.PENDING,
-                       action="posting.submit")
+                       action=events.POSTING_SUBMIT)
+
+
+OWN_POSTING_REVIEW = "岗位须由另一人审核：起草人不能审核发布自己起草的岗位，请交本站站长或区级管理员审核。"
+REVIEWER_ROLE_REQUIRED = "岗位须由本站站长或区级管理员审核发布；您可以先提交审核。"
+
+
+def posting_review_refusal(*, actor, posting: JobPosting) -> str:
+    """Why `actor` may not approve `posting` ("" if they may): review is a second person, the station's head
+    (站长) or a district/city admin, never whoever drafted it. Station scope is checked by the transition."""
+    if actor is None:
+        return REVIEWER_ROLE_REQUIRED
+    if posting.created_by_id is not None and posting.created_by_id == actor.pk:
+        return OWN_POSTING_REVIEW
+    if scope_of(actor).is_admin:
+        return ""
+    if StationMembership.objects.filter(user=actor, station_id=posting.station_id, is_active=True,
+                                        role=StationMembership.StaffRole.HEAD).exists():
+        return ""
+    return REVIEWER_ROLE_REQUIRED
 
 
 @transaction.atomic
 def posting_publish(*, actor, posting: JobPosting, today: dt.date | None = None) -> JobPosting:
-    """draft / pending review → published (now); an expiry date in the past is refused."""
+    """draft / pending review → published (now), by a reviewer other than the author (see
+    `posting_review_refusal`); an expiry date in the past is refused."""
     now = timezone.now()
     today = today or timezone.localdate()
-    fresh = JobPosting.objects.only("expires_on").get(pk=posting.pk)
+    fresh = JobPosting.objects.only("expires_on", "created_by_id", "station_id", "is_public_service",
+                                    "public_service_term_end").get(pk=posting.pk)
+    _check_station(actor, Station.objects.select_related("street").get(pk=fresh.station_id))
+    refusal = posting_review_refusal(actor=actor, posting=fresh)
+    if refusal:
+        raise ValidationError(refusal, code="review")
     if fresh.expires_on and fresh.expires_on < today:
         raise ValidationError({"expires_on": "截止日期早于今天（发布日期），请先修改截止日期。"})
+    if fresh.public_service_term_ended(today):
+        raise ValidationError({"public_service_term_end": f"公益性岗位期限已于 {fresh.public_service_term_end} 结束，"
+                                                          "不能发布；如已续期，请先修改期限。"})
     return _transition(actor=actor, posting=posting, allowed_from={Status.DRAFT, Status.PENDING},
-                       to=Status.PUBLISHED, action="posting.publish", extra={"published_at": now})
+                       to=Status.PUBLISHED, action=events.POSTING_PUBLISH, extra={"published_at": now})
 
 
 @transaction.atomic
@@ -212,42 +237,47 @@ def posting_reject(*, actor, posting: JobPosting, reason: str) -> JobPosting:
     if not (reason or "").strip():
         raise ValidationError({"reason": "请填写退回原因。"})
     return _transition(actor=actor, posting=posting, allowed_from={Status.PENDING}, to=Status.DRAFT,
-                       action="posting.reject", note=reason.strip())
+                       action=events.POSTING_REJECT, note=reason.strip())
 
 
 @transaction.atomic
 def posting_withdraw(*, actor, posting: JobPosting, reason: str = "") -> JobPosting:
     """draft / pending / published → withdrawn."""
     return _transition(actor=actor, posting=posting, allowed_from={Status.DRAFT, Status.PENDING, Status.PUBLISHED},
-                       to=Status.WITHDRAWN, action="posting.withdraw", note=reason or "")
+                       to=Status.WITHDRAWN, action=events.POSTING_WITHDRAW, note=reason or "")
 
 
 @transaction.atomic
 def posting_fill(*, actor, posting: JobPosting) -> JobPosting:
     """published → filled (招满)."""
     return _transition(actor=actor, posting=posting, allowed_from={Status.PUBLISHED}, to=Status.FILLED,
-                       action="posting.fill")
+                       action=events.POSTING_FILL)
 
 
 @transaction.atomic
 def posting_expire(*, actor, posting: JobPosting) -> JobPosting:
     """published → expired (system when past its date; staff may do it early)."""
     return _transition(actor=actor, posting=posting, allowed_from={Status.PUBLISHED}, to=Status.EXPIRED,
-                       action="posting.expire", check_scope=actor is not None)
+                       action=events.POSTING_EXPIRE, check_scope=actor is not None)
 
 
 def postings_expire_due(*, today: dt.date | None = None) -> int:
-    """Expire every published posting whose expiry date has passed. Idempotent: a second run finds none."""
+    """Expire every published posting whose expiry date has passed, or (公益性岗位) whose term has ended.
+    Idempotent: a second run finds none."""
     today = today or timezone.localdate()
     count = 0
-    ids = list(JobPosting.objects.published().filter(expires_on__lt=today).values_list("pk", flat=True))
+    term_ended = Q(is_public_service=True, public_service_term_end__lt=today)
+    ids = list(JobPosting.objects.published().filter(Q(expires_on__lt=today) | term_ended)
+               .values_list("pk", flat=True))
     for pk in ids:
         with transaction.atomic():
             posting = JobPosting.objects.select_for_update().get(pk=pk)
             if posting.status != Status.PUBLISHED:
                 continue
+            note = (f"截止日期 {posting.expires_on} 已过" if posting.expires_on and posting.expires_on < today
+                    else f"公益性岗位期限已于 {posting.public_service_term_end} 结束")
             _transition(actor=None, posting=posting, allowed_from={Status.PUBLISHED}, to=Status.EXPIRED,
-                        action="posting.expire", note=f"截止日期 {posting.expires_on} 已过", check_scope=False)
+                        action=events.POSTING_EXPIRE, note=note, check_scope=False)
             count += 1
     return count
 
@@ -283,7 +313,7 @@ def posting_submit_public(*, employer_name: str, employer_kind: str, credit_code
     posting.full_clean()
     _refresh_derived(posting, employer=employer)
     posting.save()
-    audit_record(actor=None, action="posting.submit_public", obj=posting,
+    audit_record(actor=None, action=events.POSTING_SUBMIT_PUBLIC, obj=posting,
                  summary=f"单位在线提交岗位 {posting.title}，待 {station.name} 审核")
     return posting
 
@@ -300,11 +330,14 @@ def lead_station_for(posting: JobPosting) -> Station:
 
 
 @transaction.atomic
-def lead_create(*, posting: JobPosting, name: str, phone: str) -> Lead:
-    """A resident's interest in a published posting becomes a call-back task for the nearest station."""
+def lead_create(*, posting: JobPosting, name: str, phone: str, consent: bool) -> Lead:
+    """A resident's interest in a published posting becomes a call-back task for the nearest station,
+    once they have agreed to the notice (`jobs/notices.py`), whose version is kept with the lead."""
     name = (name or "").strip()
     phone = normalize_phone(phone)
     errors = {}
+    if consent is not True:
+        errors["consent"] = str(LEAD_CONSENT_REQUIRED)
     if not name:
         errors["name"] = "请填写姓名。"
     try:
@@ -317,14 +350,15 @@ def lead_create(*, posting: JobPosting, name: str, phone: str) -> Lead:
         raise ValidationError(errors)
     phone_hash = keyed_hash(phone, purpose="lead-phone")
     lead = Lead(posting=posting, station=lead_station_for(posting), name=name[:50], phone_encrypted=encrypt(phone),
-                phone_hash=phone_hash, phone_masked=mask_phone(phone))
+                phone_hash=phone_hash, phone_masked=mask_phone(phone), consent_at=timezone.now(),
+                consent_notice=LEAD_NOTICE_VERSION)
     lead.full_clean()
     try:
         with transaction.atomic():
             lead.save()
     except IntegrityError:
         raise ValidationError("您已登记过对该岗位的意向，服务站会尽快联系您。") from None
-    audit_record(actor=None, action="lead.create", obj=lead,
+    audit_record(actor=None, action=events.LEAD_CREATE, obj=lead,
                  summary=f"居民登记岗位意向：{posting.title}（{lead.phone_masked}）")
     return lead
 
@@ -338,9 +372,8 @@ def lead_update(*, actor, lead: Lead, status: str, note: str = "") -> Lead:
     old = lead.status
     lead.status, lead.note, lead.handled_by = status, (note or "")[:200], actor
     lead.save(update_fields=["status", "note", "handled_by", "updated_at"])
-    with in_chinese():  # stored text stays in the source language
-        audit_record(actor=actor, action="lead.update", obj=lead, summary=f"跟进岗位意向：{Lead.Status(status).label}",
-                     changes={"status": [old, status]})
+    audit_record(actor=actor, action=events.LEAD_UPDATE, obj=lead,
+                 summary=format_lazy("跟进岗位意向：{}", Lead.Status(status).label), changes={"status": [old, status]})
     return lead
 
 
@@ -348,5 +381,5 @@ def lead_update(*, actor, lead: Lead, status: str, note: str = "") -> Lead:
 def lead_reveal_phone(*, actor, lead: Lead) -> str:
     """The full phone number for a call-back, for staff of the lead's station (audited)."""
     _check_station(actor, lead.station)
-    audit_record(actor=actor, action="lead.reveal_phone", obj=lead, summary=f"查看岗位意向完整手机号（{lead.phone_masked}）")
+    audit_record(actor=actor, action=events.LEAD_REVEAL_PHONE, obj=lead, summary=f"查看岗位意向完整手机号（{lead.phone_masked}）")
     return decrypt(lead.phone_encrypted)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("postings/", views.PostingListView.as_view(), name="posting_list"),
     path("postings/new/", views.PostingFormView.as_view(), name="posting_create"),
     path("postings/import/", views.PostingImportView.as_view(), name="posting_import"),
+    path("postings/import/<str:token>/", views.PostingImportStatusView.as_view(), name="posting_import_status"),
     path("postings/import/errors/<str:token>/", views.PostingImportErrorsView.as_view(), name="posting_import_errors"),
     path("postings/<int:pk>/", views.PostingDetailView.as_view(), name="posting_detail"),
     path("postings/<int:pk>/edit/", views.PostingFormView.as_view(), name="posting_update"),

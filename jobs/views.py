@@ -8,15 +8,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from core.forms import add_service_errors
 from core.geo import walk_model
 from core.permissions import InternalRequiredMixin
+from core.queue import enqueue
+from core.spreadsheets import xlsx_response
 
 from . import imports, services
 from .filtersets import EmployerFilterSet, PostingFilterSet, search_choices
@@ -27,15 +31,19 @@ from .forms import (
     PostingForm,
     PublicSubmitForm,
     ReasonForm,
-    apply_errors,
     bootstrapify,
 )
 from .maplinks import map_links
 from .models import Employer, JobPosting, Lead
-from .selectors import lead_list, posting_nearest_stations, posting_public_get, posting_search
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
+from .notices import LEAD_NOTICE
+from .selectors import (
+    lead_list,
+    posting_ended_get,
+    posting_nearest_stations,
+    posting_public_get,
+    posting_search,
+    postings_similar,
+)
 
 # Public -------------------------------------------------------------------------------------------------
 
@@ -79,12 +87,24 @@ def job_search(request):
 def job_detail(request, pk: int, form: InterestForm | None = None, status: int = 200):
     posting = posting_public_get(pk)
     if posting is None:
-        raise Http404("岗位不存在或已停止招聘。")
+        return job_ended(request, pk)
     nearest = posting_nearest_stations(posting)
     return render(request, "jobs/job_detail.html", {
         "posting": posting, "nearest": nearest[0] if nearest else None, "form": form or InterestForm(),
-        "maps": map_links(posting.lat, posting.lng, posting.title),
+        "maps": map_links(posting.lat, posting.lng, posting.title), "lead_notice": LEAD_NOTICE,
     }, status=status)
+
+
+def job_ended(request, pk: int):
+    """An old link (an SMS, a shared page) to a posting that has ended says so and offers similar jobs."""
+    posting = posting_ended_get(pk)
+    if posting is None:
+        raise Http404("岗位不存在或已停止招聘。")
+    return render(request, "jobs/job_ended.html", {
+        "posting": posting, "similar": postings_similar(posting),
+        "nearest": (posting_nearest_stations(posting) or [None])[0],
+        "search_occupation": "-".join(posting.occupation.code.split("-")[:2]) if posting.occupation else "",
+    }, status=410)
 
 
 def job_interest(request, pk: int):
@@ -93,16 +113,16 @@ def job_interest(request, pk: int):
         return redirect("jobs:job_detail", pk=pk)
     posting = posting_public_get(pk)
     if posting is None:
-        raise Http404("岗位不存在或已停止招聘。")
+        return job_ended(request, pk)
     if too_many_posts(request, "interest"):
         return rate_limited_response(request)
     form = InterestForm(request.POST)
     if form.is_valid():
         try:
             lead = services.lead_create(posting=posting, name=form.cleaned_data["name"],
-                                        phone=form.cleaned_data["phone"])
+                                        phone=form.cleaned_data["phone"], consent=form.cleaned_data["consent"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return render(request, "jobs/interest_done.html", {"posting": posting, "lead": lead})
     return job_detail(request, pk, form=form, status=400)
@@ -118,7 +138,7 @@ def job_submit(request):
         try:
             posting = services.posting_submit_public(**data)
         except ValidationError as exc:
-            apply_errors(form, exc, PublicSubmitForm.MAPPING)
+            add_service_errors(form, exc, PublicSubmitForm.MAPPING)
         else:
             return render(request, "jobs/submit_done.html", {"posting": posting})
     return render(request, "jobs/job_submit.html", {"form": form}, status=400 if form.errors else 200)
@@ -174,10 +194,8 @@ class EmployerFormView(InternalRequiredMixin, View):
                                                         **data)
                 else:
                     employer = services.employer_update(actor=request.user, employer=employer, **data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
             else:
                 messages.success(request, gettext("已保存用人单位：%(name)s") % {"name": employer.name})
                 return redirect("jobs:employer_detail", pk=employer.pk)
@@ -217,7 +235,12 @@ class PostingDetailView(InternalRequiredMixin, DetailView):
 
         events = AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(JobPosting),
                                            object_id=str(self.object.pk)).order_by("-created_at")[:20]
-        return super().get_context_data(events=events, reason_form=ReasonForm(),
+        review_refusal = (services.posting_review_refusal(actor=self.request.user, posting=self.object)
+                          if self.object.status in {JobPosting.Status.DRAFT, JobPosting.Status.PENDING} else "")
+        posting = self.object
+        kwargs.update(term_ended=posting.public_service_term_ended(timezone.localdate()),
+                      quota_full=posting.is_public_service and posting.filled_count >= posting.hire_limit)
+        return super().get_context_data(events=events, reason_form=ReasonForm(), review_refusal=review_refusal,
                                         leads=self.object.leads.select_related("station")[:20], **kwargs)
 
 
@@ -246,10 +269,8 @@ class PostingFormView(InternalRequiredMixin, View):
                     posting = services.posting_create(actor=request.user, employer=employer, **data)
                 else:
                     posting = services.posting_update(actor=request.user, posting=posting, **data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error("employer", str(exc))
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
             else:
                 messages.success(request, gettext("已保存岗位：%(title)s") % {"title": posting.title})
                 return redirect("jobs:posting_detail", pk=posting.pk)
@@ -292,38 +313,42 @@ class PostingImportView(InternalRequiredMixin, View):
 
     def get(self, request):
         if request.GET.get("template"):
-            response = HttpResponse(imports.template_workbook(), content_type=XLSX)
-            response["Content-Disposition"] = 'attachment; filename="postings_template.xlsx"'
-            return response
+            return xlsx_response(imports.template_workbook(), "岗位导入模板.xlsx")
         return render(request, self.template_name, {"form": ImportForm(user=request.user)})
 
     def post(self, request):
         form = ImportForm(request.POST, request.FILES, user=request.user)
-        result = None
-        report_url = None
-        if form.is_valid():
-            try:
-                result = imports.import_postings(actor=request.user, station=form.cleaned_data["station"],
-                                                 file=form.cleaned_data["file"])
-            except ValidationError as exc:
-                form.add_error("file", exc.messages)
-            else:
-                if result.errors:
-                    token = uuid.uuid4().hex
-                    cache.set(f"jobs:import:{request.user.pk}:{token}", imports.error_workbook(result), 3600)
-                    report_url = reverse("jobs:posting_import_errors", args=[token])
-        return render(request, self.template_name, {"form": form, "result": result, "report_url": report_url},
-                      status=200 if result is not None else 400)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        token = uuid.uuid4().hex
+        name = form.cleaned_data["file"].name
+        imports.import_store(actor=request.user, content=form.content, file_name=name, token=token)
+        # The upload is in the import store, not in a transaction: hand the call over at once.
+        enqueue("jobs.tasks.posting_import_task", after_commit=False, user_id=request.user.pk,
+                station_id=form.cleaned_data["station"].pk, token=token, file_name=name)
+        return redirect("jobs:posting_import_status", token=token)
+
+
+class PostingImportStatusView(InternalRequiredMixin, View):
+    """The job's progress (polled by htmx while it runs), then its result; only for the uploader."""
+
+    def get(self, request, token):
+        state = imports.import_state(user_id=request.user.pk, token=token)
+        if state is None:
+            raise Http404("该导入已过期，请重新导入。")
+        template = "jobs/_posting_import_progress.html" if request.headers.get("HX-Request") else \
+            "jobs/posting_import.html"
+        report_url = reverse("jobs:posting_import_errors", args=[token]) if state.get("errors") else None
+        return render(request, template, {"state": state, "token": token, "report_url": report_url,
+                                          "form": ImportForm(user=request.user)})
 
 
 class PostingImportErrorsView(InternalRequiredMixin, View):
     def get(self, request, token):
-        data = cache.get(f"jobs:import:{request.user.pk}:{token}")
+        data = imports.import_report(user_id=request.user.pk, token=token)
         if data is None:
             raise Http404("错误报告已过期，请重新导入。")
-        response = HttpResponse(data, content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="import_errors.xlsx"'
-        return response
+        return xlsx_response(data, "岗位导入错误报告.xlsx")
 
 
 # Staff: leads ----------------------------------------------------------------------------------------

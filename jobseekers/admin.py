@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from core.audit import audit_record
 
+from . import events
 from .models import FollowUpTask, ImportJob, JobseekerArchive, ResurveyRule, StatusEntry, Visit
 
 
@@ -13,7 +14,7 @@ class ResurveyRuleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action="jobseeker.rule_update", obj=obj, summary=str(obj),
+        audit_record(actor=request.user, action=events.JOBSEEKER_RULE_UPDATE, obj=obj, summary=str(obj),
                      changes={k: ["", str(form.cleaned_data.get(k))] for k in form.changed_data})
 
 

@@ -7,4 +7,8 @@ SCHEDULE = {
         "task": "jobseekers.tasks.followups_create_due_task",
         "schedule": crontab(hour=6, minute=10),
     },
+    "jobseekers-imports-sweep": {
+        "task": "jobseekers.tasks.imports_sweep_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -12,6 +12,7 @@ from core.models import Occupation
 from core.validators import id_number_check_char
 
 from . import services
+from .identity import id_hash
 from .models import ConsentScope, Education, EmploymentStatus, JobseekerArchive, StatusEntry
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
@@ -73,7 +74,7 @@ def load(*, users, stations, stdout) -> None:
             # have distances to show
             dlat, dlng = rng.uniform(-0.008, 0.008), rng.uniform(-0.009, 0.009)
             # every random draw happens before this check, so a second run walks the same sequence
-            found = JobseekerArchive.objects.filter(id_number_hash=services.id_hash(number)).first()
+            found = JobseekerArchive.objects.filter(id_number_hash=id_hash(number)).first()
             if found is not None:
                 if found.lat is None and station.lat is not None:  # rows from before homes had positions
                     JobseekerArchive.objects.filter(pk=found.pk).update(lat=station.lat + dlat, lng=station.lng + dlng)

@@ -12,8 +12,8 @@ from core.choices import KeyGroup
 from core.scoping import scope_of
 from stations.models import Grid, Station, Street
 
+from .identity import id_hash
 from .models import EmploymentStatus, JobseekerArchive
-from .services import id_hash
 
 
 def _stations(request):
@@ -36,7 +36,7 @@ def _streets(request):
 
 
 def _grids(request):
-    return Grid.objects.filter(street__in=_streets(request)).select_related("street")
+    return Grid.objects.visible_to(request.user if request else None).select_related("street")
 
 
 # A yes/no/any select whose "any" reads 全部 (Django's NullBooleanSelect says 未知).

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.choices import KeyGroup
 from core.models import Occupation
+from core.spreadsheets import UploadError, check_upload_name
 from stations.models import Area, Grid, Station, Street
 
-from .excel import MAX_BYTES, UploadError, read_upload
 from .models import EmploymentStatus, ImportJob, JobseekerArchive, StatusEntry, Visit
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form (fields the form lacks become form-wide errors)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        target = field if field in form.fields else None
-        if field == NON_FIELD_ERRORS:
-            target = None
-        for error in errors:
-            form.add_error(target, error)
 
 
 def bootstrap(form: forms.BaseForm) -> None:
@@ -89,8 +76,11 @@ class ArchiveForm(forms.ModelForm):
         self.fields["station"].queryset = stations
         self.fields["street"].queryset = Street.objects.select_related("district").order_by("district__code", "code")
         self.fields["street"].label_from_instance = lambda s: f"{s.district.name} · {s.name}"
-        self.fields["area"].queryset = Area.objects.select_related("street")
-        self.fields["grid"].queryset = Grid.objects.select_related("street")
+        # 片区 and grids in the user's scope only (staff: their stations' streets; admins: their district)
+        self.fields["area"].queryset = Area.objects.visible_to(user).select_related("street")
+        self.fields["grid"].queryset = Grid.objects.visible_to(user).select_related("street")
+        self.fields["area"].error_messages["invalid_choice"] = "所选片区不在您的管理范围内，请重新选择。"
+        self.fields["grid"].error_messages["invalid_choice"] = "所选网格不在您的管理范围内，请重新选择。"
         self.fields["helper"].queryset = (get_user_model().objects.filter(
             station_memberships__station__in=stations, station_memberships__is_active=True).distinct()
             .order_by("username"))
@@ -135,6 +125,7 @@ class StatusEntryForm(forms.ModelForm):
         model = StatusEntry
         fields = ["status", "effective_date", "source", "note"]
         widgets = {"effective_date": DateInput()}
+        help_texts = {"effective_date": "当前状态以生效日期最晚的记录为准：补录早于当前状态的记录只进入历史，不改变页首的当前状态。"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,7 +155,7 @@ class VisitForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     station = forms.ModelChoiceField(label="导入到站点", queryset=Station.objects.none())
-    file = forms.FileField(label="Excel 文件（.xlsx）", error_messages={"required": "请选择要上传的 Excel 文件。"})
+    file = forms.FileField(label="表格文件（.xlsx、.xls 或 .csv）", error_messages={"required": "请选择要上传的表格文件。"})
     mode = forms.ChoiceField(label="导入方式", choices=ImportJob.Mode.choices, initial=ImportJob.Mode.PARTIAL,
                              widget=forms.RadioSelect)
 
@@ -177,15 +168,11 @@ class ImportForm(forms.Form):
         bootstrap(self)
 
     def clean_file(self):
+        """Name and size only: the file is parsed by the worker (a crafted file must not hold a web thread)."""
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError("只能上传 Excel 文件（.xlsx）。请使用下载的模板填写后上传。")
-        if upload.size > MAX_BYTES:
-            raise ValidationError(f"文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），请拆分后分批上传。")
-        content = upload.read()
         try:
-            self.sheet = read_upload(content, file_name=upload.name)
+            check_upload_name(upload.name, upload.size)
         except UploadError as exc:
             raise ValidationError(str(exc)) from None
-        self.content = content
+        self.content = upload.read()
         return upload

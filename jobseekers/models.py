@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from core.choices import HoursType, KeyGroup
 from core.crypto import decrypt, encrypt
@@ -48,12 +49,19 @@ class Education(models.TextChoices):
     MASTER = "master", "硕士及以上"
 
 
-class ArchiveQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
+# Statuses of a person still looking for work: matching targets only open archives in one of these.
+# 已就业, 自主创业 and 暂不求职 are not offered jobs (a station re-surveys them instead).
+LOOKING_STATUSES = (EmploymentStatus.UNEMPLOYED, EmploymentStatus.FLEXIBLE, EmploymentStatus.TRAINING,
+                    EmploymentStatus.IN_SCHOOL)
 
+
+class ArchiveQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(is_open=True)
+
+    def looking(self):
+        """Open archives whose current status says the person is looking for work (matching's targets)."""
+        return self.filter(is_open=True, current_status__in=LOOKING_STATUSES)
 
     def overdue(self, today: dt.date):
         return self.filter(is_open=True, next_survey_due__lt=today)
@@ -135,6 +143,12 @@ class JobseekerArchive(TimeStampedModel):
             models.CheckConstraint(condition=models.Q(is_open=True) | ~models.Q(closed_reason=""),
                                    name="archive_closed_has_reason",
                                    violation_error_message="关闭档案须填写关闭原因。"),
+            # with the composite foreign keys (area_id, street_id) and (grid_id, street_id) of migration
+            # 0005: a 片区/grid is always one of the archive's street
+            models.CheckConstraint(condition=(models.Q(area__isnull=True) & models.Q(grid__isnull=True))
+                                   | models.Q(street__isnull=False),
+                                   name="archive_area_grid_need_street",
+                                   violation_error_message="选择片区或网格前请先选择居住街镇。"),
         ]
 
     def __str__(self) -> str:
@@ -186,6 +200,10 @@ class JobseekerArchive(TimeStampedModel):
         return mask_phone(self.phone)
 
     @property
+    def is_looking(self) -> bool:
+        return self.is_open and self.current_status in LOOKING_STATUSES
+
+    @property
     def is_key_group(self) -> bool:
         return bool(self.key_groups)
 
@@ -193,9 +211,10 @@ class JobseekerArchive(TimeStampedModel):
         return [KeyGroup(k).label for k in self.key_groups if k in KeyGroup.values]
 
 
-class StatusEntryQuerySet(ScopedQuerySet):
+class ArchiveOwnedQuerySet(ScopedQuerySet):
+    """Rows owned by an archive (status entries, visits, tasks, pushes, SMS): scoped by the archive's station."""
+
     station_path = "archive__station"
-    district_path = "archive__station__street__district"
 
 
 class StatusEntry(models.Model):
@@ -218,7 +237,7 @@ class StatusEntry(models.Model):
                                     related_name="+")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
-    objects = StatusEntryQuerySet.as_manager()
+    objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "就业状态记录"
@@ -227,11 +246,6 @@ class StatusEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective_date} {self.get_status_display()}"
-
-
-class VisitQuerySet(ScopedQuerySet):
-    station_path = "archive__station"
-    district_path = "archive__station__street__district"
 
 
 class Visit(models.Model):
@@ -262,7 +276,7 @@ class Visit(models.Model):
     next_follow_up = models.DateField("下次跟进日期", null=True, blank=True)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
-    objects = VisitQuerySet.as_manager()
+    objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "走访记录"
@@ -320,10 +334,7 @@ class ResurveyRule(models.Model):
         return f"{who}·{self.get_status_display()}：每{self.interval_days}天"
 
 
-class FollowUpTaskQuerySet(ScopedQuerySet):
-    station_path = "archive__station"
-    district_path = "archive__station__street__district"
-
+class FollowUpTaskQuerySet(ArchiveOwnedQuerySet):
     def open(self):
         return self.filter(status=FollowUpTask.Status.OPEN)
 
@@ -359,11 +370,6 @@ class FollowUpTask(models.Model):
         return f"{self.archive} {self.due_date} {self.get_status_display()}"
 
 
-class ImportJobQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
-
 class ImportJob(models.Model):
     """One Excel upload being imported by a Celery task; counters are polled for progress."""
 
@@ -373,9 +379,14 @@ class ImportJob(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "排队中"
-        RUNNING = "running", "校验中"
+        RUNNING = "running", "处理中"
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
+
+    class Phase(models.TextChoices):
+        READ = "read", "读取文件"
+        VALIDATE = "validate", "校验"
+        WRITE = "write", "写入"
 
     station = models.ForeignKey("stations.Station", verbose_name="导入站点", on_delete=models.CASCADE,
                                 related_name="+")
@@ -386,17 +397,23 @@ class ImportJob(models.Model):
     source = models.BinaryField("文件内容（加密）", editable=False, default=bytes)
     mode = models.CharField("导入方式", max_length=16, choices=Mode.choices, default=Mode.PARTIAL)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    phase = models.CharField("阶段", max_length=16, choices=Phase.choices, blank=True)
     total_rows = models.PositiveIntegerField("总行数", default=0)
     processed_rows = models.PositiveIntegerField("已校验", default=0)
     imported_rows = models.PositiveIntegerField("已导入", default=0)
     failed_rows = models.PositiveIntegerField("错误行", default=0)
     duplicate_rows = models.PositiveIntegerField("重复行", default=0)
     errors = models.JSONField("错误明细", default=list, blank=True)  # [{"row", "name", "id_number", "reason"}] masked
+    # The error report (.xlsx with every original column of the failed rows), Fernet-encrypted; kept until
+    # the retention sweep, like a kept upload.
+    report = models.BinaryField("错误报告（加密）", editable=False, default=bytes)
     message = models.CharField("结果说明", max_length=300, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Set by every progress write: a running job whose heartbeat is old lost its worker (see imports.sweep).
+    updated_at = models.DateTimeField("最近进展", default=timezone.now)
 
-    objects = ImportJobQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "导入批次"
@@ -411,6 +428,23 @@ class ImportJob(models.Model):
 
     def get_source(self) -> bytes:
         return base64.b64decode(decrypt(bytes(self.source).decode())) if self.source else b""
+
+    def set_report(self, content: bytes) -> None:
+        self.report = encrypt(base64.b64encode(content).decode()).encode() if content else b""
+
+    def get_report(self) -> bytes:
+        return base64.b64decode(decrypt(bytes(self.report).decode())) if self.report else b""
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed for a system reason (lost worker, error) with the upload still kept."""
+        return self.status == self.Status.FAILED and bool(self.source)
+
+    @property
+    def progress_label(self) -> str:
+        if self.status == self.Status.RUNNING and self.phase:
+            return f"{self.get_phase_display()}中"
+        return self.get_status_display()
 
     @property
     def percent(self) -> int:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from core.models import Occupation
 
 from .filtersets import ArchiveFilterSet
-from .models import FollowUpTask, ImportJob, JobseekerArchive
+from .models import FollowUpTask, ImportJob, JobseekerArchive, StatusEntry
 
 
 def archive_queryset(*, user):
@@ -21,6 +21,18 @@ def archive_queryset(*, user):
 def archive_list(*, user, data, request=None) -> ArchiveFilterSet:
     """The filtered, scoped archive list (a FilterSet: `.qs`, `.form`)."""
     return ArchiveFilterSet(data, queryset=archive_queryset(user=user), request=request)
+
+
+def status_entry_effect(*, archive: JobseekerArchive, entry: StatusEntry) -> tuple[bool, str]:
+    """(whether `entry` is now the current status, a sentence saying so or why not). The current status is
+    the entry with the latest effective date (the later recording wins a tie), so a back-dated entry older
+    than the current one goes into the history without changing the header."""
+    current = archive.status_entries.order_by("-effective_date", "-id").first()
+    if current is None or current.pk == entry.pk:
+        return True, f"就业状态已记录，当前就业状态为“{entry.get_status_display()}”。"
+    return False, (f"已记录 {entry.effective_date:%Y-%m-%d} 起的“{entry.get_status_display()}”，但当前就业状态仍为"
+                   f"“{current.get_status_display()}”：当前状态以生效日期最晚的记录为准，已有 "
+                   f"{current.effective_date:%Y-%m-%d} 起的“{current.get_status_display()}”。")
 
 
 def archive_get(*, user, pk: int) -> JobseekerArchive:

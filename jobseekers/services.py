@@ -14,14 +14,16 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.audit import audit_record, diff
-from core.crypto import encrypt, keyed_hash
 from core.masking import mask_id_number
-from core.validators import normalize_phone, parse_id_number, validate_mobile
+from core.queue import enqueue
+from core.scoping import require_visible
+from core.validators import normalize_phone
 from stations.models import StationMembership
 
+from . import events
 from .hooks import archive_changed
+from .identity import IDENTITY_FIELDS, identity_fields, phone_encrypted
 from .models import (
-    DEFAULT_INTERVAL_DAYS,
     DEFAULT_RULES,
     EmploymentStatus,
     FollowUpTask,
@@ -31,6 +33,7 @@ from .models import (
     StatusEntry,
     Visit,
 )
+from .rules import next_survey_date
 
 STALE_MESSAGE = "该档案已被其他人修改（您打开后有新的保存），您的修改未保存。请刷新页面查看最新内容后重新修改。"
 
@@ -42,36 +45,8 @@ ARCHIVE_FIELDS = (
 )
 
 
-IDENTITY_FIELDS = ["id_number_encrypted", "id_number_hash", "id_number_last4", "birth_date", "sex"]
-
-
 class StaleVersionError(ValidationError):
     """A save based on an older version of the archive than the one stored."""
-
-
-def id_hash(normalized_id_number: str) -> str:
-    return keyed_hash(normalized_id_number, purpose="id_number")
-
-
-def identity_fields(id_number: str, *, today: dt.date | None = None) -> dict:
-    """Encrypted ID number, its lookup hash, last four characters, birth date and sex (derived)."""
-    try:
-        number, birth, sex = parse_id_number(id_number, today=today)
-    except ValidationError as exc:
-        raise ValidationError({"id_number": exc.messages}) from None
-    return {"id_number_encrypted": encrypt(number), "id_number_hash": id_hash(number),
-            "id_number_last4": number[-4:], "birth_date": birth, "sex": sex}
-
-
-def phone_encrypted(phone: str) -> str:
-    phone = normalize_phone(phone)
-    if not phone:
-        return ""
-    try:
-        validate_mobile(phone)
-    except ValidationError as exc:
-        raise ValidationError({"phone": exc.messages}) from None
-    return encrypt(phone)
 
 
 def registered_elsewhere_message(station_name: str) -> str:
@@ -91,23 +66,6 @@ def _check_helper(archive: JobseekerArchive) -> None:
         raise ValidationError({"helper": "帮办员须为本站点的在岗工作人员。"})
 
 
-def rule_intervals() -> dict[tuple[bool, str], int]:
-    intervals = dict(DEFAULT_RULES)
-    intervals.update({(r.is_key_group, r.status): r.interval_days for r in ResurveyRule.objects.all()})
-    return intervals
-
-
-def resurvey_interval_days(*, is_key_group: bool, status: str) -> int:
-    days = (ResurveyRule.objects.filter(is_key_group=is_key_group, status=status)
-            .values_list("interval_days", flat=True).first())
-    return days or DEFAULT_RULES.get((is_key_group, status), DEFAULT_INTERVAL_DAYS)
-
-
-def next_survey_date(*, archive: JobseekerArchive, surveyed_on: dt.date) -> dt.date:
-    days = resurvey_interval_days(is_key_group=archive.is_key_group, status=archive.current_status)
-    return surveyed_on + dt.timedelta(days=days)
-
-
 def _lock(archive: JobseekerArchive | int) -> JobseekerArchive:
     pk = archive if isinstance(archive, int) else archive.pk
     return JobseekerArchive.objects.select_for_update().select_related("station__street").get(pk=pk)
@@ -118,6 +76,8 @@ def archive_create(*, actor, station, id_number: str, phone: str = "",
                    desired_occupations: Iterable = (), initial_status: str = EmploymentStatus.UNEMPLOYED,
                    status_since: dt.date | None = None, **fields) -> JobseekerArchive:
     """建档: validate the ID number, refuse a second archive anywhere in the city, record the first status."""
+    if actor is not None:
+        require_visible(actor, station=station, message="只能为本人所在站点建档。")
     today = timezone.localdate()
     errors: dict = {}
     identity: dict = {}
@@ -159,7 +119,7 @@ def archive_create(*, actor, station, id_number: str, phone: str = "",
     archive.desired_occupations.set(list(desired_occupations))
     StatusEntry.objects.create(archive=archive, status=initial_status, effective_date=status_since,
                                source=StatusEntry.Source.REGISTRATION, recorded_by=actor)
-    audit_record(actor=actor, action="jobseeker.create", obj=archive,
+    audit_record(actor=actor, action=events.JOBSEEKER_CREATE, obj=archive,
                  summary=f"新建档案（身份证号 {mask_id_number(archive.id_number)}）")
     archive_changed(archive.pk)
     return archive
@@ -198,7 +158,7 @@ def archive_update(*, actor, archive: JobseekerArchive, expected_version: int, p
         new = set(locked.desired_occupations.values_list("code", flat=True))
         if old != new:
             changes["desired_occupations"] = [",".join(sorted(old)), ",".join(sorted(new))]
-    audit_record(actor=actor, action="jobseeker.update", obj=locked, summary="修改档案", changes=changes)
+    audit_record(actor=actor, action=events.JOBSEEKER_UPDATE, obj=locked, summary="修改档案", changes=changes)
     archive_changed(locked.pk)
     return locked
 
@@ -223,7 +183,7 @@ def status_add(*, actor, archive: JobseekerArchive, status: str, effective_date:
     entry.save()
     previous = locked.current_status
     _refresh_current_status(locked)
-    audit_record(actor=actor, action="jobseeker.status_add", obj=locked,
+    audit_record(actor=actor, action=events.JOBSEEKER_STATUS_ADD, obj=locked,
                  summary=f"就业状态记录：{entry.get_status_display()}（{effective_date}，{entry.get_source_display()}）",
                  changes={"current_status": [previous, locked.current_status]} if previous != locked.current_status
                  else {})
@@ -242,15 +202,16 @@ def visit_create(*, actor, archive: JobseekerArchive, visit_date: dt.date, metho
                   status_observed=status_observed, next_follow_up=next_follow_up, staff=actor)
     visit.full_clean(exclude=["archive", "staff"])
     visit.save()
+    visit.status_entry = None  # the entry the visit added, if any (callers say whether it became current)
     if status_observed:
-        StatusEntry.objects.create(archive=locked, status=status_observed, effective_date=visit_date,
+        visit.status_entry = StatusEntry.objects.create(archive=locked, status=status_observed, effective_date=visit_date,
                                    source=StatusEntry.Source.VISIT, recorded_by=actor, note="走访了解")
         _refresh_current_status(locked)
     locked.next_survey_due = next_follow_up or next_survey_date(archive=locked, surveyed_on=visit_date)
     locked.save(update_fields=["next_survey_due", "updated_at"])
     closed = FollowUpTask.objects.filter(archive=locked, status=FollowUpTask.Status.OPEN).update(
         status=FollowUpTask.Status.DONE, visit=visit, closed_at=timezone.now())
-    audit_record(actor=actor, action="jobseeker.visit", obj=locked,
+    audit_record(actor=actor, action=events.JOBSEEKER_VISIT, obj=locked,
                  summary=f"走访记录：{visit.get_method_display()}，下次排摸 {locked.next_survey_due}"
                          + (f"，完成回访任务 {closed} 项" if closed else ""))
     if status_observed:
@@ -275,7 +236,7 @@ def followups_create_due(*, today: dt.date) -> int:
         )
         created = cursor.rowcount
         if created:
-            audit_record(actor=None, action="jobseeker.followups_generate", summary=f"生成回访任务 {created} 项（截至 {today}）")
+            audit_record(actor=None, action=events.JOBSEEKER_FOLLOWUPS_GENERATE, summary=f"生成回访任务 {created} 项（截至 {today}）")
     return created
 
 
@@ -297,7 +258,7 @@ def resurvey_rules_update(*, actor, intervals: dict[int, int]) -> int:
         rule.interval_days = days
         rule.full_clean()
         rule.save(update_fields=["interval_days", "updated_at"])
-        audit_record(actor=actor, action="jobseeker.rule_update", obj=rule, summary=str(rule),
+        audit_record(actor=actor, action=events.JOBSEEKER_RULE_UPDATE, obj=rule, summary=str(rule),
                      changes={"interval_days": [old, days]})
         changed += 1
     return changed
@@ -306,34 +267,46 @@ def resurvey_rules_update(*, actor, intervals: dict[int, int]) -> int:
 @transaction.atomic
 def archive_reveal(*, actor, archive: JobseekerArchive) -> dict[str, str]:
     """The full ID number and phone, for an authorised user who asked; audited."""
-    audit_record(actor=actor, action="jobseeker.reveal", obj=archive, summary="查看完整身份证号和手机号")
+    audit_record(actor=actor, action=events.JOBSEEKER_REVEAL, obj=archive, summary="查看完整身份证号和手机号")
     return {"id_number": archive.id_number, "phone": archive.phone}
 
 
 @transaction.atomic
 def archive_export_record(*, actor, count: int, full: bool, filters: str) -> None:
-    audit_record(actor=actor, action="jobseeker.export_full" if full else "jobseeker.export",
+    audit_record(actor=actor, action=events.JOBSEEKER_EXPORT_FULL if full else events.JOBSEEKER_EXPORT,
                  summary=f"导出档案 {count} 份（{'含完整身份证号和手机号' if full else '脱敏'}）；筛选：{filters}"[:500])
 
 
-def import_start(*, actor, station, file_name: str, content: bytes, total_rows: int, mode: str) -> ImportJob:
-    """Queue an import of an already checked workbook (format, columns, size) for the Celery task."""
-    from .tasks import import_run_task
-
+def import_start(*, actor, station, file_name: str, content: bytes, mode: str) -> ImportJob:
+    """Store an upload (encrypted) and queue its import; the file is parsed by the worker, not here."""
+    if actor is not None:
+        require_visible(actor, station=station, message="只能向本人所在站点导入档案。")
     with transaction.atomic():
-        job = ImportJob(station=station, created_by=actor, file_name=file_name[:200], total_rows=total_rows,
-                        mode=mode)
+        job = ImportJob(station=station, created_by=actor, file_name=file_name[:200], mode=mode)
         job.set_source(content)
-        job.full_clean(exclude=["created_by", "source", "errors"])
+        job.full_clean(exclude=["created_by", "source", "errors", "report"])
         job.save()
-        audit_record(actor=actor, action="jobseeker.import_start", obj=job,
-                     summary=f"上传导入文件 {job.file_name}（{total_rows} 行，{job.get_mode_display()}）")
-        transaction.on_commit(lambda: import_run_task.delay(job.pk))
+        audit_record(actor=actor, action=events.JOBSEEKER_IMPORT_START, obj=job,
+                     summary=f"上传导入文件 {job.file_name}（{job.get_mode_display()}）")
+        enqueue("jobseekers.tasks.import_run_task", job_id=job.pk)
     return job
 
 
-def import_run(*, job_id: int) -> ImportJob:
-    """Validate every row (progress saved as it goes), then import the good rows in one transaction."""
-    from .importing import run_import
+def import_retry(*, actor, job: ImportJob) -> ImportJob:
+    """Queue a failed import again from its kept upload (a lost worker, a system error)."""
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not locked.can_retry:
+            raise ValidationError("该导入不能重试：只有因系统原因失败、且上传文件仍保留的导入可以重试，请重新上传。")
+        ImportJob.objects.filter(pk=locked.pk).update(
+            status=ImportJob.Status.PENDING, phase="", message="", processed_rows=0, failed_rows=0,
+            imported_rows=0, duplicate_rows=0, total_rows=0, errors=[], finished_at=None, updated_at=timezone.now())
+        audit_record(actor=actor, action=events.JOBSEEKER_IMPORT_RETRY, obj=locked, summary=f"重试导入 {locked.file_name}")
+        enqueue("jobseekers.tasks.import_run_task", job_id=locked.pk)
+    locked.refresh_from_db()
+    return locked
 
-    return run_import(job_id)
+
+def import_report_download(*, actor, job: ImportJob) -> None:
+    audit_record(actor=actor, action=events.JOBSEEKER_IMPORT_REPORT, obj=job,
+                 summary=f"下载导入错误报告 {job.file_name}（{job.failed_rows} 行，含完整身份证号和手机号）")

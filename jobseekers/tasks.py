@@ -1,11 +1,11 @@
-"""Celery tasks: thin wrappers around the services."""
+"""Celery tasks: thin wrappers around the services and the import."""
 
 import datetime as dt
 
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import imports, services
 
 
 @shared_task(name="jobseekers.tasks.followups_create_due_task")
@@ -15,6 +15,14 @@ def followups_create_due_task(today: str | None = None) -> int:
     return services.followups_create_due(today=day)
 
 
-@shared_task(name="jobseekers.tasks.import_run_task")
+# Late ack + reject on a lost worker: an import whose worker dies is redelivered, not dropped; the sweeper
+# below catches what is never redelivered (the whole worker killed).
+@shared_task(name="jobseekers.tasks.import_run_task", acks_late=True, reject_on_worker_lost=True)
 def import_run_task(job_id: int) -> int:
-    return services.import_run(job_id=job_id).imported_rows
+    return imports.run_import(job_id).imported_rows
+
+
+@shared_task(name="jobseekers.tasks.imports_sweep_task")
+def imports_sweep_task() -> int:
+    """Every few minutes: stale imports marked failed (retry offered); old uploads and reports deleted."""
+    return imports.sweep()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import_template"),
     path("import/<int:pk>/", views.ImportJobDetailView.as_view(), name="import_detail"),
     path("import/<int:pk>/errors.xlsx", views.ImportErrorsView.as_view(), name="import_errors"),
+    path("import/<int:pk>/retry/", views.ImportRetryView.as_view(), name="import_retry"),
     path("<int:pk>/", views.ArchiveDetailView.as_view(), name="archive_detail"),
     path("<int:pk>/edit/", views.ArchiveUpdateView.as_view(), name="archive_update"),
     path("<int:pk>/reveal/", views.ArchiveRevealView.as_view(), name="archive_reveal"),

@@ -5,30 +5,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import modelformset_factory
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 
+from core.forms import add_service_errors
 from core.permissions import CityAdminRequiredMixin, InternalRequiredMixin
 from core.scoping import scope_of
+from core.spreadsheets import xlsx_response
 from stations.models import StationMembership
 
-from . import excel, hooks, selectors, services
-from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, add_service_errors, bootstrap
+from . import hooks, imports, selectors, services
+from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, bootstrap
 from .models import ResurveyRule
 
 EXPORT_MAX_ROWS = 50_000
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type=excel.XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def full_export_stations(user):
@@ -144,11 +138,12 @@ class StatusAddView(InternalRequiredMixin, View):
         form = StatusEntryForm(request.POST)
         if form.is_valid():
             try:
-                services.status_add(actor=request.user, archive=archive, **form.cleaned_data)
+                entry = services.status_add(actor=request.user, archive=archive, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "就业状态已记录。")
+                current, text = selectors.status_entry_effect(archive=archive, entry=entry)
+                (messages.success if current else messages.warning)(request, text)
                 return redirect(archive)
         return render(request, "jobseekers/archive_detail.html",
                       _detail_context(request, archive, status_form=form), status=400)
@@ -166,11 +161,15 @@ class VisitCreateView(InternalRequiredMixin, View):
         form = VisitForm(request.POST)
         if form.is_valid():
             try:
-                services.visit_create(actor=request.user, archive=archive, **form.cleaned_data)
+                visit = services.visit_create(actor=request.user, archive=archive, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, f"走访已记录，下次排摸日期：{archive.next_survey_due:%Y-%m-%d}。")
+                if visit.status_entry is not None:
+                    current, text = selectors.status_entry_effect(archive=archive, entry=visit.status_entry)
+                    if not current:
+                        messages.warning(request, text)
                 return redirect(archive)
         return render(request, self.template_name, {"archive": archive, "form": form}, status=400)
 
@@ -207,19 +206,19 @@ class ArchiveExportView(InternalRequiredMixin, View):
         filters = "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in {"full", "page", "q"} and v)
         services.archive_export_record(actor=request.user, count=len(archives), full=full, filters=filters or "无")
         name = f"求职者档案{'（完整）' if full else ''}_{timezone.localdate():%Y%m%d}.xlsx"
-        return xlsx_response(excel.export_bytes(archives, full=full), name)
+        return xlsx_response(imports.export_workbook(archives, full=full), name)
 
 
 class ImportTemplateView(InternalRequiredMixin, View):
     def get(self, request):
-        return xlsx_response(excel.template_bytes(), "求职者档案导入模板.xlsx")
+        return xlsx_response(imports.template_workbook(), "求职者档案导入模板.xlsx")
 
 
 class ImportView(InternalRequiredMixin, View):
     template_name = "jobseekers/import_form.html"
 
     def context(self, request, form) -> dict:
-        return {"form": form, "max_rows": excel.MAX_ROWS, "jobs": selectors.import_jobs_recent(user=request.user)}
+        return {"form": form, "max_rows": imports.MAX_ROWS, "jobs": selectors.import_jobs_recent(user=request.user)}
 
     def get(self, request):
         return render(request, self.template_name, self.context(request, ImportForm(user=request.user)))
@@ -229,7 +228,7 @@ class ImportView(InternalRequiredMixin, View):
         if form.is_valid():
             job = services.import_start(actor=request.user, station=form.cleaned_data["station"],
                                         file_name=form.cleaned_data["file"].name, content=form.content,
-                                        total_rows=len(form.sheet.rows), mode=form.cleaned_data["mode"])
+                                        mode=form.cleaned_data["mode"])
             return redirect("jobseekers:import_detail", pk=job.pk)
         return render(request, self.template_name, self.context(request, form), status=400)
 
@@ -242,10 +241,28 @@ class ImportJobDetailView(InternalRequiredMixin, View):
         return render(request, template, {"job": job})
 
 
+class ImportRetryView(InternalRequiredMixin, View):
+    def post(self, request, pk):
+        job = selectors.import_job_get(user=request.user, pk=pk)
+        try:
+            services.import_retry(actor=request.user, job=job)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("jobseekers:import_detail", pk=job.pk)
+
+
 class ImportErrorsView(InternalRequiredMixin, View):
+    """The failed rows with every column as uploaded (full ID numbers: the uploader's own data back), audited."""
+
     def get(self, request, pk):
         job = selectors.import_job_get(user=request.user, pk=pk)
-        return xlsx_response(excel.error_report_bytes(job.errors), f"导入错误报告_{job.pk}.xlsx")
+        content = job.get_report()
+        if not content:
+            raise Http404("错误报告已按保留期限删除，或本次导入没有错误行。")
+        services.import_report_download(actor=request.user, job=job)
+        response = xlsx_response(content, f"导入错误报告_{job.pk}.xlsx")
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class OccupationSearchView(InternalRequiredMixin, View):

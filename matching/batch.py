@@ -1,4 +1,4 @@
-"""Nightly refresh of every active jobseeker's top 20 into StoredRecommendation.
+"""Nightly refresh of the top 20 of every jobseeker looking for work (`.looking()`) into StoredRecommendation.
 
 Batched: chunks of archives, each ranked in memory by `vector.PostingIndex` (every published posting
 loaded once per run as numpy arrays; the fast path's exact threshold method, candidates.py; the scoring
@@ -18,7 +18,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jobseekers.models import JobseekerArchive
+from jobseekers.models import LOOKING_STATUSES, JobseekerArchive
 
 from . import scoring
 from .models import BatchRun, PushRecord
@@ -28,16 +28,19 @@ from .vector import PostingIndex
 LOCK_KEY = 60_006  # pg advisory lock: one batch at a time
 
 
-def _profiles(ids: list[int]) -> dict[int, scoring.Profile]:
+def _profiles(ids: list[int], street_points: dict | None = None) -> dict[int, scoring.Profile]:
     codes: dict[int, list[str]] = defaultdict(list)
     through = JobseekerArchive.desired_occupations.through
     for aid, code in through.objects.filter(jobseekerarchive_id__in=ids).values_list(
             "jobseekerarchive_id", "occupation__code"):
         codes[aid].append(code)
-    rows = JobseekerArchive.objects.filter(pk__in=ids).only(
+    rows = JobseekerArchive.objects.filter(pk__in=ids).select_related("street__district").only(
         "id", "lat", "lng", "desired_salary", "desired_hours", "max_commute_minutes", "key_groups", "skills",
-        "certificates")
-    return {a.pk: scoring.Profile.of(a, codes.get(a.pk, [])) for a in rows}
+        "certificates", "street", "street__lat", "street__lng", "street__district", "street__district__lat",
+        "street__district__lng")
+    # archives without coordinates are placed at their street's point, looked up once per street per run
+    points = street_points if street_points is not None else {}
+    return {a.pk: scoring.Profile.of(a, codes.get(a.pk, []), points) for a in rows}
 
 
 def _declined(ids: list[int]) -> dict[int, list[int]]:
@@ -48,9 +51,9 @@ def _declined(ids: list[int]) -> dict[int, list[int]]:
     return out
 
 
-def refresh_chunk(*, run: BatchRun, ids: list[int], now, index: PostingIndex) -> int:
+def refresh_chunk(*, run: BatchRun, ids: list[int], now, index: PostingIndex, street_points: dict | None = None) -> int:
     """Rank and store one chunk (inside the caller's transaction); returns how many needed a full scan."""
-    profiles = _profiles(ids)
+    profiles = _profiles(ids, street_points)
     declined = _declined(ids)
     ranked, full_scans = {}, 0
     for aid, profile in profiles.items():
@@ -98,12 +101,13 @@ def batch_refresh(*, chunk_size: int = 500, max_chunks: int | None = None, now=N
 def _run(*, chunk_size: int, max_chunks: int | None, now) -> BatchRun:
     run = BatchRun.objects.filter(status=BatchRun.Status.RUNNING).order_by("-started_at").first()
     if run is None:
-        run = BatchRun.objects.create(total=JobseekerArchive.objects.active().count(), chunk_size=chunk_size)
+        run = BatchRun.objects.create(total=JobseekerArchive.objects.looking().count(), chunk_size=chunk_size)
     chunks = 0
     index = None
+    street_points: dict = {}
     try:
         while max_chunks is None or chunks < max_chunks:
-            ids = list(JobseekerArchive.objects.active().filter(pk__gt=run.last_archive_id).order_by("pk")
+            ids = list(JobseekerArchive.objects.looking().filter(pk__gt=run.last_archive_id).order_by("pk")
                        .values_list("pk", flat=True)[: run.chunk_size])
             if not ids:
                 break
@@ -114,7 +118,8 @@ def _run(*, chunk_size: int, max_chunks: int | None, now) -> BatchRun:
                 # wait for each chunk's WAL flush.
                 with connection.cursor() as cur:
                     cur.execute("SET LOCAL synchronous_commit = off")
-                fallbacks = refresh_chunk(run=run, ids=ids, now=now or timezone.now(), index=index)
+                fallbacks = refresh_chunk(run=run, ids=ids, now=now or timezone.now(), index=index,
+                                          street_points=street_points)
                 run.processed += len(ids)
                 run.fallbacks += fallbacks
                 run.last_archive_id = ids[-1]
@@ -124,10 +129,12 @@ def _run(*, chunk_size: int, max_chunks: int | None, now) -> BatchRun:
         else:
             return run
         with transaction.atomic():
-            # archives closed since their chunk was ranked keep no recommendations
+            # archives closed, or of people no longer looking, keep no recommendations (also those that
+            # changed since their chunk was ranked)
             with connection.cursor() as cur:
                 cur.execute("DELETE FROM matching_storedrecommendation s USING jobseekers_jobseekerarchive a "
-                            "WHERE a.id = s.archive_id AND NOT a.is_open")
+                            "WHERE a.id = s.archive_id AND NOT (a.is_open AND a.current_status = ANY(%s))",
+                            [list(LOOKING_STATUSES)])
             run.status, run.finished_at = BatchRun.Status.DONE, timezone.now()
             run.total = max(run.total, run.processed)
             run.save(update_fields=["status", "finished_at", "total"])

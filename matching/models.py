@@ -10,12 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
-from core.scoping import ScopedQuerySet
-
-
-class ArchiveOwnedQuerySet(ScopedQuerySet):
-    station_path = "archive__station"
-    district_path = "archive__station__street__district"
+from jobseekers.models import ArchiveOwnedQuerySet
 
 
 class PushRecord(TimeStampedModel):
@@ -74,10 +69,7 @@ class PushRecord(TimeStampedModel):
         return f"{self.posting_id} → {self.archive_id}（{self.get_channel_display()}）"
 
 
-class SmsOutboxQuerySet(ScopedQuerySet):
-    station_path = "archive__station"
-    district_path = "archive__station__street__district"
-
+class SmsOutboxQuerySet(ArchiveOwnedQuerySet):
     def due(self, now=None):
         now = now or timezone.now()
         return self.filter(status=SmsOutbox.Status.PENDING, next_attempt_at__lte=now)
@@ -89,6 +81,7 @@ class SmsOutbox(TimeStampedModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("待发送")
         SENT = "sent", _("已发送")
+        UNSENT = "unsent", _("未发送（未配置短信通道）")
         FAILED = "failed", _("发送失败")
 
     archive = models.ForeignKey("jobseekers.JobseekerArchive", on_delete=models.CASCADE, related_name="+")
@@ -100,6 +93,7 @@ class SmsOutbox(TimeStampedModel):
     last_error = models.CharField("最近错误", max_length=300, blank=True)
     next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    gateway_ref = models.CharField("短信网关回执号", max_length=64, blank=True)
 
     objects = SmsOutboxQuerySet.as_manager()
 

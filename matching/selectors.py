@@ -8,15 +8,21 @@ decides the final order and the explanation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from core.scoping import scope_of
 from jobs.models import JobPosting
-from jobseekers.models import JobseekerArchive
+from jobseekers.models import LOOKING_STATUSES, JobseekerArchive
 
 from . import candidates, scoring
+from .filtersets import PushRecordFilterSet
+from .funnel import push_funnel
 from .models import PushRecord, StoredRecommendation
 
 TOP_N = 20
@@ -134,12 +140,25 @@ def all_published_facts() -> list[scoring.PostingFacts]:
     return [scoring.PostingFacts.from_values(v) for v in qs.iterator(chunk_size=5000)]
 
 
-def profile_of(archive: JobseekerArchive) -> scoring.Profile:
-    return scoring.Profile.of(archive)
+def profile_of(archive: JobseekerArchive, street_points: dict | None = None) -> scoring.Profile:
+    return scoring.Profile.of(archive, street_points=street_points)
+
+
+def not_looking_reason(archive: JobseekerArchive) -> str:
+    """Why an archive gets no recommendations (closed, or a status of someone not looking); "" if it does."""
+    if not archive.is_open:
+        return gettext("该档案已关闭，不再推荐岗位。")
+    if not archive.is_looking:
+        return gettext("当前就业状态为“%(status)s”，不再推荐岗位；如其重新求职，请先记录新的就业状态。") % {
+            "status": archive.get_current_status_display()}
+    return ""
 
 
 def archive_recommendations(*, archive: JobseekerArchive, limit: int = TOP_N) -> list[Recommendation]:
-    """Ranked published postings for the archive, excluding ones already pushed and declined."""
+    """Ranked published postings for the archive, excluding ones already pushed and declined; none for an
+    archive of someone not looking for work (see `not_looking_reason`)."""
+    if not archive.is_looking:
+        return []
     recs, _tier = recommend_fast(profile_of(archive), limit=limit, exclude=declined_posting_ids(archive.pk))
     return recs
 
@@ -155,15 +174,17 @@ class Candidate:
 
 
 def posting_candidates(*, posting: JobPosting, user, limit: int = TOP_N, max_archives: int = 5000) -> list[Candidate]:
-    """Ranked active archives the user may see (a station's staff: their stations; admins: their district)."""
+    """Ranked archives of people looking for work that the user may see (a station's staff: their stations;
+    admins: their district)."""
     facts = facts_of(posting)
     now = timezone.now()
     w = scoring.weights()
     declined = set(PushRecord.objects.filter(posting=posting, outcome=PushRecord.Outcome.DECLINED)
                    .values_list("archive_id", flat=True))
-    archives = (JobseekerArchive.objects.visible_to(user).active().exclude(pk__in=declined)
-                .select_related("station").prefetch_related("desired_occupations")[:max_archives])
-    out = [Candidate(a, scoring.score(profile_of(a), facts, now, w)) for a in archives]
+    archives = (JobseekerArchive.objects.visible_to(user).looking().exclude(pk__in=declined)
+                .select_related("station", "street__district").prefetch_related("desired_occupations")[:max_archives])
+    points: dict = {}  # one street-point look-up per street, for the archives without coordinates
+    out = [Candidate(a, scoring.score(profile_of(a, points), facts, now, w)) for a in archives]
     out.sort(key=lambda c: (-scoring.score_key(c.match.score), -c.archive.pk))
     return out[:limit]
 
@@ -174,8 +195,39 @@ def archive_pushes(*, archive: JobseekerArchive):
 
 
 def new_good_matches(*, user, since: datetime, min_score: float = 60, limit: int = 20):
-    """Stored recommendations first seen since `since` with a good score, for the user's archives."""
+    """Stored recommendations first seen since `since` with a good score, for the user's archives of people
+    still looking (a status recorded since the batch ran hides its rows at once)."""
     return (StoredRecommendation.objects.visible_to(user)
             .filter(first_seen_at__gte=since, score__gte=min_score, archive__is_open=True,
-                    posting__status=JobPosting.Status.PUBLISHED)
+                    archive__current_status__in=LOOKING_STATUSES, posting__status=JobPosting.Status.PUBLISHED)
             .select_related("archive", "posting__employer").order_by("-score", "-id")[:limit])
+
+
+FUNNEL_DEFAULT_DAYS = 90
+
+
+def push_funnel_for(*, user, data) -> dict:
+    """The funnel a user may see, filtered like the push list (default: pushes of the last 90 days), with
+    the push-list link behind every figure; rows per district for the city, per station otherwise."""
+    data = data.copy()
+    if not any(data.get(k) for k in ("pushed_after", "pushed_before")):
+        data["pushed_after"] = (timezone.localdate() - timedelta(days=FUNNEL_DEFAULT_DAYS)).isoformat()
+    filterset = PushRecordFilterSet(data, queryset=PushRecord.objects.visible_to(user))
+    scope = scope_of(user)
+    by = "district" if scope.is_city else ("station" if scope.is_district or len(scope.station_ids) > 1 else None)
+    if not filterset.is_valid():
+        return {"filter": filterset, "stages": [], "rows": [], "by": by}
+    total, rows = push_funnel(filterset.qs, by=by)
+    kept = ("channel", "pushed_after", "pushed_before", "station", "district")
+    base = {k: str(v) for k, v in filterset.form.cleaned_data.items() if k in kept and v}
+    list_url = reverse("matching:push_list")
+
+    def link(stages, **extra) -> None:
+        for stage in stages:
+            params = {**base, **extra, **({"stage": stage.key} if stage.key != "pushed" else {})}
+            stage.url = f"{list_url}?{urlencode(params)}"
+
+    link(total)
+    for row in rows:
+        link(row.stages, **{by: str(row.key)})
+    return {"filter": filterset, "stages": total, "rows": rows, "by": by}

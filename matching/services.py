@@ -7,32 +7,38 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 
-from core.audit import audit_record, in_chinese
+from core.audit import audit_record
 from core.crypto import decrypt
-from core.scoping import scope_of
+from core.queue import enqueue
+from core.scoping import require_visible
+from jobs import events as jobs_events
 from jobs.models import JobPosting
+from jobs.selectors import search_changed
 from jobseekers.models import EmploymentStatus, JobseekerArchive, StatusEntry
 from jobseekers.services import status_add
 
-from . import scoring, sms
-from .models import GuidanceSession, InsuranceHelp, PushRecord, SmsOutbox
+from . import events, scoring, sms
+from .models import GuidanceSession, InsuranceHelp, PushRecord, SmsOutbox, StoredRecommendation
 
 SMS_MAX_ATTEMPTS = 6
 SMS_BACKOFF_SECONDS = 60
 
 
 def _check_archive_for_push(archive: JobseekerArchive, actor) -> None:
-    if not JobseekerArchive.objects.visible_to(actor).filter(pk=archive.pk).exists():
-        raise ValidationError("不能为其他站点的求职者推送岗位。")
+    require_visible(actor, station=archive.station, message="不能为其他站点的求职者推送岗位。")
     if not archive.is_open:
         raise ValidationError("该档案已关闭，不能推送岗位。")
+    if not archive.is_looking:
+        raise ValidationError(f"该求职者当前就业状态为“{archive.get_current_status_display()}”，不再推送岗位；"
+                              "如其重新求职，请先记录新的就业状态。")
 
 
 def _check_posting_pushable(posting: JobPosting) -> None:
     if posting.status != JobPosting.Status.PUBLISHED:
         raise ValidationError(f"岗位「{posting.title}」{posting.get_status_display()}，只能推送已发布的岗位。")
-    if posting.filled_count >= posting.headcount:
+    if posting.filled_count >= posting.hire_limit:
         raise ValidationError(f"岗位「{posting.title}」已招满，不能推送。")
 
 
@@ -66,22 +72,15 @@ def push_create(*, actor, archive: JobseekerArchive, postings: list[JobPosting],
                           explanation=match.explanation[:300], note=note)
         push.full_clean()
         push.save()
-        with in_chinese():  # stored text stays in the source language
-            audit_record(actor=actor, action="matching.push", obj=archive,
-                         summary=f"推送岗位「{posting.title}」（{push.get_channel_display()}）",
-                         changes={"posting": posting.pk, "channel": channel})
+        audit_record(actor=actor, action=events.MATCHING_PUSH, obj=archive,
+                     summary=format_lazy("推送岗位「{}」（{}）", posting.title, PushRecord.Channel(channel).label),
+                     changes={"posting": posting.pk, "channel": channel})
         if channel == PushRecord.Channel.SMS:
             outbox = SmsOutbox.objects.create(archive=archive, push=push, phone_encrypted=archive.phone_encrypted,
                                               body=sms.push_message(posting))
-            transaction.on_commit(lambda pk=outbox.pk: _queue_sms(pk))
+            enqueue("matching.tasks.send_sms", outbox_id=outbox.pk)
         records.append(push)
     return records
-
-
-def _queue_sms(outbox_id: int) -> None:
-    from .tasks import send_sms
-
-    send_sms.delay(outbox_id)
 
 
 def _hire(*, actor, push: PushRecord, on: date) -> None:
@@ -91,6 +90,12 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
         raise ValidationError("该求职者已被此岗位录用，不能重复登记。")
     if posting.filled_count >= posting.headcount:
         raise ValidationError(f"岗位「{posting.title}」已招满（{posting.filled_count}/{posting.headcount}），不能再登记录用。")
+    if posting.filled_count >= posting.hire_limit:
+        raise ValidationError(f"岗位「{posting.title}」公益性岗位名额已满（{posting.filled_count}/"
+                              f"{posting.public_service_quota}），不能再登记录用。")
+    if posting.public_service_term_ended(on):
+        raise ValidationError(f"岗位「{posting.title}」公益性岗位期限已于 {posting.public_service_term_end} 结束，"
+                              "不能登记此后的录用。")
     if posting.status not in (JobPosting.Status.PUBLISHED, JobPosting.Status.EXPIRED):
         raise ValidationError(f"岗位「{posting.title}」{posting.get_status_display()}，不能登记录用。")
     if not archive.is_open:
@@ -99,12 +104,16 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
     # status (a back-dated hire does not hide a newer entry) and writes the audit event.
     status_add(actor=actor, archive=archive, status=EmploymentStatus.EMPLOYED, effective_date=on,
                source=StatusEntry.Source.PLACEMENT, note=f"推荐就业：{posting.title}"[:200])
+    if not archive.is_looking:  # hired: out of the nightly batch's stored lists in this same transaction
+        StoredRecommendation.objects.filter(archive=archive).delete()
     old = {"filled_count": posting.filled_count, "status": posting.status}
     posting.filled_count += 1
-    if posting.filled_count >= posting.headcount:
+    if posting.filled_count >= posting.hire_limit:
         posting.status = JobPosting.Status.FILLED
     posting.save(update_fields=["filled_count", "status", "updated_at"])
-    audit_record(actor=actor, action="jobs.posting_filled_count", obj=posting,
+    if old["status"] != posting.status:  # left the published set: the public search and its counts follow
+        transaction.on_commit(search_changed)
+    audit_record(actor=actor, action=jobs_events.JOBS_POSTING_FILLED_COUNT, obj=posting,
                  summary=f"录用 1 人（{posting.filled_count}/{posting.headcount}）",
                  changes={"filled_count": [old["filled_count"], posting.filled_count],
                           **({"status": [old["status"], posting.status]} if old["status"] != posting.status else {})})
@@ -114,8 +123,7 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
 def push_record_outcome(*, actor, push: PushRecord, outcome: str, outcome_date: date, note: str = "") -> PushRecord:
     """Record what came of a push; a hire also updates the timeline and the posting's filled count."""
     push = PushRecord.objects.select_for_update().select_related("posting").get(pk=push.pk)
-    if not PushRecord.objects.visible_to(actor).filter(pk=push.pk).exists():
-        raise ValidationError("不能修改其他站点的推送记录。")
+    require_visible(actor, station=push.archive.station, message="不能修改其他站点的推送记录。")
     if outcome not in PushRecord.Outcome.values or outcome == PushRecord.Outcome.PENDING:
         raise ValidationError("请选择反馈结果。")
     if outcome_date is None:
@@ -134,10 +142,9 @@ def push_record_outcome(*, actor, push: PushRecord, outcome: str, outcome_date: 
         push.note = note[:200]
     push.full_clean()
     push.save(update_fields=["outcome", "outcome_date", "outcome_by", "note", "updated_at"])
-    with in_chinese():  # stored text stays in the source language
-        audit_record(actor=actor, action="matching.push_outcome", obj=push.archive,
-                     summary=f"岗位「{push.posting.title}」反馈：{push.get_outcome_display()}",
-                     changes={"outcome": [old, outcome], "outcome_date": str(outcome_date), "push": push.pk})
+    audit_record(actor=actor, action=events.MATCHING_PUSH_OUTCOME, obj=push.archive,
+                 summary=format_lazy("岗位「{}」反馈：{}", push.posting.title, PushRecord.Outcome(outcome).label),
+                 changes={"outcome": [old, outcome], "outcome_date": str(outcome_date), "push": push.pk})
     return push
 
 
@@ -153,7 +160,9 @@ def sms_send(*, outbox_id: int, now=None) -> SmsOutbox | None:
             return None
         msg.attempts += 1
         try:
-            sms.get_sender().send(phone=decrypt(msg.phone_encrypted), body=msg.body)
+            ref = sms.get_sender().send(phone=decrypt(msg.phone_encrypted), body=msg.body)
+        except sms.NotSent as exc:  # nothing went out on purpose: say so, never retry, never "已发送"
+            msg.status, msg.last_error = SmsOutbox.Status.UNSENT, str(exc)[:300]
         except Exception as exc:  # noqa: BLE001 - any sender failure is recorded, never lost
             msg.last_error = f"{type(exc).__name__}: {exc}"[:300]
             if msg.attempts >= SMS_MAX_ATTEMPTS:
@@ -161,7 +170,9 @@ def sms_send(*, outbox_id: int, now=None) -> SmsOutbox | None:
             msg.next_attempt_at = now + timedelta(seconds=SMS_BACKOFF_SECONDS * 2 ** (msg.attempts - 1))
         else:
             msg.status, msg.sent_at, msg.last_error = SmsOutbox.Status.SENT, now, ""
-        msg.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at", "updated_at"])
+            msg.gateway_ref = str(ref or "")[:64]
+        msg.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at", "gateway_ref",
+                                "updated_at"])
         return msg
 
 
@@ -177,24 +188,22 @@ def sms_send_due(*, now=None, limit: int = 200) -> int:
 @transaction.atomic
 def sms_retry(*, actor, outbox: SmsOutbox) -> SmsOutbox:
     """Put a failed message back in the queue (an admin's decision after fixing the cause)."""
+    require_visible(actor, station=outbox.archive.station, message="不能重发其他站点的短信。")
     if outbox.status != SmsOutbox.Status.FAILED:
         raise ValidationError("只有发送失败的短信可以重新发送。")
     tried = outbox.attempts
     outbox.status, outbox.next_attempt_at, outbox.attempts = SmsOutbox.Status.PENDING, timezone.now(), 0
     outbox.save(update_fields=["status", "next_attempt_at", "attempts", "updated_at"])
-    audit_record(actor=actor, action="matching.sms_retry", obj=outbox.archive,
+    audit_record(actor=actor, action=events.MATCHING_SMS_RETRY, obj=outbox.archive,
                  summary=f"重新发送短信 #{outbox.pk}（此前已尝试 {tried} 次）")
-    transaction.on_commit(lambda: _queue_sms(outbox.pk))
+    enqueue("matching.tasks.send_sms", outbox_id=outbox.pk)
     return outbox
 
 
 # --- guidance and insurance help --------------------------------------------------------------
 
 def _check_archive_editable(archive: JobseekerArchive, actor) -> None:
-    if not JobseekerArchive.objects.visible_to(actor).filter(pk=archive.pk).exists():
-        raise ValidationError("不能修改其他站点的档案。")
-    if not scope_of(actor).is_internal:
-        raise ValidationError("无权操作。")
+    require_visible(actor, station=archive.station, message="不能修改其他站点的档案。")
 
 
 @transaction.atomic
@@ -208,9 +217,8 @@ def guidance_create(*, actor, archive: JobseekerArchive, held_on: date, kind: st
                               follow_up_on=follow_up_on, counsellor=actor)
     session.full_clean()
     session.save()
-    with in_chinese():  # stored text stays in the source language
-        audit_record(actor=actor, action="matching.guidance_create", obj=archive,
-                     summary=f"职业指导：{session.get_kind_display()}（{held_on:%Y-%m-%d}）")
+    audit_record(actor=actor, action=events.MATCHING_GUIDANCE_CREATE, obj=archive,
+                 summary=format_lazy("职业指导：{}（{:%Y-%m-%d}）", GuidanceSession.Kind(kind).label, held_on))
     return session
 
 
@@ -229,9 +237,8 @@ def insurance_update(*, actor, archive: JobseekerArchive, status: str, checklist
         raise ValidationError({"registered_on": "登记日期不能晚于今天。"})
     help_.full_clean()
     help_.save()
-    with in_chinese():  # stored text stays in the source language
-        audit_record(actor=actor, action="matching.insurance_update", obj=archive,
-                     summary=f"就业参保登记：{help_.get_status_display()}",
-                     changes={"status": [before["status"], status], "checklist": [before["checklist"],
-                                                                                  ",".join(help_.checklist)]})
+    audit_record(actor=actor, action=events.MATCHING_INSURANCE_UPDATE, obj=archive,
+                 summary=format_lazy("就业参保登记：{}", InsuranceHelp.Status(help_.status).label),
+                 changes={"status": [before["status"], status], "checklist": [before["checklist"],
+                                                                              ",".join(help_.checklist)]})
     return help_

@@ -49,7 +49,8 @@ class ArchiveMatchingView(InternalRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(archive=archive, masked_id=mask_id_number(decrypt(archive.id_number_encrypted))
                    if archive.id_number_encrypted else "", recommendations=selectors.archive_recommendations(
-                       archive=archive), push_form=PushForm(), channels=PushRecord.Channel.choices)
+                       archive=archive), push_form=PushForm(), channels=PushRecord.Channel.choices,
+                   not_looking=selectors.not_looking_reason(archive))
         if self.with_details:
             insurance = InsuranceHelp.objects.filter(archive=archive).first()
             ctx.update(
@@ -199,3 +200,17 @@ class BatchRunListView(AdminRequiredMixin, ListView):
     template_name = "matching/batch_list.html"
     paginate_by = 20
     queryset = BatchRun.objects.order_by("-started_at")
+
+
+class FunnelView(InternalRequiredMixin, TemplateView):
+    """推送成效: how many pushes led to interest, an interview and a hire, per station or district."""
+
+    template_name = "matching/funnel.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context, status=400 if context["filter"].errors else 200)
+
+    def get_context_data(self, **kwargs):
+        funnel = selectors.push_funnel_for(user=self.request.user, data=self.request.GET)
+        return super().get_context_data(**funnel, **kwargs)

@@ -1,6 +1,7 @@
-"""Demo stations across several districts, with hours, facilities, 片区 and grids (idempotent).
+"""Demo logins and stations across several districts, with hours, facilities, 片区 and grids (idempotent).
 
-Several streets are deliberately left without a station (e.g. 徐汇区 斜土路、虹梅路、凌云路、龙华街道、华泾镇)
+The demo logins (README) are made here because what they see is a matter of stations: a district
+admin's district, a staff member's station membership. Several streets are deliberately left without a station (e.g. 徐汇区 斜土路、虹梅路、凌云路、龙华街道、华泾镇)
 so the coverage page has something to show.
 """
 
@@ -8,10 +9,37 @@ from __future__ import annotations
 
 import datetime
 
-from .models import Area, Grid, Station, StationHours, StationMembership, Street
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+
+from core.models import Role, UserProfile
+
+from .models import Area, District, Grid, Station, StationHours, StationMembership, Street
 
 S = Station.Status
 H = Station.HostType
+DEMO_PASSWORD = "demo-password"  # demo data only, refused in production (load_demo_data)
+
+# The stations of the demo logins and their neighbours: (code, name, street code, address, lat, lng, status)
+DEMO_STATIONS = [
+    ("XH-XJH-01", "徐家汇街道汇站社区就业服务站", "310104014", "徐汇区漕溪北路 331 号党群服务中心 2 楼", 31.1935, 121.4370, "operating"),
+    ("XH-HN-01", "湖南路街道武康社区就业服务站", "310104004", "徐汇区武康路 100 号社区综合服务设施", 31.2085, 121.4410, "operating"),
+    ("XH-TL-01", "田林街道田林社区就业服务站", "310104011", "徐汇区田林路 130 号", 31.1755, 121.4180, "operating"),
+    ("XH-KJ-01", "康健新村街道康健社区就业服务站", "310104013", "徐汇区康健路 1 号", 31.1610, 121.4185, "pilot"),
+    ("PD-LJZ-01", "陆家嘴街道陆家嘴社区就业服务站", "310115005", "浦东新区东昌路 23 号党群服务中心", 31.2345, 121.5060, "operating"),
+    ("PD-HM-01", "花木街道花木社区就业服务站", "310115016", "浦东新区梅花路 1000 号", 31.2085, 121.5540, "operating"),
+    ("HP-NJD-01", "南京东路街道南东社区就业服务站", "310101002", "黄浦区贵州路 99 号", 31.2395, 121.4830, "operating"),
+    ("JA-JAS-01", "静安寺街道静安社区就业服务站", "310106013", "静安区常德路 500 号", 31.2240, 121.4470, "planned"),
+]
+
+# username, role, district code, station code, station role, display name
+DEMO_USERS = [
+    ("staff_demo", Role.STAFF, None, "XH-XJH-01", "head", "王晓燕"),
+    ("staff_demo2", Role.STAFF, None, "XH-HN-01", "specialist", "李建国"),
+    ("staff_demo3", Role.STAFF, None, "PD-LJZ-01", "specialist", "陈思敏"),
+    ("district_demo", Role.DISTRICT, "310104", None, None, "徐汇区就业促进中心"),
+    ("city_demo", Role.CITY, None, None, None, "市就业促进中心"),
+]
 
 # code, name, street code, address, lat, lng (WGS-84), status, host type
 MORE_STATIONS = [
@@ -71,7 +99,49 @@ def _hours(station: Station, hours) -> None:
                                               defaults={"opens": opens, "closes": closes})
 
 
+def _login_stations() -> dict[str, Station]:
+    streets = {s.code: s for s in Street.objects.filter(code__in=[s[2] for s in DEMO_STATIONS])}
+    result = {}
+    for code, name, street, address, lat, lng, status in DEMO_STATIONS:
+        station, _ = Station.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "street": streets[street], "address": address, "lat": lat, "lng": lng,
+                      "status": status, "phone": "021-6400" + code[-2:] + "88"},
+        )
+        result[code] = station
+    return result
+
+
+def _logins(stations: dict[str, Station]) -> dict:
+    User = get_user_model()
+    users = {}
+    for username, role, district_code, station_code, station_role, display_name in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(username=username, password=DEMO_PASSWORD)
+            if role == Role.CITY:
+                user.is_staff = True
+                user.is_superuser = True
+                user.save(update_fields=["is_staff", "is_superuser"])
+        district = District.objects.get(code=district_code) if district_code else None
+        UserProfile.objects.get_or_create(
+            user=user, defaults={"role": role, "district": district, "display_name": display_name}
+        )
+        if station_code:
+            StationMembership.objects.get_or_create(
+                user=user, station=stations[station_code], defaults={"role": station_role}
+            )
+        users[username] = user
+    return users
+
+
 def load(*, users, stations, stdout) -> None:
+    """Fills `users` (the demo logins by username) and `stations` (theirs and their neighbours', by code)
+    for the apps whose demo data comes after."""
+    if not Street.objects.exists():
+        raise CommandError("Load reference data first: manage.py load_reference_data")
+    stations.update(_login_stations())
+    users.update(_logins(stations))
     streets = {s.code: s for s in Street.objects.filter(code__in=[r[2] for r in MORE_STATIONS] + list(AREAS))}
     all_stations = dict(stations)
     for i, (code, name, street, address, lat, lng, status, host) in enumerate(MORE_STATIONS):
@@ -80,7 +150,7 @@ def load(*, users, stations, stdout) -> None:
             "host_type": host, "phone": f"021-64{i:02d}{(i * 37) % 100:02d}88", "service_flow": Station.ServiceFlow.STANDARD,
             **_registry_fields(i, status)})
         all_stations[code] = station
-    # the foundation's demo stations get the registry fields they lack
+    # the logins' stations get the registry fields they lack
     for i, station in enumerate(stations.values(), start=len(MORE_STATIONS)):
         if not station.facilities:
             for key, value in _registry_fields(i, station.status).items():

@@ -73,20 +73,12 @@ class Street(models.Model):
         return self.name
 
 
-class GeoQuerySet(models.QuerySet):
+class GeoQuerySet(ScopedQuerySet):
     """片区/grids: admins see their district's (city all); staff those of their stations' streets."""
 
-    def visible_to(self, user):
-        from core.scoping import scope_of
-
-        scope = scope_of(user)
-        if scope.is_city:
-            return self.all()
-        if scope.is_district:
-            return self.filter(street__district_id=scope.district_id)
-        if scope.is_staff_member:
-            return self.filter(street__stations__in=scope.station_ids).distinct()
-        return self.none()
+    station_path = "street__stations"
+    district_path = "street__district"
+    staff_distinct = True
 
 
 class Area(TimeStampedModel):
@@ -322,11 +314,6 @@ class StationHours(models.Model):
             raise ValidationError({"closes": f"{self.get_weekday_display()}的关门时间必须晚于开门时间。"})
 
 
-class MembershipQuerySet(ScopedQuerySet):
-    station_path = "station"
-    district_path = "station__street__district"
-
-
 class StationMembership(TimeStampedModel):
     """A login's membership of a station, with the role they hold there."""
 
@@ -342,7 +329,7 @@ class StationMembership(TimeStampedModel):
     is_active = models.BooleanField("在岗", default=True)
     grids = models.ManyToManyField(Grid, verbose_name="负责网格", blank=True, related_name="memberships")
 
-    objects = MembershipQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "站点人员"

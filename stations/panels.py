@@ -1,10 +1,22 @@
-"""Home-page panels: admins see their street coverage at a glance."""
+"""Home-page panels: staff see their stations; admins the station figures and their street coverage."""
 
 from django.db.models import Count, Q
 
 from core.scoping import scope_of
 
 from .models import Station, Street
+
+
+def staff_summary_panels(request) -> list[dict]:
+    stations = Station.objects.visible_to(request.user).select_related("street__district")
+    return [{"template": "stations/_panel_my_stations.html", "context": {"stations": stations}}]
+
+
+def admin_figures_panels(request) -> list[dict]:
+    stations = Station.objects.visible_to(request.user)
+    return [{"template": "stations/_panel_station_figures.html", "context": {
+        "station_count": stations.count(), "operating_count": stations.operating().count(),
+    }}]
 
 
 def admin_panels(request) -> list[dict]:

@@ -23,6 +23,8 @@ from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
 from core.geo import EARTH_RADIUS_M, WalkModel, bounding_box, haversine_sql, walk_model, walking_minutes
+from core.plugins import panels
+from core.scoping import scope_of
 
 from .models import Area, District, Station, StationMembership, Street
 
@@ -102,15 +104,35 @@ def public_stations():
 
 # --- the finder: where "pick a street" puts the resident --------------------------------------------
 
-@dataclass
-class StreetPoint:
-    lat: float
-    lng: float
-    approximate_from: str  # "stations" (centroid of its stations) or "district" (district point)
+class StreetPoint(tuple):
+    """A street's point as a plain (lat, lng) pair, which also says what it was taken from (`basis`)."""
+
+    basis: str  # "street" (its own), "stations" (centroid of its located stations) or "district"
+
+    def __new__(cls, lat: float, lng: float, basis: str):
+        point = super().__new__(cls, (lat, lng))
+        point.basis = basis
+        return point
+
+    @property
+    def lat(self) -> float:
+        return self[0]
+
+    @property
+    def lng(self) -> float:
+        return self[1]
 
 
-def street_point(street: Street) -> StreetPoint | None:
-    """Streets ship without coordinates: use the centroid of the street's located stations, else its district's."""
+def street_point(street: Street | None) -> StreetPoint | None:
+    """Where "I am in street X" puts a resident: the one rule for the finder, job search, postings and archives.
+
+    A resident of a street is somewhere inside it, so the best guess is its middle: the street's own reference
+    coordinate when it has one, else the centroid of the stations located in it (stations are spread over a
+    street; picking one of them, e.g. the first operating station, would put everyone at that station's door
+    and change with the station list's order), else its district's reference point. None without any of these.
+    """
+    if street is None:
+        return None
     if street.lat is not None and street.lng is not None:
         return StreetPoint(street.lat, street.lng, "street")
     centre = (Station.objects.filter(street=street, lat__isnull=False, lng__isnull=False)
@@ -165,6 +187,11 @@ class ArchiveCoverage:
     def percent(self) -> str:
         return "—" if self.share is None else f"{self.share * 100:.1f}%"
 
+    @property
+    def unlocated(self) -> int:
+        """Archives left out of the share: without coordinates, where they live within a street is unknown."""
+        return self.total - self.located
+
 
 @dataclass
 class Coverage:
@@ -175,8 +202,9 @@ class Coverage:
     similar_units: list = field(default_factory=list)
     streets_without: int = 0
     areas_without: list = field(default_factory=list)
-    archives: ArchiveCoverage | None = None
     district: District | None = None
+    # figures other apps add (`coverage_panels` in <app>/panels.py), e.g. the archives' 15-minute share
+    panels: list = field(default_factory=list)
 
 
 def archive_coverage(*, archives, radius_m: float) -> ArchiveCoverage:
@@ -195,20 +223,16 @@ def archive_coverage(*, archives, radius_m: float) -> ArchiveCoverage:
 
 
 def coverage_for(*, user, district: District | None = None) -> Coverage:
-    """Street/town coverage by operating stations, 片区 without a station and the archives' 15-minute share."""
-    from core.scoping import scope_of
-    from jobseekers.models import JobseekerArchive
-
+    """Street/town coverage by operating stations and 片区 without a station; other apps add their
+    figures as panels (jobseekers: the archives' 15-minute share)."""
     scope = scope_of(user)
     streets = Street.objects.select_related("district")
     areas = Area.objects.select_related("street__district")
-    archives = JobseekerArchive.objects.visible_to(user).active()
     if scope.is_district:
         district = District.objects.get(pk=scope.district_id)
     if district is not None:
         streets = streets.filter(district=district)
         areas = areas.filter(street__district=district)
-        archives = archives.filter(station__street__district=district)
     streets = list(
         streets.annotate(
             operating=Count("stations", filter=Q(stations__status=Station.Status.OPERATING), distinct=True),
@@ -228,6 +252,6 @@ def coverage_for(*, user, district: District | None = None) -> Coverage:
         streets_without=sum(1 for s in admin_units if s.operating == 0),
         areas_without=list(areas.annotate(n=Count("stations", filter=Q(stations__status=Station.Status.OPERATING)))
                            .filter(n=0).order_by("street__code", "name")),
-        archives=archive_coverage(archives=archives, radius_m=radius),
         district=district,
+        panels=panels("coverage", user=user, district=district, minutes=minutes, radius_m=radius),
     )

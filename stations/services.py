@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from core.audit import audit_record, diff
-from core.scoping import scope_of
+from core.scoping import require_visible, scope_of
 
+from . import events
 from .models import Area, Grid, Station, StationHours, StationMembership, Street
 
 STATION_FIELDS = (
@@ -22,16 +23,8 @@ STATION_FIELDS = (
 Hours = Iterable[tuple[int, datetime.time, datetime.time]]
 
 
-def _require_street_in_scope(*, actor, street: Street) -> None:
-    """District admins manage their own district only; city admins any; nobody else writes."""
-    scope = scope_of(actor)
-    if scope.is_city:
-        return
-    if scope.is_district:
-        if street.district_id != scope.district_id:
-            raise ValidationError({"street": "只能选择本区的街镇：该街镇属于其他区。"})
-        return
-    raise ValidationError("只有区级或市级管理员可以维护站点和区划。")
+# District admins manage their own district only, city admins any; station staff write none of the registry.
+STREET_OUT_OF_SCOPE = "只能选择本区的街镇：该街镇不在您的管理范围内（区级管理员只能维护本区的站点和区划）。"
 
 
 def _snapshot(station: Station) -> dict:
@@ -88,16 +81,16 @@ def station_create(*, actor, hours: Hours | None = None, **fields) -> Station:
     hours = list(hours or [])
     station = Station(**{k: v for k, v in fields.items() if k in STATION_FIELDS})
     if station.street_id:
-        _require_street_in_scope(actor=actor, street=station.street)
-    else:
-        _require_street_in_scope(actor=actor, street=Street(district_id=None))
+        require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
+    elif not scope_of(actor).is_admin:  # no street yet: full_clean names the missing field, for admins
+        raise PermissionDenied(STREET_OUT_OF_SCOPE)
     _validate_hours(hours)
     if station.status_since is None:
         station.status_since = datetime.date.today()
     _stamp_status_dates(station)
     _save_station(station)
     _replace_hours(station, hours)
-    audit_record(actor=actor, action="station.create", obj=station,
+    audit_record(actor=actor, action=events.STATION_CREATE, obj=station,
                  summary=f"新建站点 {station.code}（{station.get_status_display()}）",
                  changes={"hours": _hours_text(hours)})
     return station
@@ -107,14 +100,14 @@ def station_create(*, actor, hours: Hours | None = None, **fields) -> Station:
 def station_update(*, actor, station: Station, hours: Hours | None = None, **fields) -> Station:
     """Update a station's registry data; `hours` (when given) replaces the weekly hours."""
     station = Station.objects.select_for_update().get(pk=station.pk)
-    _require_street_in_scope(actor=actor, street=station.street)
+    require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
     before = _snapshot(station)
     old_hours = [(h.weekday, h.opens, h.closes) for h in station.hours.all()]
     for key, value in fields.items():
         if key in STATION_FIELDS:
             setattr(station, key, value)
     if station.street_id != before["street"]:
-        _require_street_in_scope(actor=actor, street=Street.objects.get(pk=station.street_id))
+        require_visible(actor, street=Street.objects.get(pk=station.street_id), message=STREET_OUT_OF_SCOPE)
     if station.status != before["status"]:
         if fields.get("status_since") in (None, before["status_since"]):
             station.status_since = datetime.date.today()
@@ -130,9 +123,9 @@ def station_update(*, actor, station: Station, hours: Hours | None = None, **fie
         _replace_hours(station, hours)
     if "status" in changes:
         old, new = (Station.Status(v).label for v in (before["status"], station.status))
-        audit_record(actor=actor, action="station.status_change", obj=station,
+        audit_record(actor=actor, action=events.STATION_STATUS_CHANGE, obj=station,
                      summary=f"站点状态：{old} → {new}", changes={"status": changes["status"]})
-    audit_record(actor=actor, action="station.update", obj=station, summary=f"修改站点 {station.code}",
+    audit_record(actor=actor, action=events.STATION_UPDATE, obj=station, summary=f"修改站点 {station.code}",
                  changes=changes)
     return station
 
@@ -148,7 +141,7 @@ def _check_grids(station: Station, grids) -> list[Grid]:
 @transaction.atomic
 def membership_add(*, actor, station: Station, user, role: str, grids=None) -> StationMembership:
     """Add a staff member to a station with a role and the grids they cover; twice is refused."""
-    _require_street_in_scope(actor=actor, street=station.street)
+    require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
     if StationMembership.objects.filter(station=station, user=user).exists():
         raise ValidationError({"user": "该人员已在本站点，不能重复添加。"})
     membership = StationMembership(station=station, user=user, role=role)
@@ -160,7 +153,7 @@ def membership_add(*, actor, station: Station, user, role: str, grids=None) -> S
     except IntegrityError as exc:
         raise ValidationError({"user": "该人员已在本站点，不能重复添加。"}) from exc
     membership.grids.set(grids)
-    audit_record(actor=actor, action="station.staff_add", obj=station,
+    audit_record(actor=actor, action=events.STATION_STAFF_ADD, obj=station,
                  summary=f"添加人员 {user.get_username()}（{membership.get_role_display()}）",
                  changes={"grids": "、".join(g.name for g in grids)})
     return membership
@@ -171,7 +164,7 @@ def membership_update(*, actor, membership: StationMembership, role: str, is_act
                       grids=None) -> StationMembership:
     """Change a staff member's role, active flag or covered grids."""
     station = membership.station
-    _require_street_in_scope(actor=actor, street=station.street)
+    require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
     before = {"role": membership.role, "is_active": membership.is_active,
               "grids": "、".join(sorted(g.name for g in membership.grids.all()))}
     grids = _check_grids(station, grids)
@@ -180,7 +173,7 @@ def membership_update(*, actor, membership: StationMembership, role: str, is_act
     membership.save(update_fields=["role", "is_active", "updated_at"])
     membership.grids.set(grids)
     after = {"role": role, "is_active": is_active, "grids": "、".join(sorted(g.name for g in grids))}
-    audit_record(actor=actor, action="station.staff_update", obj=station,
+    audit_record(actor=actor, action=events.STATION_STAFF_UPDATE, obj=station,
                  summary=f"修改人员 {membership.user.get_username()}", changes=diff(before, after))
     return membership
 
@@ -189,16 +182,25 @@ def membership_update(*, actor, membership: StationMembership, role: str, is_act
 def membership_remove(*, actor, membership: StationMembership) -> None:
     """Remove a staff member from a station."""
     station = membership.station
-    _require_street_in_scope(actor=actor, street=station.street)
+    require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
     username = membership.user.get_username()
     membership.delete()
-    audit_record(actor=actor, action="station.staff_remove", obj=station, summary=f"移除人员 {username}")
+    audit_record(actor=actor, action=events.STATION_STAFF_REMOVE, obj=station, summary=f"移除人员 {username}")
 
 
 def _save_geo(obj, *, actor, action: str, label: str, before: dict | None = None) -> None:
-    _require_street_in_scope(actor=actor, street=obj.street)
+    require_visible(actor, street=obj.street, message=STREET_OUT_OF_SCOPE)
     obj.full_clean()
-    obj.save()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        # archives, grids and stations name a 片区/grid together with their own street (composite keys,
+        # stations 0003 / jobseekers 0005): one in use cannot move to another street
+        if "_in_street" not in str(exc):
+            raise
+        raise ValidationError({"street": f"该{obj._meta.verbose_name}已被档案、网格或站点使用，不能改到其他街镇；"
+                                         f"请新建一个{obj._meta.verbose_name}。"}) from None
     after = {"name": obj.name, "code": obj.code, "street": obj.street_id}
     if hasattr(obj, "area_id"):
         after["area"] = obj.area_id
@@ -211,19 +213,19 @@ def _save_geo(obj, *, actor, action: str, label: str, before: dict | None = None
 def area_create(*, actor, street: Street, name: str, code: str = "", lat=None, lng=None) -> Area:
     """Create a 片区 in a street/town."""
     area = Area(street=street, name=name, code=code, lat=lat, lng=lng)
-    _save_geo(area, actor=actor, action="area.create", label="新建片区")
+    _save_geo(area, actor=actor, action=events.AREA_CREATE, label="新建片区")
     return area
 
 
 @transaction.atomic
 def area_update(*, actor, area: Area, **fields) -> Area:
     """Edit a 片区 (district admins cannot move it to another district)."""
-    _require_street_in_scope(actor=actor, street=area.street)
+    require_visible(actor, street=area.street, message=STREET_OUT_OF_SCOPE)
     before = {"name": area.name, "code": area.code, "street": area.street_id, "lat": area.lat, "lng": area.lng}
     for key in ("street", "name", "code", "lat", "lng"):
         if key in fields:
             setattr(area, key, fields[key])
-    _save_geo(area, actor=actor, action="area.update", label="修改片区", before=before)
+    _save_geo(area, actor=actor, action=events.AREA_UPDATE, label="修改片区", before=before)
     return area
 
 
@@ -231,17 +233,17 @@ def area_update(*, actor, area: Area, **fields) -> Area:
 def grid_create(*, actor, street: Street, name: str, code: str = "", area: Area | None = None) -> Grid:
     """Create a grid (网格) in a street/town, optionally inside one of its 片区."""
     grid = Grid(street=street, name=name, code=code, area=area)
-    _save_geo(grid, actor=actor, action="grid.create", label="新建网格")
+    _save_geo(grid, actor=actor, action=events.GRID_CREATE, label="新建网格")
     return grid
 
 
 @transaction.atomic
 def grid_update(*, actor, grid: Grid, **fields) -> Grid:
     """Edit a grid."""
-    _require_street_in_scope(actor=actor, street=grid.street)
+    require_visible(actor, street=grid.street, message=STREET_OUT_OF_SCOPE)
     before = {"name": grid.name, "code": grid.code, "street": grid.street_id, "area": grid.area_id}
     for key in ("street", "name", "code", "area"):
         if key in fields:
             setattr(grid, key, fields[key])
-    _save_geo(grid, actor=actor, action="grid.update", label="修改网格", before=before)
+    _save_geo(grid, actor=actor, action=events.GRID_UPDATE, label="修改网格", before=before)
     return grid

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.forms import add_service_errors
 from core.geo import in_shanghai, walk_model
 from core.permissions import AdminRequiredMixin, InternalRequiredMixin
 from core.scoping import scope_of
+from core.spreadsheets import xlsx_response
 
 from . import selectors, services
 from .filtersets import AreaFilterSet, GridFilterSet, StationFilterSet
@@ -34,15 +34,6 @@ from .models import Area, District, Grid, Station, StationMembership, Street
 FINDER_LIMIT = 8
 
 
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form (fields it knows, otherwise non-field)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _narrow_filter_form(filterset, user) -> None:
     bootstrap(filterset.form, small=True)
     scope = scope_of(user)
@@ -52,8 +43,8 @@ def _narrow_filter_form(filterset, user) -> None:
             form.fields["district"].queryset = District.objects.filter(pk=scope.district_id)
         if "street" in form.fields:
             form.fields["street"].queryset = Street.objects.filter(district_id=scope.district_id)
-        if "area" in form.fields:
-            form.fields["area"].queryset = Area.objects.visible_to(user)
+    if "area" in filterset.form.fields:  # staff too: only the 片区 of their stations' streets
+        filterset.form.fields["area"].queryset = Area.objects.visible_to(user).select_related("street")
 
 
 # --- stations (internal) --------------------------------------------------------------------------------
@@ -99,13 +90,7 @@ class StationExportView(InternalRequiredMixin, View):
         for column, width in zip("ABCDEFGHIJKLMNOPQ", [12, 36, 10, 14, 12, 18, 36, 10, 10, 14, 10, 10, 12, 50,
                                                        40, 40, 8], strict=True):
             ws.column_dimensions[column].width = width
-        buffer = BytesIO()
-        wb.save(buffer)
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="stations-{stamp}.xlsx"'
-        return response
+        return xlsx_response(wb, f"stations-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
 class StationDetailView(InternalRequiredMixin, TemplateView):
@@ -134,7 +119,7 @@ class StationCreateView(StationFormMixin, View):
             try:
                 station = services.station_create(actor=request.user, **form.service_kwargs())
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"已新建站点：{station.name}")
                 return redirect("stations:station_detail", pk=station.pk)
@@ -156,7 +141,7 @@ class StationUpdateView(StationFormMixin, View):
             try:
                 services.station_update(actor=request.user, station=station, **form.service_kwargs())
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "站点信息已保存。")
                 return redirect("stations:station_detail", pk=station.pk)
@@ -195,7 +180,7 @@ class MembershipAddView(AdminRequiredMixin, View):
             try:
                 services.membership_add(actor=request.user, station=station, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "已添加工作人员。")
                 return redirect("stations:station_detail", pk=station.pk)
@@ -221,7 +206,7 @@ class MembershipUpdateView(AdminRequiredMixin, View):
             try:
                 services.membership_update(actor=request.user, membership=membership, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "人员信息已保存。")
                 return redirect("stations:station_detail", pk=membership.station_id)
@@ -309,7 +294,7 @@ class GeoFormView(AdminRequiredMixin, View):
                 else:
                     self.update_service(actor=request.user, **{self.model._meta.model_name: obj}, **data)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"{self.model._meta.verbose_name}已保存。")
                 return redirect(self.list_url)
@@ -360,7 +345,7 @@ def finder(request):
         elif street is not None:
             sp = selectors.street_point(street)
             if sp is not None:
-                point = {"lat": sp.lat, "lng": sp.lng, "source": sp.approximate_from}
+                point = {"lat": sp.lat, "lng": sp.lng, "source": sp.basis}
             context["street"] = street
         elif form.cleaned_data["district"] is not None:
             district = form.cleaned_data["district"]

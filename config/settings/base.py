@@ -1,47 +1,19 @@
 """Settings shared by every environment; everything deployment-specific comes from the environment."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-
-def _services_env() -> dict[str, str]:
-    """URLs written by scripts/devenv.py while it runs embedded servers (for manage.py in another shell)."""
-    path = BASE_DIR / "var" / "services.env"
-    if not path.exists():
-        return {}
-    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
-    return {k.strip(): v.strip() for k, v in pairs}
-
-
-import os  # noqa: E402
-
-_dev = _services_env()
-
-
-def env(name: str, default: str | None = None) -> str | None:
-    return os.environ.get(name) or _dev.get(name) or default
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = env(name)
-    return default if value is None else value.lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in (env(name) or default).split(",") if item.strip()]
-
+from config.env import BASE_DIR, env, env_float, env_int, env_list
+from core.plugins import app_modules
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-dev-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz")
 DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-INSTALLED_APPS = [
+DJANGO_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -51,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+]
+THIRD_PARTY_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -58,14 +32,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
-    "core",
-    "stations",
-    "jobseekers",
-    "jobs",
-    "matching",
-    "training",
-    "assistance",
 ]
+# The portal's own apps, from the ground floor up: an app imports only apps before it (README).
+# Plug-ins (core/plugins.py) are discovered in this order.
+LOCAL_APPS = ["core", "stations", "jobseekers", "jobs", "matching", "training", "assistance"]
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -78,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "core.middleware.DeferredWorkMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -111,12 +83,14 @@ DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, co
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+# The cache is optional (core/cache.py): with Redis down pages are served uncached, never a 500.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.OptionalRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "portal",
         "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }
 }
 
@@ -135,8 +109,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling: 5 failures for the same username from the same address lock that pair for 30 minutes.
-AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -171,7 +145,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DefaultPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.exceptions.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",  # one error body shape, see that module
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "public_form": "20/hour"},
 }
 SPECTACULAR_SETTINGS = {
@@ -203,6 +178,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A web request that queues work must not hang on a dead broker: publishing fails fast, the call stays in
+# the outbox (core/queue.py) and the sweeper publishes it when the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeout": 2.0, "max_retries": 0}
+# Spreadsheet imports: a job without progress this long lost its worker (the sweeper fails it, retry
+# offered); kept uploads and error reports are deleted this long after upload.
+IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", 15)
+IMPORT_RETENTION_HOURS = env_int("IMPORT_RETENTION_HOURS", 24)
 
 # Personal data: ID numbers and phones are encrypted at rest with this key (Fernet, base64 32 bytes)
 # and looked up by an HMAC keyed with the same secret. Production must set its own.
@@ -210,9 +193,23 @@ FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZpZWxkLWtleS0z
 
 # Walking-time estimate (no road network ships with the project): straight-line distance times a
 # detour factor, at a walking speed. Shown on the coverage page and the finders.
-WALK_DETOUR_FACTOR = float(env("WALK_DETOUR_FACTOR", "1.3"))
-WALK_SPEED_KMH = float(env("WALK_SPEED_KMH", "4.5"))
+WALK_DETOUR_FACTOR = env_float("WALK_DETOUR_FACTOR", 1.3)
+WALK_SPEED_KMH = env_float("WALK_SPEED_KMH", 4.5)
 WALK_CIRCLE_MINUTES = 15
+
+# SMS (matching/sms.py): `log` (development: nothing is sent, messages are marked 未发送),
+# `disabled`, `aliyun`, or a dotted path to a sender class. Production must choose explicitly.
+SMS_SENDER = env("SMS_SENDER", "log")
+SMS_ALIYUN = {
+    "access_key_id": env("SMS_ALIYUN_ACCESS_KEY_ID", ""),
+    "access_key_secret": env("SMS_ALIYUN_ACCESS_KEY_SECRET", ""),
+    "sign_name": env("SMS_ALIYUN_SIGN_NAME", ""),
+    "template_code": env("SMS_ALIYUN_TEMPLATE_CODE", ""),
+    "template_param": env("SMS_ALIYUN_TEMPLATE_PARAM", "content"),
+    "endpoint": env("SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+    "region": env("SMS_ALIYUN_REGION", "cn-hangzhou"),
+    "timeout": env_float("SMS_ALIYUN_TIMEOUT", 10.0),
+}
 
 LOGGING = {
     "version": 1,
@@ -226,14 +223,8 @@ LOGGING = {
     },
 }
 
-PORTAL_APPS = ["core", "stations", "jobseekers", "jobs", "matching", "training", "assistance"]
-
 # Periodic work: each app may have a `beat.py` with SCHEDULE = {...} (plain dicts, no model imports);
 # django-celery-beat copies the entries into its tables, where admins can see and change them.
 CELERY_BEAT_SCHEDULE: dict = {}
-for _app in PORTAL_APPS:
-    try:
-        CELERY_BEAT_SCHEDULE.update(__import__(f"{_app}.beat", fromlist=["SCHEDULE"]).SCHEDULE)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"{_app}.beat":
-            raise
+for _beat in app_modules("beat", apps=LOCAL_APPS):
+    CELERY_BEAT_SCHEDULE.update(_beat.SCHEDULE)

@@ -1,9 +1,16 @@
 """Developer settings: what `make run` uses."""
 
-from .base import *  # noqa: F403
-from .base import env_bool
+from config.env import env_bool, use_services_file
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+use_services_file()  # the embedded servers `make run` started, for manage.py in another shell
+
+from .base import *  # noqa: E402, F403
+
+# Off by default so `make run` shows the portal's own Chinese 404/500 pages, as residents will see them;
+# DJANGO_DEBUG=1 brings Django's debug pages back. WhiteNoise serves static files from the apps meanwhile.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 DEMO_DATA_ALLOWED = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,6 +1,10 @@
 """Settings for the test suite (still PostgreSQL and Redis: no SQLite, no mocked services)."""
 
-from .base import *  # noqa: F403
+from config.env import use_services_file
+
+use_services_file()  # the embedded servers `make test` started
+
+from .base import *  # noqa: E402, F403
 
 DEBUG = False
 DEMO_DATA_ALLOWED = True

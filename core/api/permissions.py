@@ -19,10 +19,3 @@ class IsAdminUserRole(BasePermission):
 
     def has_permission(self, request, view):
         return scope_of(request.user).is_admin
-
-
-class IsCityAdmin(BasePermission):
-    message = "只有市级管理员可以执行此操作。"
-
-    def has_permission(self, request, view):
-        return scope_of(request.user).is_city

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from core.api.permissions import IsInternalUser
-from stations.models import Station
 
 from .. import services
 from ..filtersets import EmployerFilterSet, PostingFilterSet
@@ -32,16 +28,6 @@ from .serializers import (
 DETAIL_FIELDS = ("id", "title", "employer__name", "description", "requirements", "salary_min", "salary_max",
                  "salary_unit", "hours_type", "headcount", "address", "lat", "lng", "benefits", "is_public_service",
                  "friendly_to", "published_at", "expires_on")
-
-
-def call_service(fn, **kwargs):
-    """Service errors become API errors (400 with the field messages, 403)."""
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
 
 
 def public_row(row: dict) -> dict:
@@ -73,7 +59,7 @@ class PublicJobViewSet(viewsets.GenericViewSet):
     def list(self, request):
         page = posting_search(data=request.query_params)
         if page.errors:
-            return Response(page.errors, status=status.HTTP_400_BAD_REQUEST)
+            raise serializers.ValidationError({name: list(messages) for name, messages in page.errors.items()})
         next_url = None
         if page.next_cursor:
             params = request.query_params.copy()
@@ -108,15 +94,13 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         station = data.pop("station")
-        if not Station.objects.visible_to(self.request.user).filter(pk=station.pk).exists():
-            raise serializers.ValidationError({"station": ["只能为本人所在站点登记用人单位。"]})
-        serializer.instance = call_service(services.employer_create, actor=self.request.user, station=station, **data)
+        serializer.instance = services.employer_create(actor=self.request.user, station=station, **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("station", None)
-        serializer.instance = call_service(services.employer_update, actor=self.request.user,
-                                           employer=serializer.instance, **data)
+        serializer.instance = services.employer_update(actor=self.request.user, employer=serializer.instance,
+                                                       **data)
 
 
 class PostingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -131,22 +115,18 @@ class PostingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         employer = data.pop("employer")
-        if not Employer.objects.visible_to(self.request.user).filter(pk=employer.pk).exists():
-            raise serializers.ValidationError({"employer": ["只能为本站点筹集的用人单位发布岗位。"]})
-        serializer.instance = call_service(services.posting_create, actor=self.request.user, employer=employer,
-                                           **data)
+        serializer.instance = services.posting_create(actor=self.request.user, employer=employer, **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         if "employer" in data and data["employer"].pk != serializer.instance.employer_id:
             raise serializers.ValidationError({"employer": ["岗位的用人单位不能更改。"]})
         data.pop("employer", None)
-        serializer.instance = call_service(services.posting_update, actor=self.request.user,
-                                           posting=serializer.instance, **data)
+        serializer.instance = services.posting_update(actor=self.request.user, posting=serializer.instance, **data)
 
     def _transition(self, request, fn, **extra):
         posting = self.get_object()
-        posting = call_service(fn, actor=request.user, posting=posting, **extra)
+        posting = fn(actor=request.user, posting=posting, **extra)
         return Response(PostingSerializer(posting).data)
 
     @extend_schema(request=None, responses=PostingSerializer)

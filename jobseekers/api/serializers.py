@@ -1,18 +1,13 @@
 """API serializers: personal data is write-only in clear and read back masked; writes go through services."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from core.choices import KeyGroup
 from core.models import Occupation
-from stations.models import Station
+from stations.models import Area, Grid, Station
 
 from ..models import EmploymentStatus, JobseekerArchive, StatusEntry, Visit
-
-
-def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(serializers.as_serializer_error(exc))
 
 
 class ArchiveSerializer(serializers.ModelSerializer):
@@ -48,6 +43,9 @@ class ArchiveSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["station"].queryset = Station.objects.visible_to(request.user)
+            for name, model, label in (("area", Area, "片区"), ("grid", Grid, "网格")):
+                self.fields[name].queryset = model.objects.visible_to(request.user)
+                self.fields[name].error_messages["does_not_exist"] = f"所选{label}不在您的管理范围内。"
         if self.instance is not None and not isinstance(self.instance, list | tuple) and hasattr(self.instance,
                                                                                                    "pk"):
             self.fields["station"].read_only = True

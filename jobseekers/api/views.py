@@ -1,17 +1,18 @@
 """API: /api/jobseekers/ with nested status entries and visits; same scoping, filters and services as the pages."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.exceptions import Conflict
 from core.api.permissions import IsInternalUser
 
 from .. import services
 from ..filtersets import ArchiveFilterSet
 from ..models import JobseekerArchive
-from .serializers import ArchiveSerializer, StatusEntrySerializer, VisitSerializer, as_drf_error
+from ..selectors import status_entry_effect
+from .serializers import ArchiveSerializer, StatusEntrySerializer, VisitSerializer
 
 
 class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -30,13 +31,10 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        try:
-            serializer.instance = services.archive_create(
-                actor=self.request.user, station=data.pop("station"), id_number=data.pop("id_number"),
-                phone=data.pop("phone", ""), desired_occupations=data.pop("desired_occupations", []),
-                initial_status=data.pop("initial_status"), **data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from None
+        serializer.instance = services.archive_create(
+            actor=self.request.user, station=data.pop("station"), id_number=data.pop("id_number"),
+            phone=data.pop("phone", ""), desired_occupations=data.pop("desired_occupations", []),
+            initial_status=data.pop("initial_status"), **data)
 
     def update(self, request, *args, **kwargs):
         archive = self.get_object()
@@ -50,9 +48,7 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                 actor=request.user, archive=archive, expected_version=data.pop("version"),
                 phone=data.pop("phone", None), desired_occupations=data.pop("desired_occupations", None), **data)
         except services.StaleVersionError as exc:
-            return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from None
+            raise Conflict(exc.messages[0]) from None
         return Response(self.get_serializer(updated).data)
 
     @extend_schema(request=StatusEntrySerializer, responses=StatusEntrySerializer(many=True))
@@ -62,11 +58,12 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         if request.method == "POST":
             serializer = StatusEntrySerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            try:
-                entry = services.status_add(actor=request.user, archive=archive, **serializer.validated_data)
-            except DjangoValidationError as exc:
-                raise as_drf_error(exc) from None
-            return Response(StatusEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+            entry = services.status_add(actor=request.user, archive=archive, **serializer.validated_data)
+            became_current, message = status_entry_effect(archive=archive, entry=entry)
+            archive.refresh_from_db(fields=["current_status"])
+            return Response({**StatusEntrySerializer(entry).data, "became_current": became_current,
+                             "archive_current_status": archive.current_status, "message": message},
+                            status=status.HTTP_201_CREATED)
         return Response(StatusEntrySerializer(archive.status_entries.all(), many=True).data)
 
     @extend_schema(request=VisitSerializer, responses=VisitSerializer(many=True))
@@ -76,9 +73,6 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         if request.method == "POST":
             serializer = VisitSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            try:
-                visit = services.visit_create(actor=request.user, archive=archive, **serializer.validated_data)
-            except DjangoValidationError as exc:
-                raise as_drf_error(exc) from None
+            visit = services.visit_create(actor=request.user, archive=archive, **serializer.validated_data)
             return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
         return Response(VisitSerializer(archive.visits.all(), many=True).data)

@@ -45,3 +45,24 @@ class OutcomeSerializer(serializers.Serializer):
                                       error_messages={"invalid_choice": "请选择反馈结果。"})
     outcome_date = serializers.DateField(error_messages={"invalid": "反馈日期格式不正确。", "required": "请填写反馈日期。"})
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class FunnelStageSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=["pushed", "interested", "interviewed", "hired"])
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    of_previous = serializers.FloatField(allow_null=True, help_text="share of the previous stage (null for the first)")
+    of_pushed = serializers.FloatField(allow_null=True, help_text="share of all pushes (null when there are none)")
+    url = serializers.CharField(help_text="the push list page showing exactly these pushes")
+
+
+class FunnelRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="key", allow_null=True)
+    name = serializers.CharField()
+    stages = FunnelStageSerializer(many=True)
+
+
+class FunnelSerializer(serializers.Serializer):
+    by = serializers.ChoiceField(choices=["station", "district"], allow_null=True)
+    stages = FunnelStageSerializer(many=True)
+    rows = FunnelRowSerializer(many=True)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("archives/<int:pk>/recommendations/", views.ArchiveRecommendationsAPIView.as_view(),
          name="archive-recommendations"),
     path("postings/<int:pk>/candidates/", views.PostingCandidatesAPIView.as_view(), name="posting-candidates"),
+    path("pushes/funnel/", views.FunnelAPIView.as_view(), name="push-funnel"),  # before the router's pushes/<pk>/
     *router.urls,
 ]

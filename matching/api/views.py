@@ -1,8 +1,9 @@
 """API of matching: recommendations, candidates, pushes and their outcomes (scoped like the pages)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -18,15 +19,12 @@ from ..filtersets import PushRecordFilterSet
 from ..models import PushRecord
 from .serializers import (
     CandidateSerializer,
+    FunnelSerializer,
     OutcomeSerializer,
     PushCreateSerializer,
     PushRecordSerializer,
     RecommendationSerializer,
 )
-
-
-def _refuse(exc: DjangoValidationError):
-    raise ValidationError({"detail": exc.messages}) from exc
 
 
 class ArchiveRecommendationsAPIView(APIView):
@@ -77,11 +75,8 @@ class PushRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         ser = PushCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         archive = get_object_or_404(JobseekerArchive.objects.visible_to(request.user), pk=ser.validated_data["archive"])
-        try:
-            pushes = services.push_create(actor=request.user, archive=archive, postings=ser.validated_data["postings"],
-                                          channel=ser.validated_data["channel"], note=ser.validated_data["note"])
-        except DjangoValidationError as exc:
-            _refuse(exc)
+        pushes = services.push_create(actor=request.user, archive=archive, postings=ser.validated_data["postings"],
+                                      channel=ser.validated_data["channel"], note=ser.validated_data["note"])
         return Response(PushRecordSerializer(pushes, many=True).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
@@ -89,8 +84,27 @@ class PushRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         push = self.get_object()
         ser = OutcomeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        try:
-            push = services.push_record_outcome(actor=request.user, push=push, **ser.validated_data)
-        except DjangoValidationError as exc:
-            _refuse(exc)
+        push = services.push_record_outcome(actor=request.user, push=push, **ser.validated_data)
         return Response(PushRecordSerializer(push).data)
+
+
+class FunnelAPIView(APIView):
+    """GET /api/pushes/funnel/: pushes → interested → interviewed → hired, with rows per station (district
+    admins, staff of several stations) or per district (city admins). Filters as on /api/pushes/; without
+    a date the last 90 days."""
+
+    permission_classes = [IsInternalUser]
+
+    @extend_schema(
+        responses=FunnelSerializer,
+        parameters=[
+            OpenApiParameter("pushed_after", OpenApiTypes.DATE), OpenApiParameter("pushed_before", OpenApiTypes.DATE),
+            OpenApiParameter("channel", OpenApiTypes.STR, enum=PushRecord.Channel.values),
+            OpenApiParameter("station", OpenApiTypes.INT), OpenApiParameter("district", OpenApiTypes.INT),
+        ],
+    )
+    def get(self, request):
+        funnel = selectors.push_funnel_for(user=request.user, data=request.query_params)
+        if funnel["filter"].errors:
+            raise ValidationError(funnel["filter"].errors)
+        return Response(FunnelSerializer(funnel).data)

@@ -1,6 +1,6 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -13,13 +13,6 @@ from .. import selectors, services
 from ..filtersets import AreaFilterSet, GridFilterSet, StationFilterSet
 from ..models import Area, Grid, Street
 from .serializers import AreaSerializer, GridSerializer, NearStationSerializer, StationSerializer
-
-
-def _service_call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
 
 
 class StationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -38,12 +31,11 @@ class StationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         return selectors.station_list(user=self.request.user)
 
     def perform_create(self, serializer):
-        serializer.instance = _service_call(services.station_create, actor=self.request.user,
-                                            **serializer.validated_data)
+        serializer.instance = services.station_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = _service_call(services.station_update, actor=self.request.user,
-                                            station=serializer.instance, **serializer.validated_data)
+        serializer.instance = services.station_update(actor=self.request.user, station=serializer.instance,
+                                                      **serializer.validated_data)
         serializer.instance = selectors.station_list(user=self.request.user).get(pk=serializer.instance.pk)
 
 
@@ -86,17 +78,17 @@ class NearestStationsView(APIView):
             if params.get("lat") and params.get("lng"):
                 lat, lng = float(params["lat"]), float(params["lng"])
                 if not in_shanghai(lat, lng):
-                    return Response({"detail": "该位置不在上海市范围内。"}, status=400)
+                    raise ValidationError("该位置不在上海市范围内。")
             elif (params.get("street") or "").isdigit():
                 street = Street.objects.select_related("district").filter(pk=params["street"]).first()
                 point = selectors.street_point(street) if street else None
                 if point is None:
-                    return Response({"detail": "未找到该街镇。"}, status=400)
-                lat, lng, approximate = point.lat, point.lng, point.approximate_from
+                    raise ValidationError("未找到该街镇。")
+                (lat, lng), approximate = point, point.basis
             else:
-                return Response({"detail": "请提供经纬度（lat、lng）或街镇（street）。"}, status=400)
+                raise ValidationError("请提供经纬度（lat、lng）或街镇（street）。")
         except ValueError:
-            return Response({"detail": "经纬度须为数字。"}, status=400)
+            raise ValidationError("经纬度须为数字。") from None
         found = selectors.stations_nearest(lat=lat, lng=lng, limit=limit, queryset=selectors.public_stations())
         return Response({"lat": lat, "lng": lng, "approximate_from": approximate,
                          "results": NearStationSerializer(found, many=True).data})

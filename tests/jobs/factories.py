@@ -24,7 +24,9 @@ def make_employer(station, *, actor=None, **fields) -> Employer:
     return employer_create(actor=actor, station=station, **{**defaults, **fields})
 
 
-def make_posting(employer, *, actor=None, publish=True, **fields) -> JobPosting:
+def make_posting(employer, *, actor=None, publish=True, reviewer=None, **fields) -> JobPosting:
+    """Drafted by `actor`; published (unless publish=False) by `reviewer`, by default a city admin: never the
+    author, since review is a second person's."""
     defaults = {"title": "保洁员", "description": "负责小区公共区域保洁，做六休一。", "salary_min": 4500,
                 "salary_max": 5500, "street": employer.street, "lat": employer.lat, "lng": employer.lng,
                 "expires_on": timezone.localdate() + timezone.timedelta(days=30)}
@@ -32,5 +34,5 @@ def make_posting(employer, *, actor=None, publish=True, **fields) -> JobPosting:
     if publish:
         from tests.factories import make_city_admin
 
-        posting = posting_publish(actor=actor or make_city_admin("jobs_factory_city"), posting=posting)
+        posting = posting_publish(actor=reviewer or make_city_admin("jobs_factory_city"), posting=posting)
     return posting

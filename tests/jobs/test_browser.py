@@ -1,4 +1,4 @@
-"""Staff publish a posting; a resident finds it by a partial word and by "near me", and says 我感兴趣."""
+"""Staff draft a posting, a district admin approves it; a resident finds it by a partial word and by "near me", and says 我感兴趣."""
 
 import pytest
 
@@ -22,9 +22,15 @@ def test_posting_published_found_and_interest_reaches_worklist(page, browser, li
     page.fill("#id_lat", "31.1940")
     page.fill("#id_lng", "121.4375")
     page.click("[data-testid=posting-save]")
+    page.click("text=提交审核")
+    assert page.locator("[data-testid=posting-status]").inner_text() == "待审核"
+    assert page.locator("[data-testid=publish]").count() == 0  # the author is not the reviewer
+    posting = JobPosting.objects.get(title="社区助浴护理员")
+    page.context.clear_cookies()
+    browser_login(page, live_server, "district_xh", "pw-for-tests-123")
+    page.goto(f"{live_server.url}/jobs/postings/{posting.pk}/")
     page.click("[data-testid=publish]")
     assert page.locator("[data-testid=posting-status]").inner_text() == "已发布"
-    posting = JobPosting.objects.get(title="社区助浴护理员")
 
     resident_ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
                                        geolocation={"latitude": 31.1950, "longitude": 121.4380},
@@ -52,12 +58,17 @@ def test_posting_published_found_and_interest_reaches_worklist(page, browser, li
         assert "手机号只能包含数字" in resident.content()
         resident.fill("#id_phone", "13912345678")
         resident.click("[data-testid=interest-submit]")
+        assert "请阅读说明并勾选同意" in resident.content()
+        resident.check("#id_consent")
+        resident.click("[data-testid=interest-submit]")
         assert "139****5678" in resident.locator("[data-testid=interest-done]").inner_text()
     finally:
         resident_ctx.close()
 
     lead = Lead.objects.get(posting=posting)
     assert lead.station == a
+    page.context.clear_cookies()  # back to the station's staff member: the lead is on their worklist
+    browser_login(page, live_server, "staff_a", "pw-for-tests-123")
     page.goto(f"{live_server.url}/")
     panel = page.locator("[data-testid=jobs-panel]").inner_text()
     assert "赵阿姨" in panel and "139****5678" in panel

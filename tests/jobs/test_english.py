@@ -178,7 +178,7 @@ def test_audit_trail_stays_chinese_when_staff_work_in_english(english, world):
 
     employer = make_employer(world["station_a"], actor=world["staff"])
     draft = make_posting(employer, actor=world["staff"], publish=False, title="收银员")
-    english.force_login(world["staff"])
+    english.force_login(world["district"])  # the reviewer, not the author
     response = english.post(reverse("jobs:posting_transition", args=[draft.pk, "publish"]))
     assert response.status_code in (302, 200)
     draft.refresh_from_db()

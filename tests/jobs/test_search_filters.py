@@ -281,7 +281,7 @@ def test_api_location_without_limit_lists_postings_without_coordinates(client, w
                                            ({"within": "20"}, "within")])
 def test_api_refuses_bad_filter_values(client, board, params, field):
     response = client.get(API, params)
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == 400 and field in response.json()["errors"]
 
 
 # --- the public job detail page -------------------------------------------------------------------------
@@ -348,7 +348,8 @@ def test_detail_of_a_posting_without_coordinates_still_renders(client, world, bo
     assert 'data-testid="nearest-station"' not in body
     assert 'data-testid="interest-form"' in body
     # and a resident can still say "我感兴趣": the collecting station gets the lead
-    response = client.post(reverse("jobs:job_interest", args=[posting.pk]), {"name": "李阿姨", "phone": "13712345678"})
+    response = client.post(reverse("jobs:job_interest", args=[posting.pk]), {"name": "李阿姨", "phone": "13712345678",
+                                                                             "consent": "on"})
     assert response.status_code == 200 and "137****5678" in response.content.decode()
     assert Lead.objects.get(posting=posting).station == world["station_a"]
 

@@ -47,7 +47,7 @@ def test_state_machine_with_audit(world):
     assert posting.status == JobPosting.Status.DRAFT
     posting = services.posting_submit(actor=world["staff"], posting=posting)
     assert posting.status == JobPosting.Status.PENDING
-    posting = services.posting_publish(actor=world["staff"], posting=posting)
+    posting = services.posting_publish(actor=world["district"], posting=posting)  # a second person reviews
     assert posting.status == JobPosting.Status.PUBLISHED and posting.published_at
     with pytest.raises(ValidationError, match="不能执行此操作"):
         services.posting_submit(actor=world["staff"], posting=posting)
@@ -71,7 +71,7 @@ def test_publish_refuses_expiry_before_publication(world):
     posting = make_posting(employer, actor=world["staff"], publish=False,
                            expires_on=timezone.localdate() - dt.timedelta(days=1))
     with pytest.raises(ValidationError, match="截止日期"):
-        services.posting_publish(actor=world["staff"], posting=posting)
+        services.posting_publish(actor=world["district"], posting=posting)
     posting.refresh_from_db()
     assert posting.status == JobPosting.Status.DRAFT
 
@@ -121,13 +121,13 @@ def test_employer_rename_updates_search_text(world):
 def test_lead_phone_encrypted_and_masked(world):
     employer = make_employer(world["station_a"], actor=world["staff"])
     posting = make_posting(employer, actor=world["staff"])
-    lead = services.lead_create(posting=posting, name="王阿姨", phone="13912345678")
+    lead = services.lead_create(posting=posting, name="王阿姨", phone="13912345678", consent=True)
     assert lead.phone_masked == "139****5678"
     assert "13912345678" not in lead.phone_encrypted
     assert lead.station == world["station_a"]
     with pytest.raises(ValidationError, match="已登记过"):
-        services.lead_create(posting=posting, name="王阿姨", phone="139 1234 5678")
+        services.lead_create(posting=posting, name="王阿姨", phone="139 1234 5678", consent=True)
     event = AuditEvent.objects.get(action="lead.create")
     assert "13912345678" not in event.summary
     with pytest.raises(ValidationError, match="手机号只能包含数字"):
-        services.lead_create(posting=posting, name="王阿姨", phone="1391234abcd")
+        services.lead_create(posting=posting, name="王阿姨", phone="1391234abcd", consent=True)

@@ -22,7 +22,7 @@ def owned(world):
     draft = make_posting(employer, actor=world["staff"], publish=False, title="草稿岗位")
     from jobs.services import lead_create
 
-    lead = lead_create(posting=posting, name="王阿姨", phone="13912345678")
+    lead = lead_create(posting=posting, name="王阿姨", phone="13912345678", consent=True)
     return {"employer": employer, "posting": posting, "draft": draft, "lead": lead}
 
 
@@ -68,14 +68,20 @@ def test_search_page_query_count(client, owned, django_assert_max_num_queries):
 
 def test_interest_creates_lead_and_bad_phone_refused(client, world, owned):
     url = reverse("jobs:job_interest", args=[owned["posting"].pk])
-    response = client.post(url, {"name": "<b>李</b>", "phone": "1381234abcd"})
+    page = client.get(url.replace("interest/", "")).content.decode()
+    assert "只用于离岗位最近的社区就业服务站工作人员就此岗位与您联系" in page  # the notice comes before the form
+    response = client.post(url, {"name": "<b>李</b>", "phone": "1381234abcd", "consent": "on"})
     assert response.status_code == 400
     assert "手机号只能包含数字" in response.content.decode()
     assert Lead.objects.count() == 1
     response = client.post(url, {"name": "<b>李</b>", "phone": "13812345678"})
+    assert response.status_code == 400 and "请阅读说明并勾选同意，服务站才能联系您。" in response.content.decode()
+    assert Lead.objects.count() == 1
+    response = client.post(url, {"name": "<b>李</b>", "phone": "13812345678", "consent": "on"})
     assert response.status_code == 200 and "138****5678" in response.content.decode()
     lead = Lead.objects.latest("id")
     assert lead.station == world["station_a"]
+    assert lead.consent_at is not None and lead.consent_notice == "2026-12"
     client.force_login(world["staff"])
     body = client.get(reverse("jobs:lead_list")).content.decode()
     assert "&lt;b&gt;李&lt;/b&gt;" in body and "13812345678" not in body
@@ -87,7 +93,8 @@ def test_interest_creates_lead_and_bad_phone_refused(client, world, owned):
 
 
 def test_interest_on_unpublished_posting_404(client, owned):
-    response = client.post(reverse("jobs:job_interest", args=[owned["draft"].pk]), {"name": "李", "phone": "13812345678"})
+    response = client.post(reverse("jobs:job_interest", args=[owned["draft"].pk]), {"name": "李", "phone": "13812345678",
+                                                                                  "consent": "on"})
     assert response.status_code == 404
 
 
@@ -118,6 +125,7 @@ def test_posting_form_refuses_other_station_employer_and_bad_salary(client, worl
                                                             "salary_min": 4000, "salary_max": 5000})
     assert response.status_code == 302
     posting = JobPosting.objects.latest("id")
+    client.force_login(world["district"])  # the reviewer, not the author
     response = client.post(reverse("jobs:posting_transition", args=[posting.pk, "publish"]))
     posting.refresh_from_db()
     assert posting.status == JobPosting.Status.PUBLISHED
@@ -167,7 +175,8 @@ def test_import_row_by_row_with_error_report(client, world, owned):
         ["不存在的单位", "保安员", "", "", "", 4000, 5000, "元/月", 1, "全职", "", "", "", ""],
         [name, "司机", "", "", "", 4000, 5000, "元/周", 1, "全职", "", "", "", ""],
     ])
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": upload})
+    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": upload},
+                           follow=True)
     body = response.content.decode()
     assert "成功导入 1 行" in body and "3 行有错误" in body
     created = JobPosting.objects.get(title="收银员")
@@ -192,8 +201,9 @@ def test_import_refuses_non_excel(client, world):
     client.force_login(world["staff"])
     bad = io.BytesIO(b"not excel")
     bad.name = "x.csv"
+    bad.name = "x.pdf"
     response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": bad})
-    assert response.status_code == 400 and ".xlsx" in response.content.decode()
+    assert response.status_code == 400 and ".xlsx、.xls" in response.content.decode()
 
 
 def test_import_refuses_wrong_columns_and_saves_nothing(client, world, owned):
@@ -201,9 +211,10 @@ def test_import_refuses_wrong_columns_and_saves_nothing(client, world, owned):
     before = JobPosting.objects.count()
     row = [owned["employer"].name, "收银员", "", "", "", 4000, 5000, "元/月", 1, "全职", "", "", "", ""]
     wrong = _xlsx([row], header=["单位", "岗位", "薪资"])
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": wrong})
+    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": wrong},
+                           follow=True)
     body = response.content.decode()
-    assert response.status_code == 400 and "表格列名与模板不一致" in body and "缺少列" in body
+    assert "未导入" in body and "表格列名与模板不一致" in body and "缺少列" in body
     assert JobPosting.objects.count() == before
 
 
@@ -212,8 +223,8 @@ def test_import_refuses_too_many_rows_before_saving_any(client, world, owned):
     before = JobPosting.objects.count()
     row = [owned["employer"].name, "收银员", "", "", "", 4000, 5000, "元/月", 1, "全职", "", "", "", ""]
     response = client.post(reverse("jobs:posting_import"),
-                           {"station": world["station_a"].pk, "file": _xlsx([row] * (MAX_ROWS + 1))})
-    assert response.status_code == 400 and f"一次最多导入 {MAX_ROWS} 行" in response.content.decode()
+                           {"station": world["station_a"].pk, "file": _xlsx([row] * (MAX_ROWS + 1))}, follow=True)
+    assert f"数据超过 {MAX_ROWS} 行" in response.content.decode()
     assert JobPosting.objects.count() == before
 
 
@@ -222,14 +233,16 @@ def test_import_refuses_corrupt_empty_and_oversized_files(client, world, owned):
     before = JobPosting.objects.count()
     corrupt = io.BytesIO(b"PK\x03\x04 this is no workbook")
     corrupt.name = "postings.xlsx"
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": corrupt})
-    assert response.status_code == 400 and "无法读取该文件" in response.content.decode()
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": _xlsx([])})
-    assert response.status_code == 400 and "没有数据行" in response.content.decode()
+    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": corrupt},
+                           follow=True)
+    assert "文件无法读取" in response.content.decode()
+    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": _xlsx([])},
+                           follow=True)
+    assert "没有数据行" in response.content.decode()
     big = io.BytesIO(b"0" * (5 * 1024 * 1024 + 1))
     big.name = "postings.xlsx"
     response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": big})
-    assert response.status_code == 400 and "文件不能超过 5 MB" in response.content.decode()
+    assert response.status_code == 400 and "文件过大（超过 5 MB）" in response.content.decode()
     assert JobPosting.objects.count() == before
 
 
@@ -294,7 +307,7 @@ def test_staff_lists_have_constant_query_count(client, world, owned, url, django
     for i in range(6):
         employer = make_employer(world["station_a"], actor=world["staff"])
         posting = make_posting(employer, actor=world["staff"], title=f"收银员{i}")
-        lead_create(posting=posting, name=f"居民{i}", phone=f"1381234560{i}")
+        lead_create(posting=posting, name=f"居民{i}", phone=f"1381234560{i}", consent=True)
     client.force_login(world["staff"])
     client.get(url)
     with django_assert_max_num_queries(12):
@@ -305,7 +318,7 @@ def test_public_forms_are_rate_limited(client, owned, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public_form": "2/hour"}}
     url = reverse("jobs:job_interest", args=[owned["posting"].pk])
     for phone in ["13800000001", "13800000002"]:
-        assert client.post(url, {"name": "李", "phone": phone}).status_code == 200
-    response = client.post(url, {"name": "李", "phone": "13800000003"})
+        assert client.post(url, {"name": "李", "phone": phone, "consent": "on"}).status_code == 200
+    response = client.post(url, {"name": "李", "phone": "13800000003", "consent": "on"})
     assert response.status_code == 429 and "提交过于频繁" in response.content.decode()
     assert Lead.objects.count() == 3  # the fixture's lead and two of these

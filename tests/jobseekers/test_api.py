@@ -87,7 +87,7 @@ def test_bad_api_input_is_refused_and_nothing_saved(client, world, overrides, fi
     data = {k: v for k, v in payload(world, **overrides).items() if v is not None}
     response = client.post(LIST, data, content_type="application/json")
     assert response.status_code == 400
-    assert text in " ".join(response.json()[field])
+    assert text in " ".join(response.json()["errors"][field])
     assert not JobseekerArchive.objects.exists()
 
 
@@ -95,7 +95,7 @@ def test_duplicate_registration_through_the_api_names_the_holding_station(client
     client.force_login(world["staff_far"])
     response = client.post(LIST, payload(world, station=world["station_c"].pk, id_number=archive_a.id_number),
                            content_type="application/json")
-    assert response.status_code == 400 and world["station_a"].name in response.json()["id_number"][0]
+    assert response.status_code == 400 and world["station_a"].name in response.json()["errors"]["id_number"][0]
 
 
 def test_update_needs_the_current_version_and_a_stale_one_gets_409(client, world, archive_a):

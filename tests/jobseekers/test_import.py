@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from jobseekers.excel import HEADERS
+from jobseekers.imports import HEADERS
 from jobseekers.models import ImportJob, JobseekerArchive, StatusEntry
 
 from .factories import make_archive, make_id_number, wrong_check_digit
@@ -78,12 +78,14 @@ def test_good_rows_import_in_one_go_and_bad_rows_are_reported(client, world, dja
 
     report = client.get(reverse("jobseekers:import_errors", args=[job.pk]))
     sheet = [list(r) for r in load_workbook(io.BytesIO(report.content)).active.iter_rows(values_only=True)]
-    reasons = {r[0]: r[3] for r in sheet[1:]}
+    assert sheet[0][:len(HEADERS)] == HEADERS  # the template's columns, then row number and reason
+    reasons = {r[-2]: r[-1] for r in sheet[1:]}
     assert sorted(reasons) == [3, 4, 5, 7, 8, 9]
     assert "校验位错误" in reasons[3] and "11位" in reasons[4]
     assert world["station_c"].name in reasons[5] and "未重复创建" in reasons[5]
     assert "第 6 行" in reasons[7] and "同意日期" in reasons[8] and "9-99-99-99" in reasons[9]
-    assert all(existing.id_number not in str(r) for r in sheet)  # the report masks ID numbers
+    assert [r[0] for r in sheet[1:]] == ["乙", "丙", "丁", "己", "庚", "辛"]  # every failed row as uploaded
+    assert all(existing.id_number not in str(e) for e in job.errors)  # the stored summary masks ID numbers
 
     page = client.get(reverse("jobseekers:import_detail", args=[job.pk])).content.decode()
     assert "下载错误报告" in page and "导入 2 份档案" in page
@@ -117,27 +119,40 @@ def _too_many_rows() -> bytes:
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("archives.csv", b"a,b\n1,2\n", "只能上传 Excel 文件"),
+    ("archives.pdf", b"%PDF-1.4", "只能上传 Excel（.xlsx、.xls）或 CSV（.csv）"),
+    ("archives.xlsx", b"PK" + b"0" * (5 * 1024 * 1024 + 10), "文件过大"),
+])
+def test_uploads_of_the_wrong_kind_or_size_are_refused_at_once(client, world, name, content, message):
+    client.force_login(world["staff"])
+    response = upload(client, world, content, name=name)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ImportJob.objects.exists() and not JobseekerArchive.objects.exists()
+
+
+@pytest.mark.parametrize("name, content, message", [
     ("archives.xlsx", b"PK\x03\x04 this is not really a workbook", "不是有效的 Excel"),
+    ("archives.xls", b"\xd0\xcf\x11\xe0 not really", "不是有效的 Excel 97-2003（.xls）"),
     ("archives.xlsx", "wrong-columns", "缺少列：身份证号"),
     ("archives.xlsx", "empty", "没有数据行"),
     ("archives.xlsx", "too-many", "超过 10000 行"),
-    ("archives.xlsx", "too-big", "文件过大"),
+    ("archives.csv", "\u59d3\u540d".encode("utf-16"), "既不是 UTF-8（带或不带 BOM），也不是 GB18030/GBK"),
 ])
-def test_unusable_uploads_are_refused_with_a_clear_message(client, world, name, content, message):
+def test_unusable_files_fail_in_the_worker_with_a_clear_message(client, world, name, content, message,
+                                                                django_capture_on_commit_callbacks):
     if content == "wrong-columns":
         content = xlsx([["张三", "x"]], headers=["姓名", "证件", "同意日期", "同意范围"])
     elif content == "empty":
         content = xlsx([])
     elif content == "too-many":
         content = _too_many_rows()
-    elif content == "too-big":
-        content = b"PK" + b"0" * (5 * 1024 * 1024 + 10)
     client.force_login(world["staff"])
-    response = upload(client, world, content, name=name)
-    assert response.status_code == 400
-    assert message in response.content.decode()
-    assert not ImportJob.objects.exists() and not JobseekerArchive.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, world, content, name=name)
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.status == ImportJob.Status.FAILED
+    assert message in client.get(response["Location"]).content.decode()
+    assert not JobseekerArchive.objects.exists() and bytes(job.source) == b"" and not job.can_retry
 
 
 def test_progress_fragment_polls_while_running_and_stops_when_done(client, world):

@@ -45,10 +45,16 @@ def test_reveal_and_status_posts_matrix(client, world, archive_a):
 
 
 def test_import_job_pages_matrix(client, world):
-    job = ImportJob.objects.create(station=world["station_a"], created_by=world["staff"], file_name="a.xlsx",
-                                   status=ImportJob.Status.DONE, errors=[{"row": 2, "reason": "x"}])
+    job = ImportJob(station=world["station_a"], created_by=world["staff"], file_name="a.xlsx",
+                    status=ImportJob.Status.FAILED, errors=[{"row": 2, "reason": "x"}])
+    job.set_report(b"PK report")
+    job.set_source(b"PK upload")
+    job.save()
     for name in ("import_detail", "import_errors"):
         assert_matrix(client, world, reverse(f"jobseekers:{name}", args=[job.pk]), OWNED_BY_A)
+    # Retry (POST): allowed roles are sent back to the job's page, the rest never learn it exists.
+    assert_matrix(client, world, reverse("jobseekers:import_retry", args=[job.pk]),
+                  {**OWNED_BY_A, "staff": 302, "district": 302, "city": 302}, method="post")
 
 
 def test_staff_creates_an_archive_with_occupations_and_it_is_masked_in_the_list(client, world):

@@ -1,0 +1,310 @@
+"""Archive spreadsheets: the import's columns and row builder, its template and error report, the export,
+and the import run by the Celery task (reading, row-by-row validation, then one insert of the good rows).
+
+Reading, cell parsing and writing are `core.spreadsheets`; this module only knows the archive's columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core import spreadsheets as sheets
+from core.audit import audit_record
+from core.choices import HoursType, KeyGroup
+from core.masking import mask_id_number
+from core.models import Occupation
+from core.validators import normalize_id_number
+
+from . import events
+from .identity import IDENTITY_FIELDS, identity_fields, phone_encrypted
+from .models import ConsentScope, Education, EmploymentStatus, Hukou, ImportJob, JobseekerArchive, StatusEntry
+from .rules import rule_intervals
+
+MAX_ROWS = 10_000
+PROGRESS_EVERY = 200
+
+# (header, key, required, note shown in the template's instructions sheet)
+COLUMNS = [
+    ("姓名", "name", True, "必填"),
+    ("身份证号", "id_number", True, "必填，18位，末位X可大写或小写；本列为文本格式，请勿改为数字"),
+    ("手机号", "phone", False, "11位手机号；本列为文本格式"),
+    ("户籍", "hukou", False, "、".join(Hukou.labels) + "；默认本市户籍"),
+    ("居住地址", "address", False, ""),
+    ("学历", "education", False, "、".join(Education.labels)),
+    ("毕业年份", "graduation_year", False, "如 2025"),
+    ("毕业院校", "school", False, ""),
+    ("技能", "skills", False, ""),
+    ("证书", "certificates", False, ""),
+    ("工作经历", "work_history", False, ""),
+    ("意向职业代码", "occupations", False, "职业分类大典细类代码，多个用逗号分隔，如 4-04-05-05；本列为文本格式"),
+    ("期望月薪", "desired_salary", False, "元/月，整数"),
+    ("期望工时", "desired_hours", False, "、".join(HoursType.labels) + "；默认全职"),
+    ("重点群体", "key_groups", False, "多个用顿号或逗号分隔：" + "、".join(KeyGroup.labels)),
+    ("当前就业状态", "status", False, "、".join(EmploymentStatus.labels) + "；默认失业"),
+    ("同意日期", "consent_date", True, "必填，本人同意处理个人信息的日期，如 2026-11-01、2026/11/1 或 2026年11月1日"),
+    ("同意范围", "consent_scope", True, "必填：" + "、".join(ConsentScope.labels)),
+]
+HEADERS = [c[0] for c in COLUMNS]
+REQUIRED = [c[0] for c in COLUMNS if c[2]]
+TEXT_COLUMNS = {"身份证号", "手机号", "意向职业代码"}
+EXPORT_HEADERS = ["姓名", "身份证号", "性别", "出生日期", "手机号", "户籍", "建档站点", "居住街镇", "网格", "学历",
+                  "重点群体", "当前就业状态", "帮办员", "下次排摸日期", "在册"]
+
+
+# Template, export, error report -----------------------------------------------------------------
+
+def template_workbook():
+    example = ["张三", "11010519491231002X", "13800138000", "本市户籍", "徐汇区漕溪北路 1 号", "高中/中专/技校", "", "",
+               "叉车", "叉车证", "仓库管理 3 年", "4-02-06-01", 6000, "全职", "4050人员", "失业", "2026-11-01",
+               ConsentScope.SERVICE.label]
+    return sheets.template_workbook(
+        title="档案", headers=HEADERS, example=example, notes=[(h, note) for h, _k, _r, note in COLUMNS],
+        text_columns=TEXT_COLUMNS, widths=[12, 22, 14, 12, 24, 14, 10, 16, 16, 16, 20, 18, 10, 10, 18, 12, 12, 24],
+        footer=[f"第一个工作表第一行为列名，请勿修改。每个文件最多 {MAX_ROWS} 行。可上传 {sheets.ACCEPTED}。"])
+
+
+def export_workbook(archives, *, full: bool):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "求职者档案"
+    ws.append(EXPORT_HEADERS)
+    for a in archives:
+        ws.append([
+            a.name, a.id_number if full else a.id_number_masked, a.get_sex_display(), a.birth_date,
+            a.phone if full else a.phone_masked, a.get_hukou_display(), a.station.name,
+            a.street.name if a.street_id else "", a.grid.name if a.grid_id else "", a.get_education_display(),
+            "、".join(a.key_group_labels()), a.get_current_status_display(),
+            (a.helper.get_full_name() or a.helper.get_username()) if a.helper_id else "",
+            a.next_survey_due, "是" if a.is_open else "否",
+        ])
+    return wb
+
+
+def error_report_workbook(rows: list[tuple[int, list, str]]):
+    return sheets.report_workbook(title="错误报告", headers=HEADERS, rows=rows)
+
+
+# One row ------------------------------------------------------------------------------------------
+
+def _build(values: dict, *, station, occupations: dict[str, int], intervals: dict, today: dt.date):
+    """An unsaved archive (+ occupation ids) from one row's raw cells, or ValidationError with every reason."""
+    reasons: list[str] = []
+
+    def attempt(fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ValidationError as exc:
+            reasons.extend(exc.messages)
+            return None
+
+    identity = None
+    raw_id = attempt(sheets.id_number, values.get("id_number"))
+    if raw_id:
+        identity = attempt(identity_fields, raw_id, today=today)
+    elif raw_id == "":
+        reasons.append("身份证号不能为空")
+    raw_phone = attempt(sheets.phone, values.get("phone"))
+    phone = (attempt(phone_encrypted, raw_phone) if raw_phone else "") or ""
+    fields = {
+        "hukou": attempt(sheets.choice, values.get("hukou"), Hukou, "户籍", Hukou.LOCAL),
+        "education": attempt(sheets.choice, values.get("education"), Education, "学历", ""),
+        "desired_hours": attempt(sheets.choice, values.get("desired_hours"), HoursType, "期望工时", HoursType.FULL_TIME),
+        "consent_scope": attempt(sheets.choice, values.get("consent_scope"), ConsentScope, "同意范围", ""),
+        "graduation_year": attempt(sheets.integer, values.get("graduation_year"), "毕业年份"),
+        "desired_salary": attempt(sheets.integer, values.get("desired_salary"), "期望月薪"),
+        "consent_date": attempt(sheets.date, values.get("consent_date"), "同意日期"),
+    }
+    status = attempt(sheets.choice, values.get("status"), EmploymentStatus, "当前就业状态", EmploymentStatus.UNEMPLOYED)
+    key_groups = [v for v in (attempt(sheets.choice, label, KeyGroup, "重点群体")
+                              for label in sheets.split_list(values.get("key_groups"))) if v]
+    occupation_ids = []
+    for code in sheets.split_list(values.get("occupations")):
+        if code in occupations:
+            occupation_ids.append(occupations[code])
+        else:
+            reasons.append(f"意向职业代码“{code}”不是职业分类大典中的细类代码")
+    text = {key: sheets.text(values.get(key)) for key in ("name", "address", "school", "skills", "certificates",
+                                                        "work_history")}
+    archive = JobseekerArchive(
+        station=station, street_id=station.street_id, key_groups=key_groups, phone_encrypted=phone,
+        current_status=status or EmploymentStatus.UNEMPLOYED, **text,
+        **{k: v for k, v in fields.items() if v is not None}, **(identity or {}),
+    )
+    try:
+        excluded = ["station", "street", "area", "grid", "helper", *([] if identity else IDENTITY_FIELDS)]
+        # clean() covers the model's one check constraint, without a query per row
+        archive.full_clean(exclude=excluded, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            if name == "phone_encrypted" and not phone:
+                continue
+            label = str(JobseekerArchive._meta.get_field(name).verbose_name) if name != "__all__" else ""
+            reasons.extend(f"{label}：{m}" if label else m for m in messages)
+    if reasons:
+        raise ValidationError(list(dict.fromkeys(reasons)))
+    archive.next_survey_due = today + dt.timedelta(days=intervals.get((bool(key_groups), archive.current_status), 90))
+    return archive, occupation_ids
+
+
+def _masked(raw) -> str:
+    """The report summary's masked ID; none for a number the spreadsheet damaged (its digits are not the person's)."""
+    try:
+        value = sheets.id_number(raw)
+    except ValidationError:
+        return ""
+    return mask_id_number(normalize_id_number(value)) if value else ""
+
+
+def _as_uploaded(values: dict) -> list:
+    """The row in template order for the error report; an ID or phone the spreadsheet damaged is left blank
+    for the user to type again as text."""
+    row = [values.get(key) for _h, key, _r, _n in COLUMNS]
+    for key, parse in (("id_number", sheets.id_number), ("phone", sheets.phone)):
+        try:
+            parse(values.get(key))
+        except ValidationError:
+            row[[c[1] for c in COLUMNS].index(key)] = None
+    return row
+
+
+# The run ------------------------------------------------------------------------------------------
+
+SYSTEM_ERROR = "导入过程中发生系统错误，本次未导入任何档案。可点“重试”再次导入，或稍后重新上传。"
+LOST_WORKER = "导入中断（处理它的后台进程已停止），本次未导入任何档案。可点“重试”再次导入，或重新上传。"
+
+
+def _progress(job: ImportJob, **fields) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now(), **fields)
+
+
+def run_import(job_id: int) -> ImportJob:
+    """The Celery task's body: read the upload, validate every row, import the good ones."""
+    job = ImportJob.objects.select_related("station", "created_by").get(pk=job_id)
+    if job.is_finished:
+        return job  # a redelivered task, or one the sweeper gave up on, does nothing twice
+    try:
+        return _run(job)
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+                                                   updated_at=timezone.now(), message=SYSTEM_ERROR)
+        raise
+
+
+def _run(job: ImportJob) -> ImportJob:
+    _progress(job, status=ImportJob.Status.RUNNING, phase=ImportJob.Phase.READ)
+    today = timezone.localdate()
+    try:
+        table = sheets.read_table(job.get_source(), file_name=job.file_name, max_rows=MAX_ROWS)
+        problem = sheets.column_mismatch(table.header, known=HEADERS, required=REQUIRED)
+        if problem:
+            raise sheets.UploadError(problem)
+    except sheets.UploadError as exc:
+        return _finish(job, status=ImportJob.Status.FAILED, message=str(exc), failed=[], imported=0)
+    keys = [COLUMNS[HEADERS.index(h)][1] if h in HEADERS else None for h in table.header]
+    job.total_rows = len(table.rows)
+    _progress(job, total_rows=job.total_rows, phase=ImportJob.Phase.VALIDATE)
+    occupations = dict(Occupation.objects.filter(level=Occupation.Level.OCCUPATION).values_list("code", "id"))
+    intervals = rule_intervals()
+    good: list[tuple[int, list, JobseekerArchive, list[int]]] = []
+    failed: list[tuple[int, list, str, bool]] = []  # (row, raw values in template order, reason, duplicate)
+    seen: dict[str, int] = {}
+    for index, (number, raw) in enumerate(table.rows, start=1):
+        values = {key: raw[i] for i, key in enumerate(keys) if key}
+        ordered = _as_uploaded(values)
+        try:
+            archive, occupation_ids = _build(values, station=job.station, occupations=occupations,
+                                             intervals=intervals, today=today)
+        except ValidationError as exc:
+            failed.append((number, ordered, "；".join(exc.messages), False))
+        else:
+            if archive.id_number_hash in seen:
+                failed.append((number, ordered, f"重复：与本文件第 {seen[archive.id_number_hash]} 行的身份证号相同", True))
+            else:
+                seen[archive.id_number_hash] = number
+                good.append((number, ordered, archive, occupation_ids))
+        if index % PROGRESS_EVERY == 0:
+            _progress(job, processed_rows=index, failed_rows=len(failed))
+    # Duplicates of archives already in the city, looked up in chunks by the keyed hash.
+    hashes = [a.id_number_hash for _, _, a, _ in good]
+    existing: dict[str, str] = {}
+    for start in range(0, len(hashes), 1000):
+        existing.update(JobseekerArchive.objects.filter(id_number_hash__in=hashes[start:start + 1000])
+                        .values_list("id_number_hash", "station__name"))
+    remaining = []
+    for number, ordered, archive, occupation_ids in good:
+        if archive.id_number_hash in existing:
+            failed.append((number, ordered,
+                           f"重复：该身份证号已在“{existing[archive.id_number_hash]}”建档，未重复创建", True))
+        else:
+            remaining.append((archive, occupation_ids))
+    failed.sort(key=lambda f: f[0])
+    _progress(job, processed_rows=len(table.rows), failed_rows=len(failed), phase=ImportJob.Phase.WRITE)
+    if failed and job.mode == ImportJob.Mode.ALL_OR_NOTHING:
+        return _finish(job, status=ImportJob.Status.DONE, failed=failed, imported=0,
+                       message=f"有 {len(failed)} 行未通过校验。按“全部正确才导入”方式，本次未导入任何档案；"
+                               "请下载错误报告，改正后重新上传。")
+    try:
+        with transaction.atomic():
+            created = JobseekerArchive.objects.bulk_create([a for a, _ in remaining], batch_size=1000)
+            Through = JobseekerArchive.desired_occupations.through
+            Through.objects.bulk_create(
+                [Through(jobseekerarchive_id=a.pk, occupation_id=o)
+                 for a, (_, occ) in zip(created, remaining, strict=True) for o in dict.fromkeys(occ)],
+                batch_size=2000)
+            StatusEntry.objects.bulk_create(
+                [StatusEntry(archive=a, status=a.current_status, effective_date=today,
+                             source=StatusEntry.Source.IMPORT, recorded_by=job.created_by) for a in created],
+                batch_size=1000)
+            skipped = f"（标为“示例”的 {table.examples} 行未导入）" if table.examples else ""
+            _finish(job, status=ImportJob.Status.DONE, failed=failed, imported=len(created),
+                    message=f"导入 {len(created)} 份档案" + (f"；{len(failed)} 行有错误未导入，请下载错误报告"
+                                                       if failed else "，全部成功") + skipped)
+    except IntegrityError:
+        return _finish(job, status=ImportJob.Status.FAILED, failed=failed, imported=0,
+                       message="导入期间有相同身份证号的档案被其他人创建，本次未导入任何档案，请重新上传。")
+    return job
+
+
+def _finish(job: ImportJob, *, status: str, message: str, failed: list, imported: int):
+    job.status = status
+    job.phase = ""
+    job.message = message[:300]
+    job.errors = [{"row": n, "name": sheets.text(raw[0]), "id_number": _masked(raw[1]), "reason": reason,
+                   **({"duplicate": True} if dup else {})} for n, raw, reason, dup in failed]
+    job.set_report(sheets.workbook_bytes(error_report_workbook([(n, raw, reason) for n, raw, reason, _ in failed]))
+                   if failed else b"")
+    job.failed_rows = len(failed)
+    job.duplicate_rows = sum(1 for f in failed if f[3])
+    job.imported_rows = imported
+    job.processed_rows = job.total_rows if status == ImportJob.Status.DONE else job.processed_rows
+    job.source = b""  # the uploaded personal data is not kept once processed
+    job.finished_at = job.updated_at = timezone.now()
+    job.save(update_fields=["status", "phase", "message", "errors", "report", "failed_rows", "duplicate_rows",
+                            "imported_rows", "processed_rows", "total_rows", "source", "finished_at", "updated_at"])
+    audit_record(actor=job.created_by, action=events.JOBSEEKER_IMPORT_FINISH, obj=job,
+                 summary=f"导入 {job.file_name}：{job.get_status_display()}，导入 {imported} 行，错误 {len(failed)} 行")
+    return job
+
+
+def sweep(*, now: dt.datetime | None = None) -> int:
+    """Periodic: a job with no progress for IMPORT_STALE_MINUTES lost its worker: mark it failed (retry offered,
+    the upload kept); uploads and error reports older than IMPORT_RETENTION_HOURS are deleted either way."""
+    now = now or timezone.now()
+    stale = now - dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    lost = list(ImportJob.objects.filter(status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING],
+                                         updated_at__lt=stale).values_list("pk", flat=True))
+    for pk in lost:
+        ImportJob.objects.filter(pk=pk, updated_at__lt=stale).update(
+            status=ImportJob.Status.FAILED, phase="", message=LOST_WORKER, finished_at=now, updated_at=now)
+        audit_record(actor=None, action=events.JOBSEEKER_IMPORT_LOST, obj=ImportJob.objects.get(pk=pk),
+                     summary="导入中断：后台进程停止，已标记为失败，可重试")
+    expired = now - dt.timedelta(hours=settings.IMPORT_RETENTION_HOURS)
+    ImportJob.objects.filter(created_at__lt=expired).exclude(source=b"", report=b"").update(source=b"", report=b"")
+    return len(lost)

@@ -1,0 +1,12 @@
+"""Audit action names (`AuditEvent.action`) written by the station registry (stations, staff, 片区, grids): one constant per kind of event."""
+
+AREA_CREATE = "area.create"
+AREA_UPDATE = "area.update"
+GRID_CREATE = "grid.create"
+GRID_UPDATE = "grid.update"
+STATION_CREATE = "station.create"
+STATION_STAFF_ADD = "station.staff_add"
+STATION_STAFF_REMOVE = "station.staff_remove"
+STATION_STAFF_UPDATE = "station.staff_update"
+STATION_STATUS_CHANGE = "station.status_change"
+STATION_UPDATE = "station.update"
