@@ -335,7 +335,7 @@ def _sql(node, *, alias: str, policy_id: int, params: list) -> str:
     else:  # received: no payment of this policy after (ref − N months)
         params.extend([policy_id, value])
         cond = (f"NOT EXISTS (SELECT 1 FROM assistance_case pc WHERE pc.archive_id = {alias}.id AND pc.policy_id = %s"  # noqa: S608
-                f" AND pc.state = 'paid' AND pc.paid_on > (%(ref)s::date - make_interval(months => %s))::date)")  # noqa: S608
+                f" AND pc.state = 'paid' AND pc.paid_on > (%(ref)s::date - make_interval(months => %s))::date)")
     return f"COALESCE({cond}, false)"
 
 

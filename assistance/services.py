@@ -14,10 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import audit_record, diff
+from core.scoping import require_visible
 from jobseekers.models import EmploymentStatus, JobseekerArchive, StatusEntry
 
-from . import engine, rules
-from .glue import require_visible
+from . import engine, events, rules
 from .models import Case, CaseDocument, CaseTransition, Entitlement, Policy, PolicyVersion
 
 S = Case.State
@@ -51,7 +51,7 @@ def policy_create(*, actor, rule: dict, required_documents: list[str], **fields)
                                            note="新建")
     policy.current_version = version
     policy.save(update_fields=["current_version"])
-    audit_record(actor=actor, action="assistance.policy_create", obj=policy, summary=f"新增政策 {policy.code}")
+    audit_record(actor=actor, action=events.POLICY_CREATE, obj=policy, summary=f"新增政策 {policy.code}")
     return policy
 
 
@@ -70,7 +70,7 @@ def policy_update(*, actor, policy: Policy, **fields) -> Policy:
     locked.save()
     changes = diff(before, {k: getattr(locked, k) for k in fields})
     if changes:
-        audit_record(actor=actor, action="assistance.policy_update", obj=locked, summary=f"修改政策 {locked.code}",
+        audit_record(actor=actor, action=events.POLICY_UPDATE, obj=locked, summary=f"修改政策 {locked.code}",
                      changes=changes)
     return locked
 
@@ -115,7 +115,7 @@ def policy_rule_update(*, actor, policy: Policy, rule: dict, required_documents:
                                            note=note[:200], created_by=actor)
     locked.current_version = version
     locked.save(update_fields=["current_version", "updated_at"])
-    audit_record(actor=actor, action="assistance.rule_update", obj=locked,
+    audit_record(actor=actor, action=events.RULE_UPDATE, obj=locked,
                  summary=f"政策 {locked.code} 规则更新为第 {number} 版" + (f"：{note}" if note else ""),
                  changes={"rule": [str(current.rule) if current else "", str(rule)][:2]})
     return version
@@ -126,7 +126,7 @@ def policy_rule_update(*, actor, policy: Policy, rule: dict, required_documents:
 @transaction.atomic
 def entitlement_decline(*, actor, entitlement: Entitlement, reason: str) -> Entitlement:
     """The person does not want this policy (reason required); the engine leaves the row alone after."""
-    require_visible(actor, entitlement.archive)
+    require_visible(actor, station=entitlement.archive.station)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写放弃原因。"})
@@ -135,7 +135,7 @@ def entitlement_decline(*, actor, entitlement: Entitlement, reason: str) -> Enti
         raise ValidationError(f"该记录当前为“{locked.get_state_display()}”，不能登记放弃。")
     locked.state, locked.reason = Entitlement.State.DECLINED, reason[:200]
     locked.save(update_fields=["state", "reason"])
-    audit_record(actor=actor, action="assistance.entitlement_decline", obj=locked.archive,
+    audit_record(actor=actor, action=events.ENTITLEMENT_DECLINE, obj=locked.archive,
                  summary=f"放弃政策 {locked.policy.code}：{reason[:100]}")
     return locked
 
@@ -162,7 +162,7 @@ def _reviewer(actor, case: Case) -> None:
 
     if not scope_of(actor).is_admin:
         raise PermissionDenied("只有区级或市级管理员可以审核、决定和登记发放。")
-    require_visible(actor, case.archive)
+    require_visible(actor, station=case.archive.station)
     if case.submitted_by_id and case.submitted_by_id == getattr(actor, "pk", None):
         raise PermissionDenied("不能审核自己提交的案件。")
 
@@ -178,7 +178,7 @@ def case_create(*, actor, archive: JobseekerArchive, policy: Policy, claim_perio
                 kind: str | None = None) -> Case:
     """起草 a case for an archive and a policy; at most one open case per archive × policy (constraint)."""
     _staff_of(actor, archive)
-    require_visible(actor, archive)
+    require_visible(actor, station=archive.station)
     errors = {}
     if not policy.is_active or policy.current_version_id is None:
         errors["policy"] = "该政策未启用或没有资格规则，不能办理。"
@@ -208,7 +208,7 @@ def case_create(*, actor, archive: JobseekerArchive, policy: Policy, claim_perio
         raise ValidationError("该求职者已有这项政策的办理中案件，请在原案件中继续办理。", code="open_case") from None
     CaseTransition.objects.create(case=case, from_state="", to_state=S.DRAFT, actor=actor, note="起草")
     _set_entitlement(case, Entitlement.State.CLAIM_OPEN, only_from=(Entitlement.State.ELIGIBLE,))
-    audit_record(actor=actor, action="assistance.case_create", obj=case,
+    audit_record(actor=actor, action=events.CASE_CREATE, obj=case,
                  summary=f"起草{case.get_kind_display()}：{policy.name}")
     return case
 
@@ -230,7 +230,7 @@ def _move(*, actor, case: Case, to: str, allowed: set[str], note: str = "", fiel
     case.full_clean(exclude=["archive", "policy", "version", "created_by", "submitted_by", "decided_by"])
     case.save(update_fields=["state", "state_changed_at", "is_open", *fields])
     CaseTransition.objects.create(case=case, from_state=before, to_state=to, actor=actor, note=note[:300])
-    audit_record(actor=actor, action=f"assistance.case_{to}", obj=case,
+    audit_record(actor=actor, action=events.case_moved(to), obj=case,
                  summary=f"{case} {Case.State(before).label} → {Case.State(to).label}" + (f"：{note[:100]}" if note else ""))
     return case
 
@@ -253,7 +253,7 @@ def case_checklist_update(*, actor, case: Case, checked: list[str], expected_sta
     locked.checklist = [d for d in locked.version.required_documents if d in checked]
     locked.save(update_fields=["checklist"])
     if old != locked.checklist:
-        audit_record(actor=actor, action="assistance.case_checklist", obj=locked,
+        audit_record(actor=actor, action=events.CASE_CHECKLIST, obj=locked,
                      summary=f"{locked} 材料清单：{'、'.join(locked.checklist) or '无'}")
     return locked
 
@@ -443,7 +443,7 @@ def document_upload(*, actor, case: Case, item: str, file_name: str, content: by
                        size=len(content), uploaded_by=actor)
     doc.set_content(content)
     doc.save()
-    audit_record(actor=actor, action="assistance.document_upload", obj=locked,
+    audit_record(actor=actor, action=events.DOCUMENT_UPLOAD, obj=locked,
                  summary=f"{locked} 上传材料“{item}”（{kind}，{len(content) // 1024} KB）")
     return doc
 
@@ -451,8 +451,8 @@ def document_upload(*, actor, case: Case, item: str, file_name: str, content: by
 @transaction.atomic
 def document_download(*, actor, document: CaseDocument) -> bytes:
     """The document's content for a user who may see its case; every download audited."""
-    require_visible(actor, document.case.archive)
-    audit_record(actor=actor, action="assistance.document_download", obj=document.case,
+    require_visible(actor, station=document.case.archive.station)
+    audit_record(actor=actor, action=events.DOCUMENT_DOWNLOAD, obj=document.case,
                  summary=f"{document.case} 下载材料“{document.item}”")
     return document.get_content()
 
@@ -479,6 +479,6 @@ def helpers_reassign(*, actor, archive_ids: list[int], helper) -> int:
         except ValidationError as exc:
             raise ValidationError({"helper": f"{a}：{'；'.join(exc.messages)}"}) from None
         changed += 1
-    audit_record(actor=actor, action="assistance.helpers_reassign",
+    audit_record(actor=actor, action=events.HELPERS_REASSIGN,
                  summary=f"批量分配帮办员 {helper.get_username()}：{changed} 份档案")
     return changed

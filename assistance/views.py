@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,13 +16,14 @@ from django.views import View
 from django.views.generic import ListView
 
 from core.audit import audit_record
+from core.forms import add_service_errors
 from core.permissions import AdminRequiredMixin, CityAdminRequiredMixin, InternalRequiredMixin
 from core.scoping import scope_of
-from jobseekers.forms import add_service_errors
+from core.spreadsheets import xlsx_response
 from jobseekers.models import JobseekerArchive
 from stations.models import StationMembership
 
-from . import rules, selectors, services
+from . import events, rules, selectors, services
 from .forms import (
     CaseCreateForm,
     CaseFilterForm,
@@ -40,7 +40,6 @@ from .forms import (
 )
 from .models import CaseDocument, EngineRun, Entitlement, Policy
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 50_000
 
 
@@ -187,13 +186,9 @@ class WorklistExportView(InternalRequiredMixin, View):
             ws.append([a.name, a.id_number_masked, a.phone_masked, a.station.name, "、".join(a.key_group_labels()),
                        e.policy.name, e.policy.get_verification_status_display(), e.first_eligible_on.isoformat(),
                        a.helper.get_username() if a.helper else ""])
-        buf = io.BytesIO()
-        wb.save(buf)
-        audit_record(actor=request.user, action="assistance.worklist_export",
-                              summary=f"导出应享尽享清单 {len(rows)} 条（脱敏）")
-        response = HttpResponse(buf.getvalue(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''worklist.xlsx"
-        return response
+        audit_record(actor=request.user, action=events.WORKLIST_EXPORT,
+                     summary=f"导出应享尽享清单 {len(rows)} 条（脱敏）")
+        return xlsx_response(wb, f"应享尽享待办_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 class EntitlementDeclineView(InternalRequiredMixin, View):
@@ -222,10 +217,10 @@ class EngineRunListView(AdminRequiredMixin, ListView):
 
 class EngineRunStartView(CityAdminRequiredMixin, View):
     def post(self, request):
-        from .tasks import run_engine
+        from core.queue import enqueue
 
-        run_engine.delay()
-        audit_record(actor=request.user, action="assistance.engine_start", summary="手动启动资格核查")
+        enqueue("assistance.tasks.run_engine")
+        audit_record(actor=request.user, action=events.ENGINE_START, summary="手动启动资格核查")
         messages.success(request, "资格核查已排队，刷新本页查看进度。")
         return redirect("assistance:engine_runs")
 
@@ -296,9 +291,7 @@ class CaseCreateView(InternalRequiredMixin, View):
             case = services.case_create(actor=request.user, archive=archive, policy=form.cleaned_data["policy"],
                                         claim_period=form.cleaned_data["claim_period"],
                                         kind=form.cleaned_data["kind"] or None)
-        except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
+        except ValidationError as exc:
             messages.error(request, _errors_text(exc))
             return redirect(archive)
         messages.success(request, "案件已起草，请核验材料后提交。")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,20 +16,24 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from core.api.permissions import IsCityAdmin, IsInternalUser
+from core.api.permissions import IsInternalUser
+from core.scoping import scope_of
 from jobseekers.models import JobseekerArchive
 
 from .. import engine, selectors, services
-from ..glue import as_drf_error
 from ..models import Case, CaseDocument, Entitlement, Policy
 from . import serializers as s
 
 
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except (DjangoValidationError, DjangoPermissionDenied) as exc:
-        raise as_drf_error(exc) from None
+class CityAdminWrites(IsInternalUser):
+    """Internal users read the catalogue; only city admins change it."""
+
+    message = "只有市级管理员可以修改政策。"
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            return super().has_permission(request, view)
+        return scope_of(request.user).is_city
 
 
 class PolicyViewSet(viewsets.ModelViewSet):
@@ -40,19 +43,16 @@ class PolicyViewSet(viewsets.ModelViewSet):
     queryset = Policy.objects.select_related("current_version").order_by("code")
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
-    def get_permissions(self):
-        if self.request.method in SAFE_METHODS:
-            return [IsInternalUser()]
-        return [IsCityAdmin()]
+    permission_classes = [CityAdminWrites]
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = _call(services.policy_create, actor=self.request.user,
+        serializer.instance = services.policy_create(actor=self.request.user,
                                     rule={"all": [{"fact": "age", "op": ">=", "value": 16}]},
                                     required_documents=["身份证"], **data)
 
     def perform_update(self, serializer):
-        serializer.instance = _call(services.policy_update, actor=self.request.user, policy=serializer.instance,
+        serializer.instance = services.policy_update(actor=self.request.user, policy=serializer.instance,
                                     **serializer.validated_data)
 
     @extend_schema(request=s.RuleWriteSerializer, responses=s.PolicyVersionSerializer)
@@ -62,7 +62,7 @@ class PolicyViewSet(viewsets.ModelViewSet):
         if request.method == "POST":
             body = s.RuleWriteSerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            version = _call(services.policy_rule_update, actor=request.user, policy=policy, **body.validated_data)
+            version = services.policy_rule_update(actor=request.user, policy=policy, **body.validated_data)
             return Response(s.PolicyVersionSerializer(version).data, status=status.HTTP_201_CREATED)
         return Response(s.PolicyVersionSerializer(policy.current_version).data if policy.current_version else {})
 
@@ -90,7 +90,7 @@ class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def decline(self, request, pk=None):
         body = s.DeclineSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        row = _call(services.entitlement_decline, actor=request.user, entitlement=self.get_object(),
+        row = services.entitlement_decline(actor=request.user, entitlement=self.get_object(),
                     reason=body.validated_data["reason"])
         return Response(s.EntitlementSerializer(row).data)
 
@@ -137,8 +137,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         archive = get_object_or_404(JobseekerArchive.objects.visible_to(request.user), pk=data["archive"])
         policy = Policy.objects.filter(pk=data["policy"]).first()
         if policy is None:
-            raise as_drf_error(DjangoValidationError({"policy": "没有这项政策。"}))
-        case = _call(services.case_create, actor=request.user, archive=archive, policy=policy,
+            raise DjangoValidationError({"policy": "没有这项政策。"})
+        case = services.case_create(actor=request.user, archive=archive, policy=policy,
                      kind=data["kind"] or None, claim_period=data["claim_period"], note=data["note"])
         return Response(s.CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
@@ -148,7 +148,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         body.is_valid(raise_exception=True)
         kwargs = {"expected_state": body.validated_data["expected_state"]}
         kwargs["reason" if name == "reject" else "note"] = body.validated_data["note"]
-        moved = _call(TRANSITIONS[name], actor=request.user, case=case, **kwargs)
+        moved = TRANSITIONS[name](actor=request.user, case=case, **kwargs)
         return Response(s.CaseSerializer(selectors.case_get(user=request.user, pk=moved.pk)).data)
 
     @extend_schema(request=s.CaseActionSerializer, responses=s.CaseSerializer)
@@ -188,7 +188,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         body = s.CasePaySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
-        moved = _call(services.case_pay, actor=request.user, case=case, amount=d["amount"], paid_on=d["paid_on"],
+        moved = services.case_pay(actor=request.user, case=case, amount=d["amount"], paid_on=d["paid_on"],
                       payment_reference=d["payment_reference"], expected_state=d["expected_state"])
         return Response(s.CaseSerializer(selectors.case_get(user=request.user, pk=moved.pk)).data)
 
@@ -198,7 +198,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         case = self.get_object()
         body = s.ChecklistSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        moved = _call(services.case_checklist_update, actor=request.user, case=case, **body.validated_data)
+        moved = services.case_checklist_update(actor=request.user, case=case, **body.validated_data)
         return Response(s.CaseSerializer(selectors.case_get(user=request.user, pk=moved.pk)).data)
 
     @extend_schema(request={"multipart/form-data": s.UploadSerializer}, responses=s.CaseDocumentSerializer)
@@ -209,8 +209,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
         if upload.size > services.MAX_DOCUMENT_BYTES:
-            raise as_drf_error(DjangoValidationError({"file": "文件过大，最大 5 MB。"}))
-        doc = _call(services.document_upload, actor=request.user, case=case, item=body.validated_data["item"],
+            raise DjangoValidationError({"file": "文件过大，最大 5 MB。"})
+        doc = services.document_upload(actor=request.user, case=case, item=body.validated_data["item"],
                     file_name=upload.name, content=upload.read())
         return Response(s.CaseDocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
 
@@ -227,7 +227,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         document = get_object_or_404(CaseDocument.objects.visible_to(request.user).select_related("case__archive"),
                                      pk=pk)
-        content = _call(services.document_download, actor=request.user, document=document)
+        content = services.document_download(actor=request.user, document=document)
         response = HttpResponse(content, content_type=document.content_type)
         response["Content-Disposition"] = "attachment"
         response["X-Content-Type-Options"] = "nosniff"
