@@ -19,21 +19,18 @@ def _ready(case, staff):
     return services.case_checklist_update(actor=staff, case=case, checked=list(case.version.required_documents))
 
 
-def _paid_startup_subsidy(staff, district, station) -> int:
-    """A founder living in 虹口区 paid the verified one-off 8000元 首次创业一次性补贴 (the only verified amount)."""
-    from core.validators import id_number_check_char
-    from jobseekers.models import ConsentScope
-    from jobseekers.services import archive_create, id_hash
+def _paid_startup_subsidy(staff, district, founder) -> int:
+    """A founder living in 虹口区 paid the verified one-off 8000元 首次创业一次性补贴 (the only verified amount
+    a person can claim): one demo archive of the station becomes that founder, through the services."""
+    from jobseekers.services import archive_update, status_add
     from stations.models import Street
 
-    first17 = "310109198505050" + "23"
-    number = first17 + id_number_check_char(first17)
-    if JobseekerArchive.objects.filter(id_number_hash=id_hash(number)).exists():
+    if founder is None:
         return 0
-    founder = archive_create(actor=staff, station=station, id_number=number, name="周创业", hukou="local",
-                             street=Street.objects.filter(district__code=seed.HONGKOU).order_by("code").first(),
-                             consent_date=timezone.localdate(), consent_scope=ConsentScope.SERVICE,
-                             initial_status=EmploymentStatus.SELF_EMPLOYED, helper=staff)
+    founder = archive_update(actor=staff, archive=founder, expected_version=founder.version, area=None, grid=None,
+                             street=Street.objects.filter(district__code=seed.HONGKOU).order_by("code").first())
+    status_add(actor=staff, archive=founder, status=EmploymentStatus.SELF_EMPLOYED,
+               effective_date=timezone.localdate(), source="visit", note="在虹口区创办个体工商户")
     policy = Policy.objects.get(code="HK-STARTUP-FIRST")
     case = services.case_create(actor=staff, archive=founder, policy=policy, kind=Case.Kind.STARTUP, note=MARK)
     case = services.case_submit(actor=staff, case=_ready(case, staff))
@@ -47,14 +44,16 @@ def load(*, users, stations, stdout) -> None:
     seed.load()
     staff, district = users["staff_demo"], users["district_demo"]
     if Case.objects.filter(note=MARK).exists():
-        engine.run_full()
-        stdout.write("assistance: demo cases exist; entitlements refreshed")
+        stdout.write("assistance: demo cases exist")
         return
     registration = Policy.objects.get(code="SH-UNEMP-REG")
     benefit = Policy.objects.get(code="SH-UI-BENEFIT")
     people = list(JobseekerArchive.objects.filter(station=stations[STATION], is_open=True,
                                                   current_status=EmploymentStatus.UNEMPLOYED).order_by("pk"))
-    plan = ["paid", "draft", "submitted", "under_review", "returned", "rejected", "withdrawn", "approved"]
+    plan = ["paid", "approved", "rejected", "under_review", "returned", "submitted", "withdrawn", "draft"]
+    used = {p.pk for p in people[:len(plan)]}
+    founder = (JobseekerArchive.objects.filter(station=stations[STATION], is_open=True).exclude(pk__in=used)
+               .order_by("-pk").first())
     made = 0
     for person, target in zip(people, plan, strict=False):
         case = services.case_create(actor=staff, archive=person, policy=registration, note=MARK)
@@ -84,6 +83,6 @@ def load(*, users, stations, stdout) -> None:
             claim = services.case_submit(actor=staff, case=_ready(claim, staff))
             services.case_approve(actor=district, case=services.case_review_start(actor=district, case=claim))
             made += 1
-    made += _paid_startup_subsidy(staff, district, stations[STATION])
+    made += _paid_startup_subsidy(staff, district, founder)
     run = engine.run_full()
     stdout.write(f"assistance: {made} demo cases; {run.eligible} entitlements over {run.archives} archives")

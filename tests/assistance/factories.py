@@ -8,8 +8,8 @@ import itertools
 from django.utils import timezone
 
 from assistance.models import Policy, PolicyVersion
+from jobseekers.identity import identity_fields
 from jobseekers.models import ConsentScope, JobseekerArchive, StatusEntry
-from jobseekers.services import identity_fields
 from tests.jobseekers.factories import make_id_number
 
 _codes = itertools.count(1)
