@@ -9,20 +9,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.choices import KeyGroup, translated
-from jobseekers.forms import DateInput, bootstrap
+from core.forms import DateInput, PortalFilterForm, PortalForm, PortalFormMixin
 from jobseekers.models import Education, EmploymentStatus, Hukou
 
 from . import rules
 from .models import Case, Policy
 
 
-class Bootstrapped:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
+class PolicyForm(PortalFormMixin, forms.ModelForm):
+    field_column = "col-md-6"
 
-
-class PolicyForm(Bootstrapped, forms.ModelForm):
     class Meta:
         model = Policy
         fields = ["code", "name", "kind", "district_code", "doc_number", "issuer", "valid_from", "valid_to",
@@ -36,7 +32,9 @@ FACT_CHOICES = [(name, spec.label) for name, spec in rules.FACTS.items()]
 OP_CHOICES = sorted({(op, f"{op}（{text}）") for spec in rules.FACTS.values() for op, text in spec.ops.items()})
 
 
-class ConditionForm(forms.Form):
+class ConditionForm(PortalForm):
+    compact = True
+
     fact = forms.ChoiceField(label="条件项", choices=[("", "—")] + FACT_CHOICES, required=False)
     op = forms.ChoiceField(label="运算符", choices=[("", "—")] + OP_CHOICES, required=False)
     value = forms.CharField(label="取值", required=False, max_length=300,
@@ -63,7 +61,7 @@ class ConditionForm(forms.Form):
 ConditionFormSet = forms.formset_factory(ConditionForm, extra=2, max_num=20)
 
 
-class RuleForm(Bootstrapped, forms.Form):
+class RuleForm(PortalForm):
     combine = forms.ChoiceField(label="组合方式", choices=[("all", "全部满足"), ("any", "满足其一")], initial="all")
     raw = forms.CharField(label="规则 JSON（高级）", required=False, widget=forms.Textarea(attrs={"rows": 8}),
                           help_text="填写时以此为准，忽略上面的条件行。")
@@ -91,7 +89,7 @@ class RuleForm(Bootstrapped, forms.Form):
         return {self.cleaned_data["combine"]: nodes}
 
 
-class CaseCreateForm(forms.Form):
+class CaseCreateForm(PortalForm):
     archive = forms.IntegerField(widget=forms.HiddenInput)
     policy = forms.ModelChoiceField(queryset=Policy.objects.active(), label="政策",
                                     error_messages={"invalid_choice": "请选择启用中的政策。"})
@@ -99,19 +97,19 @@ class CaseCreateForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=[("", "按政策")] + list(Case.Kind.choices), required=False)
 
 
-class TransitionForm(Bootstrapped, forms.Form):
+class TransitionForm(PortalForm):
     expected_state = forms.ChoiceField(choices=Case.State.choices, widget=forms.HiddenInput)
     note = forms.CharField(label="说明", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PayForm(Bootstrapped, forms.Form):
+class PayForm(PortalForm):
     expected_state = forms.ChoiceField(choices=Case.State.choices, widget=forms.HiddenInput)
     amount = forms.DecimalField(label="发放金额（元）", max_digits=10, decimal_places=2, min_value=0.01)
     paid_on = forms.DateField(label="发放日期", widget=DateInput())
     payment_reference = forms.CharField(label="发放凭证号", max_length=64)
 
 
-class ChecklistForm(forms.Form):
+class ChecklistForm(PortalForm):
     expected_state = forms.ChoiceField(choices=Case.State.choices, widget=forms.HiddenInput)
     checked = forms.MultipleChoiceField(label="已核验材料", required=False, widget=forms.CheckboxSelectMultiple)
 
@@ -120,7 +118,7 @@ class ChecklistForm(forms.Form):
         self.fields["checked"].choices = [(d, d) for d in documents]
 
 
-class UploadForm(Bootstrapped, forms.Form):
+class UploadForm(PortalForm):
     item = forms.ChoiceField(label="材料项")
     file = forms.FileField(label="文件（PDF/JPEG/PNG，≤ 5 MB）")
 
@@ -129,18 +127,18 @@ class UploadForm(Bootstrapped, forms.Form):
         self.fields["item"].choices = [(d, d) for d in documents]
 
 
-class DeclineForm(Bootstrapped, forms.Form):
+class DeclineForm(PortalForm):
     reason = forms.CharField(label="放弃原因", max_length=200)
 
 
-class WorklistFilterForm(Bootstrapped, forms.Form):
+class WorklistFilterForm(PortalFilterForm):
     policy = forms.ModelChoiceField(queryset=Policy.objects.all(), required=False, label="政策")
     key_group = forms.ChoiceField(choices=[("", "全部")] + translated(KeyGroup), required=False, label="重点群体")
     station = forms.IntegerField(required=False, widget=forms.HiddenInput)
     helper = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class CaseFilterForm(Bootstrapped, forms.Form):
+class CaseFilterForm(PortalFilterForm):
     kind = forms.ChoiceField(choices=[("", "全部")] + list(Case.Kind.choices), required=False, label="类型")
     state = forms.ChoiceField(choices=[("", "全部")] + list(Case.State.choices), required=False, label="状态")
     policy = forms.ModelChoiceField(queryset=Policy.objects.all(), required=False, label="政策")
@@ -168,7 +166,7 @@ SELF_CHECK_FIELDS = {
 }
 
 
-class SelfCheckForm(Bootstrapped, forms.Form):
+class SelfCheckForm(PortalForm):
     """Only the questions the verified policies' rules need; nothing asked is stored."""
 
     def __init__(self, *args, needed: set[str], **kwargs):
@@ -182,7 +180,6 @@ class SelfCheckForm(Bootstrapped, forms.Form):
             self.fields["district"].choices = [("", "—")] + list(District.objects.values_list("code", "name"))
         if "street" in self.fields:
             self.fields["street"].choices = [("", "—")] + list(Street.objects.order_by("code").values_list("code", "name"))
-        bootstrap(self)
 
     def facts(self, *, ref) -> rules.Facts:
         data = self.cleaned_data
@@ -197,15 +194,3 @@ class SelfCheckForm(Bootstrapped, forms.Form):
             education=data.get("education") or None, graduation_year=data.get("graduation_year"),
             district=data.get("district") or None, street=data.get("street") or None,
             key_groups=sorted(data.get("key_groups") or []))
-
-
-class ReassignForm(Bootstrapped, forms.Form):
-    archives = forms.CharField(widget=forms.HiddenInput, required=False)
-    archive_ids = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.MultipleHiddenInput)
-    helper = forms.ModelChoiceField(queryset=None, label="新帮办员", error_messages={
-        "invalid_choice": "请选择本站点在岗的工作人员。", "required": "请选择帮办员。"})
-
-    def __init__(self, *args, helpers, archive_choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["helper"].queryset = helpers
-        self.fields["archive_ids"].choices = [(a, a) for a in archive_choices]

@@ -11,6 +11,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.generic import ListView, TemplateView
 
+from .forms import PortalFilterForm
 from .geo import walk_model
 from .models import AuditEvent
 from .permissions import AdminRequiredMixin
@@ -51,6 +52,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
     action = django_filters.CharFilter(label="操作", lookup_expr="icontains")
 
     class Meta:
+        form = PortalFilterForm
         model = AuditEvent
         fields = ["actor", "content_type", "object_id", "action"]
 

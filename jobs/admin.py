@@ -1,11 +1,15 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import Employer, JobPosting, Lead
 
 
 @admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
+class EmployerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: employers are registered and edited on the staff pages (jobs/services.py audits them)."""
+
     list_display = ["name", "kind", "credit_code", "station", "verified"]
     list_filter = ["kind", "verified"]
     search_fields = ["name", "credit_code"]

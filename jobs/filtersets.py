@@ -11,6 +11,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import HoursType, KeyGroup, translated
+from core.forms import PortalFilterForm, PortalForm
 from core.geo import bounding_box, haversine_sql, in_shanghai, walk_radius_m
 from stations.models import District, Street
 from stations.selectors import street_point
@@ -32,13 +33,15 @@ def search_choices() -> dict:
 
     from core.models import Occupation
 
-    key = f"jobs:search-choices:{connection.settings_dict['NAME']}"
+    key = f"jobs:search-choices:2:{connection.settings_dict['NAME']}"
     data = cache.get(key)
     if data is None:
         data = {
             "districts": list(District.objects.order_by("code").values_list("id", "name")),
-            "streets": [(pk, f"{d} {n}") for pk, n, d in Street.objects.order_by("district__code", "code")
-                        .values_list("id", "name", "district__name")],
+            # (id, label, district id): the street list follows the chosen district
+            "streets": [(pk, f"{d} {n}", district_id) for pk, n, d, district_id
+                        in Street.objects.order_by("district__code", "code")
+                        .values_list("id", "name", "district__name", "district_id")],
             "occupations": [(code, f"{'　' if level == 2 else ''}{name}") for code, name, level in
                             Occupation.objects.filter(level__lte=2).order_by("code").values_list("code", "name", "level")],
         }
@@ -68,6 +71,7 @@ class PostingFilterSet(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(label=_("排序"), choices=SORT_CHOICES, method="noop")
 
     class Meta:
+        form = PortalForm
         model = JobPosting
         fields = ["q", "district", "street", "occupation", "salary_floor", "hours_type", "public_service",
                   "friendly_to", "status", "employer"]
@@ -135,6 +139,9 @@ class PostingFilterSet(django_filters.FilterSet):
             if origin is not None and not in_shanghai(*origin):
                 self.form.add_error("lat", gettext("您的位置不在上海市范围内，请改为选择所在街镇。"))
                 return False
+            if origin is None and data.get("within"):  # a walking limit needs a starting point
+                self.form.add_error("within", gettext("请先选择“我在（街镇）”或点“用我的位置找附近”，才能只看步行范围内的岗位。"))
+                return False
             self._origin = origin
         return valid
 
@@ -175,6 +182,7 @@ class EmployerFilterSet(django_filters.FilterSet):
     verified = django_filters.BooleanFilter(label=_("已核实"))
 
     class Meta:
+        form = PortalFilterForm
         model = Employer
         fields = ["q", "kind", "verified"]
 

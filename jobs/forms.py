@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import HoursType, KeyGroup, SalaryUnit, translated
+from core.forms import DateInput, OccupationPicker, PortalFormMixin
 from core.models import Occupation
 from core.spreadsheets import UploadError, check_upload_name
 from core.validators import normalize_phone, validate_mobile
@@ -17,32 +19,10 @@ from .models import Employer, JobPosting
 from .notices import LEAD_CONSENT_LABEL, LEAD_CONSENT_REQUIRED
 from .services import EMPLOYER_FIELDS, POSTING_FIELDS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
-def bootstrapify(form: forms.Form) -> forms.Form:
-    """Bootstrap classes on every widget (no template tag library needed)."""
-    for f in form.fields.values():
-        w = f.widget
-        if isinstance(w, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            continue
-        if isinstance(w, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(w, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        w.attrs["class"] = f"{w.attrs.get('class', '')} {css}".strip()
-    return form
-
-
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrapify(self)
-
-
-class EmployerForm(BootstrapMixin, forms.ModelForm):
+class EmployerForm(PortalFormMixin, forms.ModelForm):
     station = forms.ModelChoiceField(label=_("筹集站点"), queryset=Station.objects.none())
 
     class Meta:
@@ -59,7 +39,7 @@ class EmployerForm(BootstrapMixin, forms.ModelForm):
         self.fields["street"].queryset = Street.objects.select_related("district")
 
 
-class PostingForm(BootstrapMixin, forms.ModelForm):
+class PostingForm(PortalFormMixin, forms.ModelForm):
     friendly_to = forms.MultipleChoiceField(label=_("友好人群"), choices=translated(KeyGroup), required=False,
                                             widget=forms.CheckboxSelectMultiple)
 
@@ -67,7 +47,8 @@ class PostingForm(BootstrapMixin, forms.ModelForm):
         model = JobPosting
         fields = ["employer", *POSTING_FIELDS]
         widgets = {"expires_on": DATE, "public_service_term_start": DATE, "public_service_term_end": DATE,
-                   "description": forms.Textarea(attrs={"rows": 4}), "requirements": forms.Textarea(attrs={"rows": 3})}
+                   "description": forms.Textarea(attrs={"rows": 4}), "requirements": forms.Textarea(attrs={"rows": 3}),
+                   "occupation": OccupationPicker(search_url=reverse_lazy("jobseekers:occupation_search"))}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +61,7 @@ class PostingForm(BootstrapMixin, forms.ModelForm):
             self.fields["employer"].disabled = True
 
 
-class PublicSubmitForm(BootstrapMixin, forms.Form):
+class PublicSubmitForm(PortalFormMixin, forms.Form):
     """The public "submit a job" form for employers."""
 
     employer_name = forms.CharField(label=_("单位名称"), max_length=100)
@@ -103,7 +84,7 @@ class PublicSubmitForm(BootstrapMixin, forms.Form):
     MAPPING = {"name": "employer_name", "kind": "employer_kind", "lat": "street"}
 
 
-class InterestForm(BootstrapMixin, forms.Form):
+class InterestForm(PortalFormMixin, forms.Form):
     name = forms.CharField(label=_("您的姓名"), max_length=50)
     phone = forms.CharField(label=_("手机号"), max_length=20)
     consent = forms.BooleanField(label=LEAD_CONSENT_LABEL, error_messages={"required": LEAD_CONSENT_REQUIRED})
@@ -114,11 +95,11 @@ class InterestForm(BootstrapMixin, forms.Form):
         return phone
 
 
-class ReasonForm(BootstrapMixin, forms.Form):
+class ReasonForm(PortalFormMixin, forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
 
-class ImportForm(BootstrapMixin, forms.Form):
+class ImportForm(PortalFormMixin, forms.Form):
     station = forms.ModelChoiceField(label=_("导入到站点"), queryset=Station.objects.none())
     file = forms.FileField(label=_("表格文件（.xlsx、.xls 或 .csv）"))
 

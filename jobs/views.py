@@ -31,7 +31,6 @@ from .forms import (
     PostingForm,
     PublicSubmitForm,
     ReasonForm,
-    bootstrapify,
 )
 from .maplinks import map_links
 from .models import Employer, JobPosting, Lead
@@ -66,7 +65,6 @@ def rate_limited_response(request):
 def job_search(request):
     """公开岗位搜索: no login; published postings only."""
     page = posting_search(data=request.GET)
-    bootstrapify(page.filterset.form)
     params = request.GET.copy()
     params.pop("cursor", None)
     next_url = None

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.choices import KeyGroup
+from core.forms import PortalFilterForm
 from core.scoping import scope_of
 from stations.models import Grid, Station, Street
 
@@ -55,6 +56,7 @@ class ArchiveFilterSet(django_filters.FilterSet):
     is_open = django_filters.BooleanFilter(label="在册", widget=YES_NO_ANY)
 
     class Meta:
+        form = PortalFilterForm
         model = JobseekerArchive
         fields = ["q", "key_group", "status", "station", "street", "grid", "helper", "overdue", "is_open"]
 

@@ -5,38 +5,26 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from core.choices import KeyGroup
+from core.forms import DateInput, OccupationPicker, PortalFormMixin
 from core.models import Occupation
 from core.spreadsheets import UploadError, check_upload_name
+from core.validators import normalize_phone, parse_id_number, validate_mobile
 from stations.models import Area, Grid, Station, Street
 
 from .models import EmploymentStatus, ImportJob, JobseekerArchive, StatusEntry, Visit
 
 
-def bootstrap(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.HiddenInput
-                      | forms.MultipleHiddenInput):
-            continue
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
+def staff_name(user) -> str:
+    """A staff member as colleagues know them: the display name, the username only when there is none."""
+    profile = getattr(user, "profile", None)
+    return (profile.display_name if profile is not None else "") or user.get_username()
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class ArchiveForm(forms.ModelForm):
+class ArchiveForm(PortalFormMixin, forms.ModelForm):
     """建档 / 修改档案. The ID number is entered once, at creation; birth date and sex are derived from it."""
 
     id_number = forms.CharField(label="身份证号", max_length=20, required=True,
@@ -46,7 +34,8 @@ class ArchiveForm(forms.ModelForm):
     key_groups = forms.MultipleChoiceField(label="重点群体", choices=KeyGroup.choices, required=False,
                                            widget=forms.CheckboxSelectMultiple)
     desired_occupations = forms.ModelMultipleChoiceField(
-        label="意向职业", required=False, widget=forms.MultipleHiddenInput,
+        label="意向职业（职业分类大典细类，可多选）", required=False,
+        widget=OccupationPicker(search_url=reverse_lazy("jobseekers:occupation_search"), multiple=True),
         queryset=Occupation.objects.filter(level=Occupation.Level.OCCUPATION))
     initial_status = forms.ChoiceField(label="当前就业状态", choices=EmploymentStatus.choices,
                                        initial=EmploymentStatus.UNEMPLOYED)
@@ -83,7 +72,8 @@ class ArchiveForm(forms.ModelForm):
         self.fields["grid"].error_messages["invalid_choice"] = "所选网格不在您的管理范围内，请重新选择。"
         self.fields["helper"].queryset = (get_user_model().objects.filter(
             station_memberships__station__in=stations, station_memberships__is_active=True).distinct()
-            .order_by("username"))
+            .select_related("profile").order_by("username"))
+        self.fields["helper"].label_from_instance = staff_name
         self.fields["consent_date"].required = True
         self.fields["consent_scope"].required = True
         self.fields["consent_date"].error_messages["required"] = "请先取得本人同意并填写同意日期，才能保存档案。"
@@ -101,17 +91,23 @@ class ArchiveForm(forms.ModelForm):
             if stations.count() == 1:
                 self.fields["station"].initial = stations.first()
             self.fields["consent_date"].initial = timezone.localdate()
-        bootstrap(self)
+
+    def clean_id_number(self):
+        """The ID number's own checks (length, check digit, birth date) here, so they show with every other error
+        at once; the service checks again and adds what needs the database (already registered elsewhere)."""
+        value = self.cleaned_data["id_number"]
+        parse_id_number(value, today=timezone.localdate())
+        return value
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        if normalize_phone(value):
+            validate_mobile(normalize_phone(value))
+        return value
 
     def _post_clean(self):
         # The model is validated by the service (with the derived identity fields); skip the ModelForm pass.
         pass
-
-    def selected_occupations(self):
-        ids = self.data.getlist("desired_occupations") if self.is_bound else (
-            [o.pk for o in self.instance.desired_occupations.all()] if self.instance.pk else [])
-        ids = [i for i in ids if str(i).isdigit()]
-        return list(Occupation.objects.filter(pk__in=ids, level=Occupation.Level.OCCUPATION).order_by("code"))
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
@@ -120,7 +116,9 @@ class ArchiveForm(forms.ModelForm):
         return data
 
 
-class StatusEntryForm(forms.ModelForm):
+class StatusEntryForm(PortalFormMixin, forms.ModelForm):
+    field_column = "col-6"
+
     class Meta:
         model = StatusEntry
         fields = ["status", "effective_date", "source", "note"]
@@ -130,10 +128,11 @@ class StatusEntryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["effective_date"].initial = timezone.localdate()
-        bootstrap(self)
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(PortalFormMixin, forms.ModelForm):
+    field_column = "col-md-6"
+
     needs = forms.MultipleChoiceField(label="服务需求", choices=Visit.Need.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple)
 
@@ -147,13 +146,12 @@ class VisitForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["visit_date"].initial = timezone.localdate()
-        bootstrap(self)
 
     def _post_clean(self):
         pass
 
 
-class ImportForm(forms.Form):
+class ImportForm(PortalFormMixin, forms.Form):
     station = forms.ModelChoiceField(label="导入到站点", queryset=Station.objects.none())
     file = forms.FileField(label="表格文件（.xlsx、.xls 或 .csv）", error_messages={"required": "请选择要上传的表格文件。"})
     mode = forms.ChoiceField(label="导入方式", choices=ImportJob.Mode.choices, initial=ImportJob.Mode.PARTIAL,
@@ -165,7 +163,6 @@ class ImportForm(forms.Form):
         self.fields["station"].queryset = stations
         if stations.count() == 1:
             self.fields["station"].initial = stations.first()
-        bootstrap(self)
 
     def clean_file(self):
         """Name and size only: the file is parsed by the worker (a crafted file must not hold a web thread)."""

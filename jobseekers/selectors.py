@@ -15,7 +15,7 @@ from .models import FollowUpTask, ImportJob, JobseekerArchive, StatusEntry
 
 def archive_queryset(*, user):
     return (JobseekerArchive.objects.visible_to(user)
-            .select_related("station", "street", "grid", "helper"))
+            .select_related("station", "street", "grid", "helper__profile"))
 
 
 def archive_list(*, user, data, request=None) -> ArchiveFilterSet:

@@ -19,7 +19,7 @@ from core.spreadsheets import xlsx_response
 from stations.models import StationMembership
 
 from . import hooks, imports, selectors, services
-from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm, bootstrap
+from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm
 from .models import ResurveyRule
 
 EXPORT_MAX_ROWS = 50_000
@@ -49,7 +49,6 @@ class ArchiveListView(InternalRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        bootstrap(self.filterset.form)
         return super().get_context_data(filter=self.filterset, query=query.urlencode(),
                                         can_export_full=full_export_stations(self.request.user) != [],
                                         today=timezone.localdate(), **kwargs)

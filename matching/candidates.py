@@ -98,6 +98,7 @@ def occupation_ids_sql(fit: int, param: str) -> str:
 
 
 def _arm_sql(arm: Arm, i: int, prefix: str, params: dict) -> str:
+    """One arm's condition on posting `p`; its box bounds go into `params` under `prefix` and the arm's index."""
     conds = []
     if arm.fit:
         conds.append(f"p.occupation_id = ANY({occupation_ids_sql(arm.fit, f'%(d{arm.fit})s')})")
@@ -106,7 +107,7 @@ def _arm_sql(arm: Arm, i: int, prefix: str, params: dict) -> str:
         params.update(dict(zip(keys, arm.box, strict=True)))
         conds.append(f"p.lat BETWEEN %({keys[0]})s AND %({keys[1]})s AND p.lng BETWEEN %({keys[2]})s AND "
                      f"%({keys[3]})s")
-    return "(" + " AND ".join(conds) + ")"
+    return "(" + " AND ".join(conds) + ")" if conds else "TRUE"
 
 
 def seed_where_sql(arms: list[Arm], prefix: str, per_arm: int = 200) -> tuple[str, dict]:
@@ -123,15 +124,6 @@ def where_sql(arms: list[Arm] | None, prefix: str) -> tuple[str, dict]:
     """SQL condition (with named params under `prefix`) for the union of the arms."""
     if arms is None:
         return "TRUE", {}
-    ors, params = [], {}
-    for i, arm in enumerate(arms):
-        conds = []
-        if arm.fit:
-            conds.append(f"p.occupation_id = ANY({occupation_ids_sql(arm.fit, f'%(d{arm.fit})s')})")
-        if arm.box:
-            keys = [f"{prefix}{i}_{k}" for k in ("a", "b", "c", "d")]
-            params.update(dict(zip(keys, arm.box, strict=True)))
-            conds.append(f"p.lat BETWEEN %({keys[0]})s AND %({keys[1]})s AND p.lng BETWEEN %({keys[2]})s AND "
-                         f"%({keys[3]})s")
-        ors.append("(" + " AND ".join(conds) + ")")
+    params: dict = {}
+    ors = [_arm_sql(arm, i, prefix, params) for i, arm in enumerate(arms)]
     return ("(" + " OR ".join(ors) + ")") if ors else "FALSE", params

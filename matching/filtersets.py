@@ -4,11 +4,13 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PortalFilterForm
+
 from .funnel import STAGE_CHOICES, stage_q
 from .models import PushRecord, SmsOutbox
 
 
-class DateRangeForm(forms.Form):
+class DateRangeForm(PortalFilterForm):
     def clean(self):
         data = super().clean()
         start, end = data.get("pushed_after"), data.get("pushed_before")
@@ -42,5 +44,6 @@ class SmsOutboxFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=SmsOutbox.Status.choices)
 
     class Meta:
+        form = PortalFilterForm
         model = SmsOutbox
         fields = ["status"]

@@ -1,4 +1,9 @@
+"""Streets and districts are reference data; the registry (stations, their hours and staff, 片区, grids) is
+read-only here: it is written on the portal's pages, through stations/services.py, which check scope and audit."""
+
 from django.contrib import admin
+
+from core.admin import ReadOnlyAdminMixin
 
 from .models import Area, District, Grid, Station, StationHours, StationMembership, Street
 
@@ -15,20 +20,20 @@ class StreetAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StationMembership
     extra = 0
     filter_horizontal = ["grids"]
     autocomplete_fields = ["user"]
 
 
-class HoursInline(admin.TabularInline):
+class HoursInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StationHours
     extra = 0
 
 
 @admin.register(Station)
-class StationAdmin(admin.ModelAdmin):
+class StationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "street", "host_type", "status", "opened_on"]
     list_filter = ["status", "host_type", "street__district"]
     search_fields = ["code", "name"]
@@ -37,12 +42,12 @@ class StationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "street", "code"]
     list_filter = ["street__district"]
 
 
 @admin.register(Grid)
-class GridAdmin(admin.ModelAdmin):
+class GridAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "street", "area", "code"]
     list_filter = ["street__district"]

@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 
+from core.forms import PortalFilterForm
+
 from .models import Area, District, Grid, Station, Street
 
 
@@ -15,6 +17,7 @@ class StationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="名称/编码", method="filter_q")
 
     class Meta:
+        form = PortalFilterForm
         model = Station
         fields = ["district", "street", "status", "host_type", "q"]
 
@@ -28,6 +31,7 @@ class AreaFilterSet(django_filters.FilterSet):
     street = django_filters.ModelChoiceFilter(label="街镇", queryset=Street.objects.all())
 
     class Meta:
+        form = PortalFilterForm
         model = Area
         fields = ["district", "street"]
 
@@ -39,5 +43,6 @@ class GridFilterSet(django_filters.FilterSet):
     area = django_filters.ModelChoiceFilter(label="片区", queryset=Area.objects.all())
 
     class Meta:
+        form = PortalFilterForm
         model = Grid
         fields = ["district", "street", "area"]

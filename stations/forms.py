@@ -5,27 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from core.forms import DateInput, PortalFormMixin
 from core.models import Role
 from core.scoping import scope_of
 
 from .models import Area, District, Grid, Station, StationHours, StationMembership, Street
 
 STREET_OUT_OF_SCOPE = "所选街镇不在您的管理范围内：区级管理员只能选择本区的街镇。"
-
-
-def bootstrap(form, *, small: bool = False) -> None:
-    """Bootstrap classes on every widget (checkbox lists are rendered by the template)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, (forms.CheckboxSelectMultiple, forms.HiddenInput)):
-            continue
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select" + (" form-select-sm" if small else "")
-        else:
-            css = "form-control" + (" form-control-sm" if small else "")
-        widget.attrs["class"] = css
 
 
 def scoped_streets(user):
@@ -59,7 +45,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class StationForm(ScopedStreetMixin, forms.ModelForm):
+class StationForm(PortalFormMixin, ScopedStreetMixin, forms.ModelForm):
     community = forms.CharField(label="社区名称（用于生成标准名称）", max_length=30, required=False,
                                 help_text="如“汇站”，建议名称为“XX街道（镇）XX社区就业服务站”。")
     facilities = forms.MultipleChoiceField(label="设施清单", choices=Station.Facility.choices, required=False,
@@ -73,9 +59,9 @@ class StationForm(ScopedStreetMixin, forms.ModelForm):
                   "floor_area", "facilities", "services", "service_flow", "status", "opened_on", "status_since",
                   "suspended_on"]
         widgets = {
-            "opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "status_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "suspended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "opened_on": DateInput(),
+            "status_since": DateInput(),
+            "suspended_on": DateInput(),
             "lat": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
             "lng": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
         }
@@ -92,10 +78,9 @@ class StationForm(ScopedStreetMixin, forms.ModelForm):
         self._scope_fields(user)
         for value, label in StationHours.Weekday.choices:
             self.fields[f"opens_{value}"] = forms.TimeField(label=f"{label} 开门", required=False,
-                                                            widget=TimeInput())
+                                                            widget=TimeInput(attrs={"aria-label": f"{label} 开门"}))
             self.fields[f"closes_{value}"] = forms.TimeField(label=f"{label} 关门", required=False,
-                                                             widget=TimeInput())
-        bootstrap(self)
+                                                             widget=TimeInput(attrs={"aria-label": f"{label} 关门"}))
 
     def hour_rows(self):
         return [(label, self[f"opens_{value}"], self[f"closes_{value}"])
@@ -122,7 +107,7 @@ class StationForm(ScopedStreetMixin, forms.ModelForm):
         return kwargs
 
 
-class MembershipAddForm(forms.Form):
+class MembershipAddForm(PortalFormMixin, forms.Form):
     user = forms.ModelChoiceField(label="工作人员", queryset=get_user_model().objects.none(),
                                   error_messages={"invalid_choice": "请选择一个站点工作人员账号。"})
     role = forms.ChoiceField(label="岗位", choices=StationMembership.StaffRole.choices)
@@ -136,10 +121,9 @@ class MembershipAddForm(forms.Form):
         self.fields["user"].label_from_instance = (
             lambda u: f"{u.profile.display_name or u.get_username()}（{u.get_username()}）")
         self.fields["grids"].queryset = Grid.objects.filter(street_id=station.street_id).order_by("name")
-        bootstrap(self)
 
 
-class MembershipUpdateForm(forms.Form):
+class MembershipUpdateForm(PortalFormMixin, forms.Form):
     role = forms.ChoiceField(label="岗位", choices=StationMembership.StaffRole.choices)
     is_active = forms.BooleanField(label="在岗", required=False)
     grids = forms.ModelMultipleChoiceField(label="负责网格", queryset=Grid.objects.none(), required=False,
@@ -150,10 +134,9 @@ class MembershipUpdateForm(forms.Form):
                                       "grids": list(membership.grids.all())})
         super().__init__(*args, **kwargs)
         self.fields["grids"].queryset = Grid.objects.filter(street_id=membership.station.street_id).order_by("name")
-        bootstrap(self)
 
 
-class AreaForm(ScopedStreetMixin, forms.ModelForm):
+class AreaForm(PortalFormMixin, ScopedStreetMixin, forms.ModelForm):
     class Meta:
         model = Area
         fields = ["street", "name", "code", "lat", "lng"]
@@ -161,10 +144,9 @@ class AreaForm(ScopedStreetMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self._scope_fields(user)
-        bootstrap(self)
 
 
-class GridForm(ScopedStreetMixin, forms.ModelForm):
+class GridForm(PortalFormMixin, ScopedStreetMixin, forms.ModelForm):
     class Meta:
         model = Grid
         fields = ["street", "area", "name", "code"]
@@ -172,10 +154,9 @@ class GridForm(ScopedStreetMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self._scope_fields(user)
-        bootstrap(self)
 
 
-class FinderForm(forms.Form):
+class FinderForm(PortalFormMixin, forms.Form):
     """The public finder: a point (from the browser) or a street."""
 
     district = forms.ModelChoiceField(label="区", queryset=District.objects.all(), required=False,

@@ -27,7 +27,6 @@ from .forms import (
     MembershipAddForm,
     MembershipUpdateForm,
     StationForm,
-    bootstrap,
 )
 from .models import Area, District, Grid, Station, StationMembership, Street
 
@@ -35,7 +34,6 @@ FINDER_LIMIT = 8
 
 
 def _narrow_filter_form(filterset, user) -> None:
-    bootstrap(filterset.form, small=True)
     scope = scope_of(user)
     if scope.is_district:
         form = filterset.form

@@ -23,6 +23,7 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",  # its widget templates, for FORM_RENDERER
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",
@@ -72,6 +73,7 @@ TEMPLATES = [
         },
     },
 ]
+FORM_RENDERER = "core.forms.PortalFormRenderer"  # every field through templates/includes/field.html
 
 _database_url = env("DATABASE_URL")
 if not _database_url:

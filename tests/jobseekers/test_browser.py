@@ -22,9 +22,9 @@ def test_staff_create_archive_record_visit_and_follow_up_appears_when_due(page, 
     page.fill("#id_id_number", number)
     page.fill("#id_phone", "13998765432")
     page.check("input[name=key_groups][value='4050']")
-    page.fill("#occupation-search", "保洁")
-    page.locator("#occupation-results button").first.click()
-    assert page.locator("#occupation-chosen .occupation-chip").count() == 1
+    page.fill("#id_desired_occupations", "保洁")
+    page.locator(".occupation-results button").first.click()
+    assert page.locator(".occupation-chosen .occupation-chip").count() == 1
     page.select_option("#id_consent_scope", "service")
     page.click("[data-testid=archive-save]")
     page.wait_for_load_state("networkidle")
