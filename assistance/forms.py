@@ -7,6 +7,7 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from core.choices import KeyGroup, translated
 from core.forms import DateInput, PortalFilterForm, PortalForm, PortalFormMixin
@@ -14,6 +15,12 @@ from jobseekers.models import Education, EmploymentStatus, Hukou
 
 from . import rules
 from .models import Case, Policy
+
+
+def _https_urls(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 class PolicyForm(PortalFormMixin, forms.ModelForm):
@@ -24,6 +31,7 @@ class PolicyForm(PortalFormMixin, forms.ModelForm):
         fields = ["code", "name", "kind", "district_code", "doc_number", "issuer", "valid_from", "valid_to",
                   "benefit_text", "amount_text", "amount", "source_url", "verified_on", "verification_status",
                   "is_active"]
+        formfield_callback = _https_urls
         widgets = {"valid_from": DateInput(), "valid_to": DateInput(), "verified_on": DateInput(),
                    "benefit_text": forms.Textarea(attrs={"rows": 4})}
 
