@@ -16,6 +16,7 @@ import json
 import threading
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import rules
@@ -38,6 +39,8 @@ def _policy_sql(policy: Policy, ref: dt.date, table: str) -> tuple[str, dict]:
         cond, params = "false", []
     needed = rules.facts_needed([rule])
     needs_paid = "received_policy" in needed
+    # a rule that asks "not received in the last N months" lets a person who received it qualify again
+    renews = "true" if needs_paid else "false"
     # the facts the rule reads, enough to rebuild its trace (not all of them: a million rows a night)
     kept = ", ".join(f"'{c}', f.{c}" for c in rules.FACT_COLUMNS if c in needed)
     paid = ("(SELECT COALESCE(jsonb_build_object(%(policy)s::text, jsonb_agg(pc.paid_on ORDER BY pc.paid_on)), "
@@ -46,15 +49,22 @@ def _policy_sql(policy: Policy, ref: dt.date, table: str) -> tuple[str, dict]:
     sql = f"""
     WITH m AS MATERIALIZED (
         SELECT f.id, f.station_id,
+               CASE WHEN oc.open THEN 'claim_open' WHEN oc.paid AND NOT {renews} THEN 'received' ELSE 'eligible' END
+                 AS state,
                jsonb_build_object({kept + ", " if kept else ""}'ref', %(ref)s::date::text, 'paid', {paid}) AS facts
-        FROM {table} f WHERE {cond}),
+        FROM {table} f
+        LEFT JOIN (SELECT archive_id, bool_or(is_open) AS open, bool_or(state = 'paid') AS paid FROM assistance_case
+                   WHERE policy_id = %(policy)s AND (is_open OR state = 'paid') GROUP BY archive_id) oc
+               ON oc.archive_id = f.id
+        WHERE {cond}),
     up AS (
         INSERT INTO assistance_entitlement AS e (archive_id, policy_id, station_id, version_id, state, reason,
                                                  first_eligible_on, last_checked_on, facts)
-        SELECT m.id, %(policy)s, m.station_id, %(version)s, 'eligible', '', %(ref)s, %(ref)s, m.facts FROM m
+        SELECT m.id, %(policy)s, m.station_id, %(version)s, m.state, '', %(ref)s, %(ref)s, m.facts FROM m
         ON CONFLICT (archive_id, policy_id) DO UPDATE SET
             last_checked_on = EXCLUDED.last_checked_on, station_id = EXCLUDED.station_id,
-            state = CASE WHEN e.state = 'ineligible' THEN 'eligible' ELSE e.state END,
+            state = CASE WHEN e.state = 'ineligible' OR (e.state = 'received' AND {renews}) THEN EXCLUDED.state
+                         ELSE e.state END,
             reason = CASE WHEN e.state = 'ineligible' THEN '' ELSE e.reason END,
             version_id = CASE WHEN e.state = 'ineligible' THEN EXCLUDED.version_id ELSE e.version_id END,
             facts = CASE WHEN e.state = 'ineligible' THEN EXCLUDED.facts ELSE e.facts END
@@ -172,6 +182,15 @@ def reevaluate_archives(archive_ids, *, ref: dt.date | None = None) -> None:
     facts_by_id = rules.load_facts(ids, ref=ref, stations=stations)
     rows: list = []
     keep: dict[int, list[int]] = {aid: [] for aid in ids}
+    from .models import Case
+
+    cases: dict[tuple[int, int], list[bool]] = {}
+    for aid, pid, is_open, state in Case.objects.filter(archive_id__in=ids).filter(
+            Q(is_open=True) | Q(state=Case.State.PAID)).values_list("archive_id", "policy_id", "is_open", "state"):
+        flags = cases.setdefault((aid, pid), [False, False])
+        flags[0] |= is_open
+        flags[1] |= state == Case.State.PAID
+    renewing = [p.pk for p in policies if "received_policy" in rules.facts_needed([p.current_version.rule])]
     for aid in ids:
         facts = facts_by_id.get(aid)
         if facts is None or aid not in stations:
@@ -182,23 +201,29 @@ def reevaluate_archives(archive_ids, *, ref: dt.date | None = None) -> None:
             if rules.evaluate(policy.current_version.rule, facts, policy_id=policy.pk).ok:
                 data = facts.to_json()
                 data["paid"] = {k: v for k, v in data["paid"].items() if k == str(policy.pk)}
-                rows.append([aid, policy.pk, stations[aid], policy.current_version_id, ref, ref, json.dumps(data)])
+                is_open, paid = cases.get((aid, policy.pk), (False, False))
+                state = ("claim_open" if is_open else "received" if paid and policy.pk not in renewing
+                         else "eligible")
+                rows.append([aid, policy.pk, stations[aid], policy.current_version_id, state, ref, ref,
+                             json.dumps(data)])
                 keep[aid].append(policy.pk)
     with transaction.atomic(), connection.cursor() as cur:
         # derived data, recomputed every night: no need to wait for this commit's WAL flush
         cur.execute("SET LOCAL synchronous_commit = off")
         if rows:
-            values = ", ".join(["(%s, %s, %s, %s, 'eligible', '', %s, %s, %s::jsonb)"] * len(rows))
+            values = ", ".join(["(%s, %s, %s, %s, %s, '', %s, %s, %s::jsonb)"] * len(rows))
             cur.execute(
                 f"""INSERT INTO assistance_entitlement AS e (archive_id, policy_id, station_id, version_id, state,
                         reason, first_eligible_on, last_checked_on, facts) VALUES {values}
                     ON CONFLICT (archive_id, policy_id) DO UPDATE SET last_checked_on = EXCLUDED.last_checked_on,
                         station_id = EXCLUDED.station_id,
-                        state = CASE WHEN e.state = 'ineligible' THEN 'eligible' ELSE e.state END,
+                        state = CASE WHEN e.state = 'ineligible'
+                                       OR (e.state = 'received' AND e.policy_id = ANY(%s::bigint[]))
+                                     THEN EXCLUDED.state ELSE e.state END,
                         reason = CASE WHEN e.state = 'ineligible' THEN '' ELSE e.reason END,
                         version_id = CASE WHEN e.state = 'ineligible' THEN EXCLUDED.version_id ELSE e.version_id END,
                         facts = CASE WHEN e.state IN ('ineligible', 'eligible') THEN EXCLUDED.facts ELSE e.facts END""",  # noqa: S608
-                [v for row in rows for v in row])
+                [v for row in rows for v in row] + [renewing])
         # the unclaimed ones that no longer hold lapse, in one statement
         if len(ids) == 1:
             cur.execute("UPDATE assistance_entitlement SET state = 'ineligible', reason = %s, last_checked_on = %s "

@@ -16,11 +16,11 @@ def archive_panel(request, archive):
     if not scope_of(request.user).is_internal:
         return None
     _facts, results = engine.evaluate_archive(archive.pk, ref=timezone.localdate())
-    qualifies = [(p, r) for p, r in results if r.ok]
-    near = [(p, r) for p, r in results if r.near_miss]
     open_cases = {c.policy_id: c for c in Case.objects.filter(archive=archive, is_open=True)}
+    qualifies = [(p, r, open_cases.get(p.pk)) for p, r in results if r.ok]
+    near = [(p, r) for p, r in results if r.near_miss]
     return {"template": "assistance/_archive_panel.html", "context": {
-        "archive": archive, "qualifies": qualifies, "near": near, "open_cases": open_cases,
+        "archive": archive, "qualifies": qualifies, "near": near,
         "can_draft": scope_of(request.user).is_staff_member,
     }}
 

@@ -85,3 +85,22 @@ def test_the_seeded_catalogue_keeps_the_statuses_of_the_research_notes(db):
 
     for p in Policy.objects.exclude(current_version=None):
         rules.validate(p.current_version.rule)
+
+
+def test_an_open_or_paid_case_found_before_the_first_run_is_not_shown_as_unclaimed(world, claim_policy, person):
+    from assistance import services as svc
+    from tests.assistance.factories import make_policy
+
+    svc.case_create(actor=world["staff"], archive=person, policy=claim_policy)
+    engine.run_full()
+    assert Entitlement.objects.get(policy=claim_policy).state == Entitlement.State.CLAIM_OPEN
+    renewing = make_policy(rule={"fact": "received_policy", "op": "not_within_months", "value": 12})
+    from assistance.models import Case
+
+    Case.objects.create(archive=person, policy=renewing, version=renewing.current_version, kind="claim",
+                        state="paid", is_open=False, claim_period="2020-01", amount_paid=1, payment_reference="R",
+                        paid_on=TODAY() - dt.timedelta(days=800))
+    engine.run_full()
+    assert Entitlement.objects.get(policy=renewing).state == Entitlement.State.ELIGIBLE  # paid long ago
+    engine.reevaluate_archive(person.pk)
+    assert Entitlement.objects.get(policy=claim_policy).state == Entitlement.State.CLAIM_OPEN

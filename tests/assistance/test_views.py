@@ -197,3 +197,25 @@ def test_helpers_worklist_and_bulk_reassignment(client, world):
     assert refused.status_code == 302
     needy.refresh_from_db()
     assert needy.helper == world["staff"]
+
+
+def test_list_pages_do_not_grow_their_query_count_with_their_rows(client, world, claim_policy):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    other = make_policy(rule={"fact": "age", "op": ">=", "value": 16}, name="另一项政策")
+    client.force_login(world["staff"])
+    counts = []
+    for n in (2, 6):
+        while Case.objects.count() < n:
+            p = make_person(world["station_a"], name=f"人{Case.objects.count()}", key_groups=["4050"])
+            svc.case_create(actor=world["staff"], archive=p, policy=other)
+        engine.run_full()
+        row = []
+        for name in ("worklist", "case_list"):
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(reverse(f"assistance:{name}"))
+            assert len(response.context["object_list"]) == n
+            row.append(len(ctx.captured_queries))
+        counts.append(row)
+    assert counts[0] == counts[1]
