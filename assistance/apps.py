@@ -5,3 +5,13 @@ class AssistanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assistance"
     verbose_name = "就业援助"
+
+    def ready(self):
+        from jobseekers import hooks
+
+        from . import engine, panels
+
+        if engine.schedule_reevaluation not in hooks.ARCHIVE_CHANGED:
+            hooks.ARCHIVE_CHANGED.append(engine.schedule_reevaluation)
+        if panels.archive_panel not in hooks.ARCHIVE_PANELS:
+            hooks.ARCHIVE_PANELS.append(panels.archive_panel)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["jobs_search", "matching"]
+BENCHMARKS = ["jobs_search", "matching", "assistance"]
 
 
 def _one(name: str, argv: list[str]) -> int:
@@ -22,18 +22,18 @@ def _one(name: str, argv: list[str]) -> int:
         report = jobs_search.run(argv)
         print(report["table"], flush=True)
         return 0 if report["ok"] else 1
-    if name == "matching":
+    if name in {"matching", "assistance"}:
         from bench.jobs_search import _bench_url, _ensure_database, _manage
 
-        url = _bench_url(os.environ["DATABASE_URL"]) + "_matching"
+        url = _bench_url(os.environ["DATABASE_URL"]) + f"_{name}"
         _ensure_database(url)
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings", "DJANGO_DEBUG": "0"}
         _manage(env, "migrate")
         _manage(env, "load_reference_data")
         os.environ.update(env)
-        from bench import matching
+        import importlib
 
-        matching.run()
+        importlib.import_module(f"bench.{name}").run()
         return 0
     raise SystemExit(f"unknown benchmark {name}")
 

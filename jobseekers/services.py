@@ -21,6 +21,7 @@ from core.validators import normalize_phone
 from stations.models import StationMembership
 
 from . import events
+from .hooks import archive_changed
 from .identity import IDENTITY_FIELDS, identity_fields, phone_encrypted
 from .models import (
     DEFAULT_RULES,
@@ -121,6 +122,7 @@ def archive_create(*, actor, station, id_number: str, phone: str = "",
                                source=StatusEntry.Source.REGISTRATION, recorded_by=actor)
     audit_record(actor=actor, action=events.JOBSEEKER_CREATE, obj=archive,
                  summary=f"新建档案（身份证号 {mask_id_number(archive.id_number)}）")
+    archive_changed(archive.pk)
     return archive
 
 
@@ -158,6 +160,7 @@ def archive_update(*, actor, archive: JobseekerArchive, expected_version: int, p
         if old != new:
             changes["desired_occupations"] = [",".join(sorted(old)), ",".join(sorted(new))]
     audit_record(actor=actor, action=events.JOBSEEKER_UPDATE, obj=locked, summary="修改档案", changes=changes)
+    archive_changed(locked.pk)
     return locked
 
 
@@ -189,6 +192,7 @@ def status_add(*, actor, archive: JobseekerArchive, status: str, effective_date:
                  changes={"current_status": [previous, locked.current_status]} if previous != locked.current_status
                  else {})
     archive.current_status = locked.current_status
+    archive_changed(locked.pk)
     return entry
 
 
@@ -214,6 +218,8 @@ def visit_create(*, actor, archive: JobseekerArchive, visit_date: dt.date, metho
     audit_record(actor=actor, action=events.JOBSEEKER_VISIT, obj=locked,
                  summary=f"走访记录：{visit.get_method_display()}，下次排摸 {locked.next_survey_due}"
                          + (f"，完成回访任务 {closed} 项" if closed else ""))
+    if status_observed:
+        archive_changed(locked.pk)
     archive.next_survey_due, archive.current_status = locked.next_survey_due, locked.current_status
     return visit
 

@@ -22,7 +22,7 @@ from core.scoping import scope_of
 from core.spreadsheets import xlsx_response
 from stations.models import StationMembership
 
-from . import imports, selectors, services
+from . import hooks, imports, selectors, services
 from .filtersets import search_by_hash
 from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm
 from .models import ResurveyRule
@@ -131,6 +131,7 @@ def _detail_context(request, archive, **extra):
         "tasks": archive.followups.all()[:20],
         "status_form": extra.pop("status_form", None) or StatusEntryForm(),
         "today": timezone.localdate(),
+        "panels": hooks.archive_panels(request, archive),
         **extra,
     }
 

@@ -30,6 +30,9 @@ ADMINS_ONLY = {"anonymous": "login", "staff": 403, "staff_other": 403, "staff_fa
 CITY_ONLY = {"anonymous": "login", "staff": 403, "staff_other": 403, "staff_far": 403,
              "district": 403, "district_other": 403, "city": 200}
 PUBLIC = dict.fromkeys(ROLES, 200)
+# A POST on an object of station A that only its own station staff may make (admins refused, then redirected).
+STAFF_OF_A_WRITES = {"anonymous": "login", "staff": 302, "staff_other": 404, "staff_far": 404,
+                     "district": 403, "district_other": 404, "city": 403}
 
 
 def assert_matrix(client, world, url: str, expect: dict[str, int | str], *, api: bool = False,

@@ -165,6 +165,10 @@ SPECTACULAR_SETTINGS = {
         "KeyGroupEnum": "core.choices.KeyGroup",
         "HoursTypeEnum": "core.choices.HoursType",
         "SalaryUnitEnum": "core.choices.SalaryUnit",
+        "CaseStateEnum": "assistance.models.Case.State",
+        "CaseKindEnum": "assistance.models.Case.Kind",
+        "PolicyKindEnum": "assistance.models.Policy.Kind",
+        "EntitlementStateEnum": "assistance.models.Entitlement.State",
     },
 }
 

@@ -1,0 +1,454 @@
+"""The eligibility rule language: JSON data, one SQL condition for every archive, one Python evaluator
+with a per-condition trace for one person. The two must agree (tests/assistance/test_rules_property.py).
+
+A rule is a node:
+    {"all": [node, ...]}   every child holds          {"any": [node, ...]}   at least one holds
+    {"not": node}          the child does not hold    {"fact": NAME, "op": OP, "value": VALUE}
+Example (失业保险金-style):
+    {"all": [{"fact": "status", "op": "in", "value": ["unemployed"]},
+             {"fact": "registered_unemployed", "op": "is", "value": true},
+             {"any": [{"fact": "age", "op": ">=", "value": 50}, {"fact": "key_groups", "op": "has_any",
+                                                                "value": ["difficulty", "4050"]}]}]}
+
+Facts (FACTS below; their SQL is FACTS_SQL, their Python `facts_of`) are computed on a reference date.
+A condition on a fact that has no value (no education recorded, employed so no months out of work)
+is false, in SQL (COALESCE(…, false)) as in Python: logic stays two-valued, so `not` means "not".
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from core.choices import KeyGroup
+from jobseekers.models import Education, EmploymentStatus, Hukou, JobseekerArchive
+
+EMPLOYED_KINDS = (EmploymentStatus.EMPLOYED.value, EmploymentStatus.FLEXIBLE.value,
+                  EmploymentStatus.SELF_EMPLOYED.value)
+SEXES = {"M": "男", "F": "女"}
+
+NUMBER_OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
+CHOICE_OPS = {"in": "为", "not_in": "不为"}
+SET_OPS = {"has_any": "含其一", "has_all": "全部包含", "has_none": "均不含"}
+BOOL_OPS = {"is": "为"}
+RECEIVED_OPS = {"not_within_months": "近 N 个月未享受"}
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    label: str
+    kind: str  # number | choice | set | bool | received
+    unit: str = ""
+    choices: dict | None = None  # value → label (None: checked against reference data, or free)
+
+    @property
+    def ops(self) -> dict[str, str]:
+        return {"number": NUMBER_OPS, "choice": CHOICE_OPS, "set": SET_OPS, "bool": BOOL_OPS,
+                "received": RECEIVED_OPS}[self.kind]
+
+
+def _labels(choices) -> dict:
+    return {value: str(label) for value, label in choices.choices}
+
+
+FACTS: dict[str, FactSpec] = {f.name: f for f in [
+    FactSpec("key_groups", "重点群体", "set", choices=_labels(KeyGroup)),
+    FactSpec("age", "年龄", "number", "岁"),
+    FactSpec("sex", "性别", "choice", choices=SEXES),
+    FactSpec("hukou", "户籍", "choice", choices=_labels(Hukou)),
+    FactSpec("status", "当前就业状态", "choice", choices=_labels(EmploymentStatus)),
+    FactSpec("months_out_of_work", "距上次就业结束", "number", "个月"),
+    FactSpec("registered_unemployed", "失业登记", "bool"),
+    FactSpec("certified_difficulty", "就业困难人员认定", "bool"),
+    FactSpec("education", "学历", "choice", choices=_labels(Education)),
+    FactSpec("graduation_year", "毕业年份", "number", "年"),
+    FactSpec("district", "居住区", "choice"),
+    FactSpec("street", "居住街镇", "choice"),
+    FactSpec("received_policy", "本政策享受记录", "received"),
+]}
+BOOL_TEXT = {"registered_unemployed": ("已办理失业登记", "未办理失业登记"),
+             "certified_difficulty": ("已认定为就业困难人员", "未认定为就业困难人员")}
+
+
+def _place_labels(kind: str) -> dict[str, str]:
+    from stations.models import District, Street
+
+    model = District if kind == "district" else Street
+    return dict(model.objects.values_list("code", "name"))
+
+
+# ---------------------------------------------------------------- validation
+
+def validate(rule) -> None:
+    """Refuse a malformed rule with a message naming the unknown fact, operator or value."""
+    _validate(rule, path="规则")
+
+
+def _type_name(value) -> str:
+    return {bool: "真假值", int: "整数", float: "小数", str: "文字", list: "列表", dict: "对象",
+            type(None): "空值"}.get(type(value), type(value).__name__)
+
+
+def _validate(node, *, path: str) -> None:
+    if not isinstance(node, dict):
+        raise ValidationError(f"{path}须为一个条件对象，收到{_type_name(node)}。", code="rule_node")
+    groups = [k for k in ("all", "any", "not") if k in node]
+    if groups:
+        key = groups[0]
+        if len(node) != 1:
+            raise ValidationError(f"{path}：“{key}”条件组不能与其他键并列（{'、'.join(sorted(node))}）。",
+                                  code="rule_node")
+        if key == "not":
+            _validate(node["not"], path=f"{path}·非")
+            return
+        children = node[key]
+        if not isinstance(children, list) or not children:
+            raise ValidationError(f"{path}：“{key}”须为非空的条件列表。", code="rule_group")
+        for i, child in enumerate(children, start=1):
+            _validate(child, path=f"{path}·第{i}条")
+        return
+    if "fact" not in node:
+        unknown = "、".join(sorted(map(str, node))) or "（空）"
+        raise ValidationError(f"{path}：未知的运算符“{unknown}”，可用 all、any、not 或 fact 条件。", code="rule_op")
+    extra = set(node) - {"fact", "op", "value"}
+    if extra:
+        raise ValidationError(f"{path}：未知的键“{'、'.join(sorted(extra))}”。", code="rule_key")
+    spec = FACTS.get(node["fact"]) if isinstance(node["fact"], str) else None
+    if spec is None:
+        raise ValidationError(f"{path}：未知的条件项“{node['fact']}”。可用：{'、'.join(FACTS)}。", code="rule_fact")
+    op = node.get("op")
+    if op not in spec.ops:
+        raise ValidationError(f"{path}：条件项“{spec.label}”不支持运算符“{op}”，可用：{'、'.join(spec.ops)}。",
+                              code="rule_op")
+    value = node.get("value")
+    if spec.kind in {"number", "received"}:
+        if type(value) is not int:
+            raise ValidationError(f"{path}：条件项“{spec.label}”的值须为整数，收到{_type_name(value)}“{value}”。",
+                                  code="rule_value")
+        if spec.kind == "received" and not 1 <= value <= 240:
+            raise ValidationError(f"{path}：“{spec.label}”的月数须在 1 至 240 之间。", code="rule_value")
+    elif spec.kind == "bool":
+        if type(value) is not bool:
+            raise ValidationError(f"{path}：条件项“{spec.label}”的值须为 true 或 false，收到{_type_name(value)}“{value}”。",
+                                  code="rule_value")
+    else:
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise ValidationError(f"{path}：条件项“{spec.label}”的值须为非空的文字列表，收到{_type_name(value)}“{value}”。",
+                                  code="rule_value")
+        known = spec.choices if spec.choices is not None else _place_labels(spec.name)
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            raise ValidationError(f"{path}：条件项“{spec.label}”没有取值“{'、'.join(unknown)}”。", code="rule_value")
+
+
+def leaves(rule) -> list[dict]:
+    if "all" in rule or "any" in rule:
+        return [leaf for child in rule.get("all", rule.get("any")) for leaf in leaves(child)]
+    if "not" in rule:
+        return leaves(rule["not"])
+    return [rule]
+
+
+def facts_needed(rules) -> set[str]:
+    return {leaf["fact"] for rule in rules for leaf in leaves(rule)}
+
+
+# ---------------------------------------------------------------- facts
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from `start` to `end` (the SQL mirror is MONTHS_SQL)."""
+    return (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
+
+
+def months_before(day: dt.date, n: int) -> dt.date:
+    """`day` minus n months, clipped to the month's end (as PostgreSQL's date - interval 'n months')."""
+    total = day.year * 12 + day.month - 1 - n
+    year, month = divmod(total, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def age_on(birth: dt.date, ref: dt.date) -> int:
+    return ref.year - birth.year - (1 if (ref.month, ref.day) < (birth.month, birth.day) else 0)
+
+
+@dataclass
+class Facts:
+    """One person's facts on a reference date: what the rule sees, stored with each decision."""
+
+    ref: str
+    age: int | None = None
+    sex: str | None = None
+    hukou: str | None = None
+    status: str | None = None
+    months_out_of_work: int | None = None
+    registered_unemployed: bool = False
+    certified_difficulty: bool = False
+    education: str | None = None
+    graduation_year: int | None = None
+    district: str | None = None
+    street: str | None = None
+    key_groups: list[str] = field(default_factory=list)
+    paid: dict[str, list[str]] = field(default_factory=dict)  # policy id → payment dates (ISO)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Facts:
+        return cls(**data)
+
+    @property
+    def ref_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.ref)
+
+
+def facts_of(*, archive: JobseekerArchive, entries, cases, ref: dt.date, district: str | None = None,
+             street: str | None = None) -> Facts:
+    """Facts of one archive from its rows: `entries` (status, effective_date), `cases` (kind, state, policy_id,
+    paid_on). The SQL mirror is FACTS_SQL; both are checked against each other by the property test."""
+    last_employed = max((d for s, d in entries if s in EMPLOYED_KINDS), default=None)
+    spell = [d for s, d in entries if s not in EMPLOYED_KINDS and (last_employed is None or d > last_employed)]
+    months = None
+    if archive.current_status not in EMPLOYED_KINDS and spell:
+        months = months_between(min(spell), ref)
+    paid: dict[str, list[str]] = {}
+    for _kind, state, policy_id, paid_on in cases:
+        if state == "paid" and paid_on:
+            paid.setdefault(str(policy_id), []).append(paid_on.isoformat())
+    return Facts(
+        ref=ref.isoformat(), age=age_on(archive.birth_date, ref), sex=archive.sex, hukou=archive.hukou or None,
+        status=archive.current_status, months_out_of_work=months,
+        registered_unemployed=any(k == "registration" and s == "approved" for k, s, _p, _d in cases),
+        certified_difficulty=any(k == "certification" and s == "approved" for k, s, _p, _d in cases),
+        education=archive.education or None, graduation_year=archive.graduation_year,
+        district=district, street=street, key_groups=sorted(archive.key_groups or []),
+        paid={k: sorted(v) for k, v in paid.items()},
+    )
+
+
+def load_facts(archive_ids: list[int], *, ref: dt.date, stations: dict | None = None) -> dict[int, Facts]:
+    """Facts of some archives, computed in Python from their rows (three queries whatever the number).
+    `stations`, when given, receives {archive id: station id} of the open ones (for the engine)."""
+    from .models import Case
+
+    archives = {a.pk: a for a in JobseekerArchive.objects.filter(pk__in=archive_ids)
+                .select_related("street__district")
+                .only("id", "birth_date", "sex", "hukou", "current_status", "education", "graduation_year",
+                      "key_groups", "street__code", "street__district__code", "station_id", "is_open")}
+    if stations is not None:
+        stations.update({aid: a.station_id for aid, a in archives.items() if a.is_open})
+    entries: dict[int, list] = {}
+    from jobseekers.models import StatusEntry
+
+    for aid, status, day in StatusEntry.objects.filter(archive_id__in=archive_ids).values_list(
+            "archive_id", "status", "effective_date"):
+        entries.setdefault(aid, []).append((status, day))
+    cases: dict[int, list] = {}
+    for aid, *row in Case.objects.filter(archive_id__in=archive_ids, state__in=["approved", "paid"]).values_list(
+            "archive_id", "kind", "state", "policy_id", "paid_on"):
+        cases.setdefault(aid, []).append(tuple(row))
+    return {aid: facts_of(archive=a, entries=entries.get(aid, []), cases=cases.get(aid, []), ref=ref,
+                          street=a.street.code if a.street_id else None,
+                          district=a.street.district.code if a.street_id else None)
+            for aid, a in archives.items()}
+
+
+# ---------------------------------------------------------------- SQL
+
+def _months_sql(start: str, end: str) -> str:
+    return (f"((extract(year from {end}) - extract(year from {start})) * 12 + extract(month from {end})"
+            f" - extract(month from {start}) - CASE WHEN extract(day from {end}) < extract(day from {start})"
+            f" THEN 1 ELSE 0 END)::int")
+
+
+_EMP = "('employed', 'flexible', 'self_employed')"
+
+
+def facts_sql(*, one_archive: bool = False) -> str:
+    """One row of facts per open archive (or per `%(archive)s`), on `%(ref)s`: the SQL mirror of `facts_of`."""
+    only = " AND archive_id = %(archive)s" if one_archive else ""
+    only_a = " AND a.id = %(archive)s" if one_archive else ""
+    ref = "%(ref)s::date"
+    return f"""
+    WITH le AS (SELECT archive_id, max(effective_date) AS last_emp FROM jobseekers_statusentry
+                WHERE status IN {_EMP}{only} GROUP BY archive_id),
+         sp AS (SELECT e.archive_id, min(e.effective_date) AS spell_start FROM jobseekers_statusentry e
+                LEFT JOIN le ON le.archive_id = e.archive_id
+                WHERE e.status NOT IN {_EMP} AND (le.last_emp IS NULL OR e.effective_date > le.last_emp)
+                {only.replace("archive_id", "e.archive_id")} GROUP BY e.archive_id),
+         cs AS (SELECT archive_id, bool_or(kind = 'registration') AS reg, bool_or(kind = 'certification') AS cert
+                FROM assistance_case WHERE state = 'approved'{only} GROUP BY archive_id)
+    SELECT a.id, a.station_id,
+           (extract(year from {ref}) - extract(year from a.birth_date)
+            - CASE WHEN (extract(month from {ref}), extract(day from {ref}))
+                        < (extract(month from a.birth_date), extract(day from a.birth_date)) THEN 1 ELSE 0 END)::int
+             AS age,
+           a.sex, NULLIF(a.hukou, '') AS hukou, a.current_status AS status,
+           CASE WHEN a.current_status IN {_EMP} OR sp.spell_start IS NULL THEN NULL
+                ELSE {_months_sql("sp.spell_start", ref)} END AS months_out_of_work,
+           COALESCE(cs.reg, false) AS registered_unemployed, COALESCE(cs.cert, false) AS certified_difficulty,
+           NULLIF(a.education, '') AS education, a.graduation_year, d.code AS district, s.code AS street,
+           a.key_groups
+    FROM jobseekers_jobseekerarchive a
+    LEFT JOIN stations_street s ON s.id = a.street_id LEFT JOIN stations_district d ON d.id = s.district_id
+    LEFT JOIN sp ON sp.archive_id = a.id LEFT JOIN cs ON cs.archive_id = a.id
+    WHERE a.is_open{only_a}"""  # noqa: S608 - fixed text, values are parameters
+
+
+FACT_COLUMNS = ("age", "sex", "hukou", "status", "months_out_of_work", "registered_unemployed",
+                "certified_difficulty", "education", "graduation_year", "district", "street", "key_groups")
+
+
+def compile_sql(rule, *, policy_id: int, alias: str = "f") -> tuple[str, list]:
+    """The rule as one SQL boolean over a facts row `alias` (see facts_sql); `%(ref)s` is the reference date."""
+    params: list = []
+    sql = _sql(rule, alias=alias, policy_id=policy_id, params=params)
+    return sql, params
+
+
+def _sql(node, *, alias: str, policy_id: int, params: list) -> str:
+    if "all" in node:
+        return "(" + " AND ".join(_sql(c, alias=alias, policy_id=policy_id, params=params) for c in node["all"]) + ")"
+    if "any" in node:
+        return "(" + " OR ".join(_sql(c, alias=alias, policy_id=policy_id, params=params) for c in node["any"]) + ")"
+    if "not" in node:
+        return "(NOT " + _sql(node["not"], alias=alias, policy_id=policy_id, params=params) + ")"
+    spec, op, value = FACTS[node["fact"]], node["op"], node["value"]
+    col = f"{alias}.{spec.name}"
+    if spec.kind == "number":
+        params.append(value)
+        cond = f"{col} {'<>' if op == '!=' else '=' if op == '==' else op} %s"
+    elif spec.kind == "choice":
+        params.append(list(value))
+        cond = f"{col} = ANY(%s::text[])" if op == "in" else f"NOT ({col} = ANY(%s::text[]))"
+    elif spec.kind == "set":
+        params.append(list(value))
+        cond = {"has_any": f"{col} && %s::varchar[]", "has_all": f"{col} @> %s::varchar[]",
+                "has_none": f"NOT ({col} && %s::varchar[])"}[op]
+    elif spec.kind == "bool":
+        params.append(value)
+        cond = f"{col} = %s"
+    else:  # received: no payment of this policy after (ref − N months)
+        params.extend([policy_id, value])
+        cond = (f"NOT EXISTS (SELECT 1 FROM assistance_case pc WHERE pc.archive_id = {alias}.id AND pc.policy_id = %s"  # noqa: S608
+                f" AND pc.state = 'paid' AND pc.paid_on > (%(ref)s::date - make_interval(months => %s))::date)")
+    return f"COALESCE({cond}, false)"
+
+
+def render_params(sql: str, params: list, named: dict) -> tuple[str, dict]:
+    """Mix positional %s and named %(x)s placeholders: psycopg2 takes one style, so name them all."""
+    out, parts = dict(named), sql.split("%s")
+    text = parts[0]
+    for i, part in enumerate(parts[1:]):
+        out[f"p{i}"] = params[i]
+        text += f"%(p{i})s" + part
+    return text, out
+
+
+# ---------------------------------------------------------------- Python evaluation with a trace
+
+@dataclass
+class Result:
+    ok: bool
+    tree: dict
+    fixes: int  # the fewest conditions that would have to change for the rule to hold (0 when it holds)
+
+    @property
+    def near_miss(self) -> bool:
+        return not self.ok and self.fixes == 1
+
+    @property
+    def conditions(self) -> list[dict]:
+        return _flat(self.tree)
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "fixes": self.fixes, "tree": self.tree}
+
+
+def _flat(tree: dict) -> list[dict]:
+    if "children" in tree:
+        return [leaf for child in tree["children"] for leaf in _flat(child)]
+    return [tree]
+
+
+def evaluate(rule, facts: Facts, *, policy_id: int) -> Result:
+    """Evaluate a (validated) rule on one person's facts, condition by condition."""
+    tree, ok, to_true, _to_false = _eval(rule, facts, policy_id=policy_id)
+    return Result(ok=ok, tree=tree, fixes=to_true)
+
+
+def _eval(node, facts: Facts, *, policy_id: int) -> tuple[dict, bool, int, int]:
+    """(trace, result, fewest flips to make it true, fewest flips to make it false)."""
+    if "all" in node or "any" in node:
+        key = "all" if "all" in node else "any"
+        parts = [_eval(c, facts, policy_id=policy_id) for c in node[key]]
+        oks = [p[1] for p in parts]
+        if key == "all":
+            ok, to_true, to_false = all(oks), sum(p[2] for p in parts), min(p[3] for p in parts)
+        else:
+            ok, to_true, to_false = any(oks), min(p[2] for p in parts), sum(p[3] for p in parts)
+        return ({"group": key, "label": "全部满足" if key == "all" else "满足其一", "ok": ok,
+                 "children": [p[0] for p in parts]}, ok, to_true, to_false)
+    if "not" in node:
+        child, ok, to_true, to_false = _eval(node["not"], facts, policy_id=policy_id)
+        return ({"group": "not", "label": "不满足", "ok": not ok, "children": [child]}, not ok, to_false, to_true)
+    leaf = _leaf(node, facts, policy_id=policy_id)
+    return leaf, leaf["ok"], 0 if leaf["ok"] else 1, 1 if leaf["ok"] else 0
+
+
+def _choice_text(spec: FactSpec, value) -> str:
+    if value is None:
+        return "未填写"
+    labels = spec.choices if spec.choices is not None else None
+    if labels is None:
+        labels = _place_label_cache(spec.name)
+    return labels.get(value, value)
+
+
+_PLACE_CACHE: dict[str, dict] = {}
+
+
+def _place_label_cache(kind: str) -> dict:
+    if kind not in _PLACE_CACHE:
+        _PLACE_CACHE[kind] = _place_labels(kind)
+    return _PLACE_CACHE[kind]
+
+
+def _leaf(node, facts: Facts, *, policy_id: int) -> dict:
+    spec, op, want = FACTS[node["fact"]], node["op"], node["value"]
+    actual = getattr(facts, spec.name, None) if spec.kind != "received" else None
+    if spec.kind == "number":
+        ok = actual is not None and {">=": actual >= want, "<=": actual <= want, ">": actual > want,
+                                     "<": actual < want, "==": actual == want, "!=": actual != want}[op] \
+            if actual is not None else False
+        shown = f"{actual} {spec.unit}".strip() if actual is not None else "无"
+        if spec.name == "months_out_of_work" and actual is None:
+            shown = "无（在业或无失业记录）"
+        text = f"{spec.label} {shown}，需 {NUMBER_OPS[op]} {want} {spec.unit}".rstrip()
+    elif spec.kind == "choice":
+        inside = actual is not None and actual in want
+        ok = inside if op == "in" else (actual is not None and not inside)
+        wanted = "、".join(_choice_text(spec, v) for v in want)
+        text = f"{spec.label} {_choice_text(spec, actual)}，需{'为' if op == 'in' else '不为'}{wanted}"
+    elif spec.kind == "set":
+        have = set(actual or [])
+        ok = {"has_any": bool(have & set(want)), "has_all": set(want) <= have,
+              "has_none": not (have & set(want))}[op]
+        labels = spec.choices
+        shown = "、".join(labels.get(v, v) for v in sorted(have)) or "无"
+        text = f"{spec.label} {shown}，需{SET_OPS[op]}：{'、'.join(labels.get(v, v) for v in want)}"
+    elif spec.kind == "bool":
+        ok = bool(actual) == want
+        yes, no = BOOL_TEXT.get(spec.name, (f"{spec.label}：是", f"{spec.label}：否"))
+        text = (yes if actual else no) + ("" if want else f"，需{no}")
+    else:
+        since = months_before(facts.ref_date, want)
+        dates = [d for d in facts.paid.get(str(policy_id), []) if dt.date.fromisoformat(d) > since]
+        ok, actual = not dates, (max(dates) if dates else None)
+        text = (f"近 {want} 个月未享受本政策" if ok else f"已于 {actual} 享受本政策，需近 {want} 个月未享受")
+    return {"fact": spec.name, "label": spec.label, "op": op, "value": want, "actual": actual, "ok": ok,
+            "text": f"{text} {'✓' if ok else '✗'}"}
