@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.choices import KeyGroup
 from core.forms import DateInput, OccupationPicker, PortalFormMixin
@@ -173,3 +174,17 @@ class ImportForm(PortalFormMixin, forms.Form):
             raise ValidationError(str(exc)) from None
         self.content = upload.read()
         return upload
+
+
+class FullExportForm(PortalFormMixin, forms.Form):
+    """导出完整信息: a reason and an explicit confirmation, posted (never a link a crawler or a misclick follows)."""
+
+    reason = forms.CharField(label=_("导出事由"), min_length=4, max_length=200,
+                             help_text=_("例如：报送区就业促进中心核对名单。事由记入审计日志。"),
+                             error_messages={"required": _("请填写导出事由。"),
+                                             "min_length": _("导出事由至少 4 个字。")})
+    confirm = forms.BooleanField(label=_("我确认导出文件含完整身份证号和手机号，将按规定保管，用后删除。"),
+                                 error_messages={"required": _("请勾选确认后再导出。")})
+    query = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    error_banner = _("未导出：请按标红的提示修改后再提交。")

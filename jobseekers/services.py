@@ -16,9 +16,9 @@ from django.utils import timezone
 from core.audit import audit_record, diff
 from core.masking import mask_id_number
 from core.queue import enqueue
-from core.scoping import require_visible
+from core.scoping import require_visible, scope_of
 from core.validators import normalize_phone
-from stations.models import StationMembership
+from stations.models import Station, StationMembership
 
 from . import events
 from .identity import IDENTITY_FIELDS, identity_fields, phone_encrypted
@@ -266,9 +266,35 @@ def archive_reveal(*, actor, archive: JobseekerArchive) -> dict[str, str]:
 
 
 @transaction.atomic
-def archive_export_record(*, actor, count: int, full: bool, filters: str) -> None:
+def archive_export_record(*, actor, archives: list[JobseekerArchive], full: bool, filters: str,
+                          reason: str = "") -> None:
+    """Audit an export, owned by the exported rows' station and district (when there is one of each), else the
+    actor's district, so the district's audit trail lists it; `changes.rows` feeds the volume warning."""
+    station_ids = {a.station_id for a in archives}
+    district_ids = set(Station.objects.filter(pk__in=station_ids).values_list("street__district_id", flat=True))
+    scope = scope_of(actor)
+    district_id = scope.district_id if scope.is_district else (next(iter(district_ids)) if len(district_ids) == 1
+                                                                 else None)
+    station_id = next(iter(station_ids)) if len(station_ids) == 1 else None
+    if station_id is None and scope.is_staff_member:
+        mine = list(StationMembership.objects.filter(user=actor, is_active=True).values_list("station_id", flat=True))
+        station_id = mine[0] if len(mine) == 1 else None
+        if district_id is None and station_id is not None:
+            district_id = Station.objects.filter(pk=station_id).values_list("street__district_id", flat=True).first()
+    kind = "含完整身份证号和手机号" if full else "脱敏"
+    summary = f"导出档案 {len(archives)} 份（{kind}）；筛选：{filters}" + (f"；事由：{reason}" if reason else "")
     audit_record(actor=actor, action=events.JOBSEEKER_EXPORT_FULL if full else events.JOBSEEKER_EXPORT,
-                 summary=f"导出档案 {count} 份（{'含完整身份证号和手机号' if full else '脱敏'}）；筛选：{filters}"[:500])
+                 summary=summary[:500], changes={"rows": len(archives), "reason": reason[:200]},
+                 station_id=station_id, district_id=district_id)
+
+
+def import_report_allowed(*, user, job: ImportJob) -> bool:
+    """The error report holds full ID numbers: the uploader, the station's heads and admins in scope only."""
+    scope = scope_of(user)
+    if scope.is_admin or (job.created_by_id is not None and job.created_by_id == user.pk):
+        return True
+    return StationMembership.objects.filter(user=user, station_id=job.station_id, is_active=True,
+                                            role=StationMembership.StaffRole.HEAD).exists()
 
 
 def import_start(*, actor, station, file_name: str, content: bytes, mode: str) -> ImportJob:
