@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record, diff
 from core.masking import mask_id_number
@@ -62,7 +63,7 @@ def _refuse_if_registered(hash_value: str, *, exclude_pk: int | None = None) -> 
 def _check_helper(archive: JobseekerArchive) -> None:
     if archive.helper_id and not StationMembership.objects.filter(
             user_id=archive.helper_id, station_id=archive.station_id, is_active=True).exists():
-        raise ValidationError({"helper": "帮办员须为本站点的在岗工作人员。"})
+        raise ValidationError({"helper": _("帮办员须为本站点的在岗工作人员。")})
 
 
 def _lock(archive: JobseekerArchive | int) -> JobseekerArchive:
@@ -76,7 +77,7 @@ def archive_create(*, actor, station, id_number: str, phone: str = "",
                    status_since: dt.date | None = None, **fields) -> JobseekerArchive:
     """建档: validate the ID number, refuse a second archive anywhere in the city, record the first status."""
     if actor is not None:
-        require_visible(actor, station=station, message="只能为本人所在站点建档。")
+        require_visible(actor, station=station, message=_("只能为本人所在站点建档。"))
     today = timezone.localdate()
     errors: dict = {}
     identity: dict = {}
@@ -176,7 +177,7 @@ def status_add(*, actor, archive: JobseekerArchive, status: str, effective_date:
                         recorded_by=actor)
     entry.full_clean(exclude=["archive", "recorded_by"])
     if effective_date > timezone.localdate():
-        raise ValidationError({"effective_date": "生效日期不能晚于今天。"})
+        raise ValidationError({"effective_date": _("生效日期不能晚于今天。")})
     entry.save()
     previous = locked.current_status
     _refresh_current_status(locked)
@@ -282,7 +283,7 @@ def archive_export_record(*, actor, archives: list[JobseekerArchive], full: bool
         if district_id is None and station_id is not None:
             district_id = Station.objects.filter(pk=station_id).values_list("street__district_id", flat=True).first()
     kind = "含完整身份证号和手机号" if full else "脱敏"
-    summary = f"导出档案 {len(archives)} 份（{kind}）；筛选：{filters}" + (f"；事由：{reason}" if reason else "")
+    summary = f"导出档案 {len(archives)} 份（{kind}）；筛选：{filters or '无'}" + (f"；事由：{reason}" if reason else "")
     audit_record(actor=actor, action=events.JOBSEEKER_EXPORT_FULL if full else events.JOBSEEKER_EXPORT,
                  summary=summary[:500], changes={"rows": len(archives), "reason": reason[:200]},
                  station_id=station_id, district_id=district_id)
@@ -300,7 +301,7 @@ def import_report_allowed(*, user, job: ImportJob) -> bool:
 def import_start(*, actor, station, file_name: str, content: bytes, mode: str) -> ImportJob:
     """Store an upload (encrypted) and queue its import; the file is parsed by the worker, not here."""
     if actor is not None:
-        require_visible(actor, station=station, message="只能向本人所在站点导入档案。")
+        require_visible(actor, station=station, message=_("只能向本人所在站点导入档案。"))
     with transaction.atomic():
         job = ImportJob(station=station, created_by=actor, file_name=file_name[:200], mode=mode)
         job.set_source(content)
@@ -317,7 +318,7 @@ def import_retry(*, actor, job: ImportJob) -> ImportJob:
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if not locked.can_retry:
-            raise ValidationError("该导入不能重试：只有因系统原因失败、且上传文件仍保留的导入可以重试，请重新上传。")
+            raise ValidationError(_("该导入不能重试：只有因系统原因失败、且上传文件仍保留的导入可以重试，请重新上传。"))
         ImportJob.objects.filter(pk=locked.pk).update(
             status=ImportJob.Status.PENDING, phase="", message="", processed_rows=0, failed_rows=0,
             imported_rows=0, duplicate_rows=0, total_rows=0, errors=[], finished_at=None, updated_at=timezone.now())

@@ -73,7 +73,7 @@ class ArchiveCreateView(InternalRequiredMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "档案已建立。")
+                messages.success(request, _("档案已建立。"))
                 return redirect(archive)
         return render(request, self.template_name, {"form": form}, status=400)
 
@@ -98,7 +98,7 @@ class ArchiveUpdateView(InternalRequiredMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "档案已保存。")
+                messages.success(request, _("档案已保存。"))
                 return redirect(archive)
         archive.refresh_from_db()
         return render(request, self.template_name, {"form": form, "archive": archive}, status=400)
@@ -199,7 +199,7 @@ def _export_rows(request, data, *, stations=None):
 
 
 def _filters_text(data) -> str:
-    return "&".join(f"{k}={v}" for k, v in data.items() if k not in {"full", "page", "q"} and v) or "无"
+    return "&".join(f"{k}={v}" for k, v in data.items() if k not in {"full", "page", "q"} and v)
 
 
 def _export_response(archives, *, full: bool):
@@ -307,7 +307,7 @@ class ImportErrorsView(InternalRequiredMixin, View):
             raise PermissionDenied(_("错误报告含完整身份证号，只有上传人、本站站长和管理员可以下载。"))
         content = job.get_report()
         if not content:
-            raise Http404("错误报告已按保留期限删除，或本次导入没有错误行。")
+            raise Http404(_("错误报告已按保留期限删除，或本次导入没有错误行。"))
         services.import_report_download(actor=request.user, job=job)
         response = xlsx_response(content, f"导入错误报告_{job.pk}.xlsx")
         response["Cache-Control"] = "no-store"
