@@ -182,7 +182,7 @@ def status_add(*, actor, archive: JobseekerArchive, status: str, effective_date:
     previous = locked.current_status
     _refresh_current_status(locked)
     audit_record(actor=actor, action=events.JOBSEEKER_STATUS_ADD, obj=locked,
-                 summary=f"就业状态记录：{entry.get_status_display()}（{effective_date}，{entry.get_source_display()}）",
+                 summary=f"就业状态记录：{EmploymentStatus(entry.status).label}（{effective_date}，{StatusEntry.Source(entry.source).label}）",
                  changes={"current_status": [previous, locked.current_status]} if previous != locked.current_status
                  else {})
     archive.current_status = locked.current_status
@@ -209,7 +209,7 @@ def visit_create(*, actor, archive: JobseekerArchive, visit_date: dt.date, metho
     closed = FollowUpTask.objects.filter(archive=locked, status=FollowUpTask.Status.OPEN).update(
         status=FollowUpTask.Status.DONE, visit=visit, closed_at=timezone.now())
     audit_record(actor=actor, action=events.JOBSEEKER_VISIT, obj=locked,
-                 summary=f"走访记录：{visit.get_method_display()}，下次排摸 {locked.next_survey_due}"
+                 summary=f"走访记录：{Visit.Method(visit.method).label}，下次排摸 {locked.next_survey_due}"
                          + (f"，完成回访任务 {closed} 项" if closed else ""))
     archive.next_survey_due, archive.current_status = locked.next_survey_due, locked.current_status
     return visit
@@ -308,7 +308,7 @@ def import_start(*, actor, station, file_name: str, content: bytes, mode: str) -
         job.full_clean(exclude=["created_by", "source", "errors", "report"])
         job.save()
         audit_record(actor=actor, action=events.JOBSEEKER_IMPORT_START, obj=job,
-                     summary=f"上传导入文件 {job.file_name}（{job.get_mode_display()}）")
+                     summary=f"上传导入文件 {job.file_name}（{ImportJob.Mode(job.mode).label}）")
         enqueue("jobseekers.tasks.import_run_task", job_id=job.pk)
     return job
 

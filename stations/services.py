@@ -92,7 +92,7 @@ def station_create(*, actor, hours: Hours | None = None, **fields) -> Station:
     _save_station(station)
     _replace_hours(station, hours)
     audit_record(actor=actor, action=events.STATION_CREATE, obj=station,
-                 summary=f"新建站点 {station.code}（{station.get_status_display()}）",
+                 summary=f"新建站点 {station.code}（{Station.Status(station.status).label}）",
                  changes={"hours": _hours_text(hours)})
     return station
 
@@ -155,7 +155,7 @@ def membership_add(*, actor, station: Station, user, role: str, grids=None) -> S
         raise ValidationError({"user": _("该人员已在本站点，不能重复添加。")}) from exc
     membership.grids.set(grids)
     audit_record(actor=actor, action=events.STATION_STAFF_ADD, obj=station,
-                 summary=f"添加人员 {user.get_username()}（{membership.get_role_display()}）",
+                 summary=f"添加人员 {user.get_username()}（{StationMembership.StaffRole(membership.role).label}）",
                  changes={"grids": "、".join(g.name for g in grids)})
     return membership
 

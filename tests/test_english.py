@@ -215,3 +215,47 @@ def test_every_page_reads_in_english(english, demo_like, role):
 def test_the_language_menu_names_each_language_in_itself(english, client):
     body = english.get("/").content.decode()
     assert ">English</option>" in body and ">简体中文</option>" in body
+
+
+def _matchable(world):
+    from tests.matching.factories import make_archive as matching_archive
+    from tests.matching.factories import make_posting as matching_posting
+
+    archive = matching_archive(world["station_a"], name="王五")
+    posting = matching_posting(world["station_a"], title="小区保洁员")
+    return archive, posting
+
+
+def test_matching_explanations_render_in_english_and_pushes_store_chinese(english, world):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from matching import services as matching_services
+    from matching.models import PushRecord
+
+    archive, posting = _matchable(world)
+    english.force_login(world["staff"])
+    body = english.get(reverse("matching:archive", args=[archive.pk])).content.decode()
+    assert "same occupation" in body and "同一职业" not in body
+    with translation.override("en"):
+        matching_services.push_create(actor=world["staff"], archive=archive, postings=[posting],
+                                      channel=PushRecord.Channel.PHONE)
+    push = PushRecord.objects.get(archive=archive)
+    assert push.explanation.startswith("同一职业") and "same" not in push.explanation
+
+
+def test_service_messages_translate_and_audit_summaries_stay_chinese(english, world):
+    from django.urls import reverse
+
+    from core.models import AuditEvent
+
+    archive = make_archive(world["station_a"], actor=world["staff"], name="赵六")
+    english.force_login(world["staff"])
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    response = english.post(reverse("jobseekers:status_add", args=[archive.pk]),
+                            {"status": "employed", "effective_date": future, "source": "phone"})
+    assert "The effective date cannot be after today." in response.content.decode()
+    english.post(reverse("jobseekers:status_add", args=[archive.pk]),
+                 {"status": "employed", "effective_date": timezone.localdate().isoformat(), "source": "phone"})
+    event = AuditEvent.objects.filter(action="jobseeker.status_add").latest("id")
+    assert event.summary.startswith("就业状态记录：已就业") and "电话" in event.summary, event.summary
