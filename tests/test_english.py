@@ -66,6 +66,8 @@ class _Page(HTMLParser):
             self.texts.append(("<input value>", attrs["value"]))
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
+        if attrs.get("hx-get"):  # htmx fragments are pages too
+            self.links.append(attrs["hx-get"])
         if tag == "form" and (attrs.get("method") or "").lower() == "post":
             self.forms.append(attrs.get("action") or "")
 
@@ -160,10 +162,8 @@ def crawl(client, data: list[str], role: str) -> tuple[list[str], set[str]]:
         seen_patterns.add(pattern)
         visited += 1
         response = client.get(path)
-        if response.status_code != 200:
-            continue
-        page = check(path, response, "GET")
-        if page is None:
+        page = check(path, response, f"GET({response.status_code})")  # refusals (403, 404) read in English too
+        if page is None or response.status_code != 200:
             continue
         for action in page.forms:
             target = _internal(action or path, path)
