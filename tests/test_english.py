@@ -208,6 +208,7 @@ def test_every_page_reads_in_english(english, demo_like, role):
     if role != "anonymous":
         english.force_login(demo_like[role])
     problems, patterns = crawl(english, _data_values(), role)
+    print(f"{role}: {len(patterns)} URL patterns crawled")
     assert len(patterns) > (3 if role == "anonymous" else 12), sorted(patterns)
     assert not problems, f"{len(problems)} untranslated texts:\n" + "\n".join(dict.fromkeys(problems))
 
