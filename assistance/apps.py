@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AssistanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assistance"
-    verbose_name = "就业援助"
+    verbose_name = _("就业援助")
 
     def ready(self):
         from jobseekers import hooks

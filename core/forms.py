@@ -123,8 +123,8 @@ class PortalFilterForm(PortalFormMixin, forms.Form):
 class PortalAuthenticationForm(PortalFormMixin, AuthenticationForm):
     error_banner = None
     error_messages = {
-        "invalid_login": "用户名或密码不正确。注意：连续输错 5 次，该账号在本地址将被锁定 30 分钟。",
-        "inactive": "该账号已停用，请联系管理员。",
+        "invalid_login": _("用户名或密码不正确。注意：连续输错 5 次，该账号在本地址将被锁定 30 分钟。"),
+        "inactive": _("该账号已停用，请联系管理员。"),
     }
 
     def clean(self):

@@ -3,46 +3,49 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from .choices import translated
 from .scoping import ScopedQuerySet
 
 
 class TimeStampedModel(models.Model):
     """Abstract base: creation and modification times."""
 
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         abstract = True
 
 
 class Role(models.TextChoices):
-    STAFF = "staff", "站点工作人员"
-    DISTRICT = "district", "区级管理员"
-    CITY = "city", "市级管理员"
-    EXPERT = "expert", "创业专家"
+    STAFF = "staff", gettext_noop("站点工作人员")
+    DISTRICT = "district", gettext_noop("区级管理员")
+    CITY = "city", gettext_noop("市级管理员")
+    EXPERT = "expert", gettext_noop("创业专家")
 
 
 class UserProfile(TimeStampedModel):
     """A login's role; district admins carry their district, staff their station memberships."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.STAFF)
+    role = models.CharField(_("角色"), max_length=16, choices=translated(Role), default=Role.STAFF)
     district = models.ForeignKey(
-        "stations.District", verbose_name="所属区", on_delete=models.PROTECT, null=True, blank=True,
+        "stations.District", verbose_name=_("所属区"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="admins",
     )
-    display_name = models.CharField("显示名称", max_length=50, blank=True)
+    display_name = models.CharField(_("显示名称"), max_length=50, blank=True)
 
     class Meta:
-        verbose_name = "用户角色"
-        verbose_name_plural = "用户角色"
+        verbose_name = _("用户角色")
+        verbose_name_plural = _("用户角色")
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(role="district") | models.Q(district__isnull=False),
                 name="district_admin_has_district",
-                violation_error_message="区级管理员必须指定所属区。",
+                violation_error_message=_("区级管理员必须指定所属区。"),
             )
         ]
 
@@ -59,15 +62,15 @@ class Occupation(models.Model):
         MINOR = 3, "小类"
         OCCUPATION = 4, "细类（职业）"
 
-    code = models.CharField("代码", max_length=16, unique=True)
-    name = models.CharField("名称", max_length=100, db_index=True)
-    level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
+    code = models.CharField(_("代码"), max_length=16, unique=True)
+    name = models.CharField(_("名称"), max_length=100, db_index=True)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=translated(Level))
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
-    gbm_code = models.CharField("GBM代码", max_length=8, blank=True)
+    gbm_code = models.CharField(_("GBM代码"), max_length=8, blank=True)
 
     class Meta:
-        verbose_name = "职业分类"
-        verbose_name_plural = "职业分类"
+        verbose_name = _("职业分类")
+        verbose_name_plural = _("职业分类")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -94,28 +97,28 @@ class AuditEvent(models.Model):
     """Who did what to which object, when and from where; written by services in the same transaction."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="audit_events",
     )
-    actor_name = models.CharField("操作人名称", max_length=150, blank=True)
-    action = models.CharField("操作", max_length=64, db_index=True)
+    actor_name = models.CharField(_("操作人名称"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
-    object_id = models.CharField("对象ID", max_length=64, blank=True)
-    object_repr = models.CharField("对象", max_length=200, blank=True)
-    summary = models.CharField("摘要", max_length=500, blank=True)
-    changes = models.JSONField("变更内容", default=dict, blank=True)
+    object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    summary = models.CharField(_("摘要"), max_length=500, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     district = models.ForeignKey(
         "stations.District", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     station = models.ForeignKey("stations.Station", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    client_ip = models.GenericIPAddressField("客户端地址", null=True, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    client_ip = models.GenericIPAddressField(_("客户端地址"), null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "审计事件"
-        verbose_name_plural = "审计事件"
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
@@ -126,15 +129,15 @@ class AuditEvent(models.Model):
 class QueuedTask(models.Model):
     """A Celery call recorded with the write that needs it, deleted once the broker has it (core/queue.py)."""
 
-    task = models.CharField("任务", max_length=200)
-    kwargs = models.JSONField("参数", default=dict)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
-    attempts = models.PositiveSmallIntegerField("发布失败次数", default=0)
-    last_error = models.CharField("最近错误", max_length=300, blank=True)
+    task = models.CharField(_("任务"), max_length=200)
+    kwargs = models.JSONField(_("参数"), default=dict)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("发布失败次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "待发布任务"
-        verbose_name_plural = "待发布任务"
+        verbose_name = _("待发布任务")
+        verbose_name_plural = _("待发布任务")
 
     def __str__(self) -> str:
         return f"{self.task} #{self.pk}"

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 ID_CHECK = "10X98765432"
@@ -27,18 +28,18 @@ def parse_id_number(value: str, *, today: dt.date | None = None) -> tuple[str, d
     """Validate an 18-digit resident ID number; return (normalized, birth date, sex 'M'/'F')."""
     number = normalize_id_number(value)
     if len(number) != 18:
-        raise ValidationError("身份证号码应为18位（当前为%(n)s位）。", code="id_length", params={"n": len(number)})
+        raise ValidationError(_("身份证号码应为18位（当前为%(n)s位）。"), code="id_length", params={"n": len(number)})
     if not re.fullmatch(r"\d{17}[\dX]", number):
-        raise ValidationError("身份证号码只能由数字组成，最后一位可以是X。", code="id_chars")
+        raise ValidationError(_("身份证号码只能由数字组成，最后一位可以是X。"), code="id_chars")
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValidationError("身份证号码中的出生日期不存在。", code="id_birth_date") from None
+        raise ValidationError(_("身份证号码中的出生日期不存在。"), code="id_birth_date") from None
     today = today or dt.date.today()
     if birth > today:
-        raise ValidationError("身份证号码中的出生日期在未来。", code="id_birth_future")
+        raise ValidationError(_("身份证号码中的出生日期在未来。"), code="id_birth_future")
     if id_number_check_char(number[:17]) != number[17]:
-        raise ValidationError("身份证号码校验位错误，请核对后重新输入。", code="id_check_digit")
+        raise ValidationError(_("身份证号码校验位错误，请核对后重新输入。"), code="id_check_digit")
     sex = "M" if int(number[16]) % 2 else "F"
     return number, birth, sex
 
@@ -56,15 +57,15 @@ def validate_credit_code(value: str) -> None:
     """GB 32100-2015 unified social credit code (18 characters, last is a check character)."""
     code = normalize_credit_code(value)
     if len(code) != 18:
-        raise ValidationError("统一社会信用代码应为18位（当前为%(n)s位）。", code="uscc_length", params={"n": len(code)})
+        raise ValidationError(_("统一社会信用代码应为18位（当前为%(n)s位）。"), code="uscc_length", params={"n": len(code)})
     bad = [c for c in code if c not in USCC_ALPHABET]
     if bad:
-        raise ValidationError("统一社会信用代码含有不允许的字符：%(c)s（不使用 I、O、Z、S、V）。",
+        raise ValidationError(_("统一社会信用代码含有不允许的字符：%(c)s（不使用 I、O、Z、S、V）。"),
                               code="uscc_chars", params={"c": "".join(sorted(set(bad)))})
     if not code[2:8].isdigit():
-        raise ValidationError("统一社会信用代码第3至8位应为行政区划代码（数字）。", code="uscc_region")
+        raise ValidationError(_("统一社会信用代码第3至8位应为行政区划代码（数字）。"), code="uscc_region")
     if credit_code_check_char(code[:17]) != code[17]:
-        raise ValidationError("统一社会信用代码校验位错误，请核对后重新输入。", code="uscc_check_digit")
+        raise ValidationError(_("统一社会信用代码校验位错误，请核对后重新输入。"), code="uscc_check_digit")
 
 
 def normalize_phone(value: str) -> str:
@@ -75,14 +76,14 @@ def validate_phone(value: str) -> None:
     """Mainland mobile (11 digits starting 1[3-9]) or a fixed line such as 021-64001234."""
     phone = normalize_phone(value)
     if re.search(r"[^\d-]", phone):
-        raise ValidationError("电话号码只能包含数字（固定电话可带区号和“-”）。", code="phone_chars")
+        raise ValidationError(_("电话号码只能包含数字（固定电话可带区号和“-”）。"), code="phone_chars")
     if not (MOBILE_RE.match(phone) or LANDLINE_RE.match(phone)):
-        raise ValidationError("请输入有效的手机号（11位）或固定电话（如 021-64001234）。", code="phone_format")
+        raise ValidationError(_("请输入有效的手机号（11位）或固定电话（如 021-64001234）。"), code="phone_format")
 
 
 def validate_mobile(value: str) -> None:
     phone = normalize_phone(value)
     if re.search(r"[^\d]", phone):
-        raise ValidationError("手机号只能包含数字。", code="phone_chars")
+        raise ValidationError(_("手机号只能包含数字。"), code="phone_chars")
     if not MOBILE_RE.match(phone):
-        raise ValidationError("请输入11位手机号码（以1开头）。", code="phone_format")
+        raise ValidationError(_("请输入11位手机号码（以1开头）。"), code="phone_format")

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 
 from .forms import PortalFilterForm
@@ -44,12 +45,12 @@ class AboutView(TemplateView):
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
-    actor = django_filters.ModelChoiceFilter(label="操作人", queryset=get_user_model().objects.all())
+    actor = django_filters.ModelChoiceFilter(label=_("操作人"), queryset=get_user_model().objects.all())
     content_type = django_filters.ModelChoiceFilter(
-        label="对象类型", queryset=ContentType.objects.filter(app_label__in=settings.LOCAL_APPS)
+        label=_("对象类型"), queryset=ContentType.objects.filter(app_label__in=settings.LOCAL_APPS)
     )
-    object_id = django_filters.CharFilter(label="对象ID")
-    action = django_filters.CharFilter(label="操作", lookup_expr="icontains")
+    object_id = django_filters.CharFilter(label=_("对象ID"))
+    action = django_filters.CharFilter(label=_("操作"), lookup_expr="icontains")
 
     class Meta:
         form = PortalFilterForm

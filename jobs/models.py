@@ -61,8 +61,8 @@ class Employer(TimeStampedModel):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "用人单位"
-        verbose_name_plural = "用人单位"
+        verbose_name = _("用人单位")
+        verbose_name_plural = _("用人单位")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -156,8 +156,8 @@ class JobPosting(TimeStampedModel):
     objects = PostingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "岗位"
-        verbose_name_plural = "岗位"
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
         ordering = ["-published_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -267,8 +267,8 @@ class Lead(TimeStampedModel):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "求职意向登记"
-        verbose_name_plural = "求职意向登记"
+        verbose_name = _("求职意向登记")
+        verbose_name_plural = _("求职意向登记")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["posting", "phone_hash"], name="lead_once_per_phone",

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record, diff
 from core.choices import MONTHLY_FACTOR
@@ -37,7 +38,7 @@ POSTING_FIELDS = ("title", "occupation", "description", "requirements", "salary_
 
 def _check_station(actor, station: Station) -> None:
     """Staff act only for their own stations; district admins inside their district; city admins anywhere."""
-    require_visible(actor, station=station, message="只能为本站点筹集的用人单位和岗位进行操作。")
+    require_visible(actor, station=station, message=_("只能为本站点筹集的用人单位和岗位进行操作。"))
 
 
 def _snapshot(obj, fields) -> dict:
@@ -223,7 +224,7 @@ def posting_publish(*, actor, posting: JobPosting, today: dt.date | None = None)
     if refusal:
         raise ValidationError(refusal, code="review")
     if fresh.expires_on and fresh.expires_on < today:
-        raise ValidationError({"expires_on": "截止日期早于今天（发布日期），请先修改截止日期。"})
+        raise ValidationError({"expires_on": _("截止日期早于今天（发布日期），请先修改截止日期。")})
     if fresh.public_service_term_ended(today):
         raise ValidationError({"public_service_term_end": f"公益性岗位期限已于 {fresh.public_service_term_end} 结束，"
                                                           "不能发布；如已续期，请先修改期限。"})
@@ -235,7 +236,7 @@ def posting_publish(*, actor, posting: JobPosting, today: dt.date | None = None)
 def posting_reject(*, actor, posting: JobPosting, reason: str) -> JobPosting:
     """pending review → draft, with the reason (employer submissions that need correction)."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写退回原因。"})
+        raise ValidationError({"reason": _("请填写退回原因。")})
     return _transition(actor=actor, posting=posting, allowed_from={Status.PENDING}, to=Status.DRAFT,
                        action=events.POSTING_REJECT, note=reason.strip())
 
@@ -297,7 +298,7 @@ def posting_submit_public(*, employer_name: str, employer_kind: str, credit_code
         lat, lng = street_point(street) or (None, None)
     station = station_nearest(lat=lat, lng=lng) if lat is not None else None
     if station is None:
-        raise ValidationError({"street": "无法确定工作地点附近的服务站，请选择工作地点所在街镇。"})
+        raise ValidationError({"street": _("无法确定工作地点附近的服务站，请选择工作地点所在街镇。")})
     code = (credit_code or "").strip().upper() or None
     employer = Employer.objects.filter(credit_code=code).first() if code else None
     if employer is None:
@@ -339,13 +340,13 @@ def lead_create(*, posting: JobPosting, name: str, phone: str, consent: bool) ->
     if consent is not True:
         errors["consent"] = str(LEAD_CONSENT_REQUIRED)
     if not name:
-        errors["name"] = "请填写姓名。"
+        errors["name"] = _("请填写姓名。")
     try:
         validate_mobile(phone)
     except ValidationError as exc:
         errors["phone"] = exc.messages
     if posting.status != Status.PUBLISHED:
-        errors["__all__"] = "该岗位已不在招聘中。"
+        errors["__all__"] = _("该岗位已不在招聘中。")
     if errors:
         raise ValidationError(errors)
     phone_hash = keyed_hash(phone, purpose="lead-phone")
@@ -357,7 +358,7 @@ def lead_create(*, posting: JobPosting, name: str, phone: str, consent: bool) ->
         with transaction.atomic():
             lead.save()
     except IntegrityError:
-        raise ValidationError("您已登记过对该岗位的意向，服务站会尽快联系您。") from None
+        raise ValidationError(_("您已登记过对该岗位的意向，服务站会尽快联系您。")) from None
     audit_record(actor=None, action=events.LEAD_CREATE, obj=lead,
                  summary=f"居民登记岗位意向：{posting.title}（{lead.phone_masked}）")
     return lead
@@ -368,7 +369,7 @@ def lead_update(*, actor, lead: Lead, status: str, note: str = "") -> Lead:
     """Record a call-back: status and note."""
     _check_station(actor, lead.station)
     if status not in Lead.Status.values:
-        raise ValidationError({"status": "状态无效。"})
+        raise ValidationError({"status": _("状态无效。")})
     old = lead.status
     lead.status, lead.note, lead.handled_by = status, (note or "")[:200], actor
     lead.save(update_fields=["status", "note", "handled_by", "updated_at"])

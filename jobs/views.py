@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
@@ -99,7 +100,7 @@ def job_ended(request, pk: int):
     """An old link (an SMS, a shared page) to a posting that has ended says so and offers similar jobs."""
     posting = posting_ended_get(pk)
     if posting is None:
-        raise Http404("岗位不存在或已停止招聘。")
+        raise Http404(_("岗位不存在或已停止招聘。"))
     return render(request, "jobs/job_ended.html", {
         "posting": posting, "similar": postings_similar(posting),
         "nearest": (posting_nearest_stations(posting) or [None])[0],
@@ -335,7 +336,7 @@ class PostingImportStatusView(InternalRequiredMixin, View):
     def get(self, request, token):
         state = imports.import_state(user_id=request.user.pk, token=token)
         if state is None:
-            raise Http404("该导入已过期，请重新导入。")
+            raise Http404(_("该导入已过期，请重新导入。"))
         template = "jobs/_posting_import_progress.html" if request.headers.get("HX-Request") else \
             "jobs/posting_import.html"
         report_url = reverse("jobs:posting_import_errors", args=[token]) if state.get("errors") else None
@@ -348,7 +349,7 @@ class PostingImportErrorsView(InternalRequiredMixin, View):
     def get(self, request, token):
         data = imports.import_report(user_id=request.user.pk, token=token)
         if data is None:
-            raise Http404("错误报告已过期，请重新导入。")
+            raise Http404(_("错误报告已过期，请重新导入。"))
         return xlsx_response(data, "岗位导入错误报告.xlsx")
 
 

@@ -7,8 +7,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from core.choices import KeyGroup
+from core.choices import KeyGroup, translated
 from core.forms import PortalFilterForm
 from core.scoping import scope_of
 from stations.models import Grid, Station, Street
@@ -58,20 +59,20 @@ def search_by_hash(data):
 
 
 # A yes/no/any select whose "any" reads 全部 (Django's NullBooleanSelect says 未知).
-YES_NO_ANY = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+YES_NO_ANY = forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
 
 class ArchiveFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="姓名或身份证号后几位", method="filter_q")
+    q = django_filters.CharFilter(label=_("姓名或身份证号后几位"), method="filter_q")
     idh = django_filters.CharFilter(method="filter_idh", widget=forms.HiddenInput)
-    key_group = django_filters.ChoiceFilter(label="重点群体", choices=KeyGroup.choices, method="filter_key_group")
-    status = django_filters.ChoiceFilter(label="就业状态", field_name="current_status",
-                                         choices=EmploymentStatus.choices)
-    station = django_filters.ModelChoiceFilter(label="站点", queryset=_stations)
-    street = django_filters.ModelChoiceFilter(label="居住街镇", queryset=_streets)
-    grid = django_filters.ModelChoiceFilter(label="网格", queryset=_grids)
-    helper = django_filters.ModelChoiceFilter(label="帮办员", queryset=_helpers)
-    overdue = django_filters.BooleanFilter(label="排摸逾期", method="filter_overdue", widget=YES_NO_ANY)
-    is_open = django_filters.BooleanFilter(label="在册", widget=YES_NO_ANY)
+    key_group = django_filters.ChoiceFilter(label=_("重点群体"), choices=translated(KeyGroup), method="filter_key_group")
+    status = django_filters.ChoiceFilter(label=_("就业状态"), field_name="current_status",
+                                         choices=translated(EmploymentStatus))
+    station = django_filters.ModelChoiceFilter(label=_("站点"), queryset=_stations)
+    street = django_filters.ModelChoiceFilter(label=_("居住街镇"), queryset=_streets)
+    grid = django_filters.ModelChoiceFilter(label=_("网格"), queryset=_grids)
+    helper = django_filters.ModelChoiceFilter(label=_("帮办员"), queryset=_helpers)
+    overdue = django_filters.BooleanFilter(label=_("排摸逾期"), method="filter_overdue", widget=YES_NO_ANY)
+    is_open = django_filters.BooleanFilter(label=_("在册"), widget=YES_NO_ANY)
 
     class Meta:
         form = PortalFilterForm

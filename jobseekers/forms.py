@@ -7,8 +7,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
-from core.choices import KeyGroup
+from core.choices import KeyGroup, translated
 from core.forms import DateInput, OccupationPicker, PortalFormMixin
 from core.models import Occupation
 from core.spreadsheets import UploadError, check_upload_name
@@ -27,17 +29,17 @@ def staff_name(user) -> str:
 class ArchiveForm(PortalFormMixin, forms.ModelForm):
     """建档 / 修改档案. The ID number is entered once, at creation; birth date and sex are derived from it."""
 
-    id_number = forms.CharField(label="身份证号", max_length=20, required=True,
+    id_number = forms.CharField(label=_("身份证号"), max_length=20, required=True,
                                 widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
-    phone = forms.CharField(label="手机号", max_length=20, required=False,
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
-    key_groups = forms.MultipleChoiceField(label="重点群体", choices=KeyGroup.choices, required=False,
+    key_groups = forms.MultipleChoiceField(label=_("重点群体"), choices=translated(KeyGroup), required=False,
                                            widget=forms.CheckboxSelectMultiple)
     desired_occupations = forms.ModelMultipleChoiceField(
-        label="意向职业（职业分类大典细类，可多选）", required=False,
+        label=_("意向职业（职业分类大典细类，可多选）"), required=False,
         widget=OccupationPicker(search_url=reverse_lazy("jobseekers:occupation_search"), multiple=True),
         queryset=Occupation.objects.filter(level=Occupation.Level.OCCUPATION))
-    initial_status = forms.ChoiceField(label="当前就业状态", choices=EmploymentStatus.choices,
+    initial_status = forms.ChoiceField(label=_("当前就业状态"), choices=translated(EmploymentStatus),
                                        initial=EmploymentStatus.UNEMPLOYED)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -76,15 +78,15 @@ class ArchiveForm(PortalFormMixin, forms.ModelForm):
         self.fields["helper"].label_from_instance = staff_name
         self.fields["consent_date"].required = True
         self.fields["consent_scope"].required = True
-        self.fields["consent_date"].error_messages["required"] = "请先取得本人同意并填写同意日期，才能保存档案。"
-        self.fields["consent_scope"].error_messages["required"] = "请选择本人同意的信息使用范围。"
+        self.fields["consent_date"].error_messages["required"] = _("请先取得本人同意并填写同意日期，才能保存档案。")
+        self.fields["consent_scope"].error_messages["required"] = _("请选择本人同意的信息使用范围。")
         if self.instance.pk:
             del self.fields["id_number"]
             del self.fields["initial_status"]
             del self.fields["station"]
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
-            self.fields["phone"].help_text = "留空表示不修改；当前：" + (self.instance.phone_masked or "未填")
+            self.fields["phone"].help_text = format_lazy(_("留空表示不修改；当前：{}"), self.instance.phone_masked or _("未填"))
         else:
             del self.fields["is_open"]
             del self.fields["closed_reason"]
@@ -123,7 +125,7 @@ class StatusEntryForm(PortalFormMixin, forms.ModelForm):
         model = StatusEntry
         fields = ["status", "effective_date", "source", "note"]
         widgets = {"effective_date": DateInput()}
-        help_texts = {"effective_date": "当前状态以生效日期最晚的记录为准：补录早于当前状态的记录只进入历史，不改变页首的当前状态。"}
+        help_texts = {"effective_date": _("当前状态以生效日期最晚的记录为准：补录早于当前状态的记录只进入历史，不改变页首的当前状态。")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,7 +138,7 @@ class StatusEntryForm(PortalFormMixin, forms.ModelForm):
 class VisitForm(PortalFormMixin, forms.ModelForm):
     field_column = "col-md-6"
 
-    needs = forms.MultipleChoiceField(label="服务需求", choices=Visit.Need.choices, required=False,
+    needs = forms.MultipleChoiceField(label=_("服务需求"), choices=translated(Visit.Need), required=False,
                                       widget=forms.CheckboxSelectMultiple)
 
     class Meta:
@@ -144,7 +146,7 @@ class VisitForm(PortalFormMixin, forms.ModelForm):
         fields = ["visit_date", "method", "findings", "needs", "status_observed", "next_follow_up"]
         widgets = {"visit_date": DateInput(), "next_follow_up": DateInput(),
                    "findings": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"next_follow_up": "留空则按排摸规则自动计算下次排摸日期。"}
+        help_texts = {"next_follow_up": _("留空则按排摸规则自动计算下次排摸日期。")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,9 +157,9 @@ class VisitForm(PortalFormMixin, forms.ModelForm):
 
 
 class ImportForm(PortalFormMixin, forms.Form):
-    station = forms.ModelChoiceField(label="导入到站点", queryset=Station.objects.none())
-    file = forms.FileField(label="表格文件（.xlsx、.xls 或 .csv）", error_messages={"required": "请选择要上传的表格文件。"})
-    mode = forms.ChoiceField(label="导入方式", choices=ImportJob.Mode.choices, initial=ImportJob.Mode.PARTIAL,
+    station = forms.ModelChoiceField(label=_("导入到站点"), queryset=Station.objects.none())
+    file = forms.FileField(label=_("表格文件（.xlsx、.xls 或 .csv）"), error_messages={"required": _("请选择要上传的表格文件。")})
+    mode = forms.ChoiceField(label=_("导入方式"), choices=translated(ImportJob.Mode), initial=ImportJob.Mode.PARTIAL,
                              widget=forms.RadioSelect)
 
     def __init__(self, *args, user, **kwargs):
@@ -176,3 +178,17 @@ class ImportForm(PortalFormMixin, forms.Form):
             raise ValidationError(str(exc)) from None
         self.content = upload.read()
         return upload
+
+
+class FullExportForm(PortalFormMixin, forms.Form):
+    """导出完整信息: a reason and an explicit confirmation, posted (never a link a crawler or a misclick follows)."""
+
+    reason = forms.CharField(label=_("导出事由"), min_length=4, max_length=200,
+                             help_text=_("例如：报送区就业促进中心核对名单。事由记入审计日志。"),
+                             error_messages={"required": _("请填写导出事由。"),
+                                             "min_length": _("导出事由至少 4 个字。")})
+    confirm = forms.BooleanField(label=_("我确认导出文件含完整身份证号和手机号，将按规定保管，用后删除。"),
+                                 error_messages={"required": _("请勾选确认后再导出。")})
+    query = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    error_banner = _("未导出：请按标红的提示修改后再提交。")

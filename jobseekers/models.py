@@ -21,9 +21,10 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
-from core.choices import HoursType, KeyGroup
+from core.choices import HoursType, KeyGroup, translated
 from core.crypto import decrypt, encrypt
 from core.geo import OUTSIDE_SHANGHAI, in_shanghai
 from core.masking import mask_id_number, mask_phone
@@ -32,22 +33,22 @@ from core.scoping import ScopedQuerySet
 
 
 class EmploymentStatus(models.TextChoices):
-    EMPLOYED = "employed", "已就业"
-    UNEMPLOYED = "unemployed", "失业"
-    FLEXIBLE = "flexible", "灵活就业"
-    SELF_EMPLOYED = "self_employed", "自主创业"
-    TRAINING = "training", "培训中"
-    IN_SCHOOL = "in_school", "在校"
-    NOT_SEEKING = "not_seeking", "暂不求职"
+    EMPLOYED = "employed", gettext_noop("已就业")
+    UNEMPLOYED = "unemployed", gettext_noop("失业")
+    FLEXIBLE = "flexible", gettext_noop("灵活就业")
+    SELF_EMPLOYED = "self_employed", gettext_noop("自主创业")
+    TRAINING = "training", gettext_noop("培训中")
+    IN_SCHOOL = "in_school", gettext_noop("在校")
+    NOT_SEEKING = "not_seeking", gettext_noop("暂不求职")
 
 
 class Education(models.TextChoices):
-    PRIMARY = "primary", "小学及以下"
-    JUNIOR = "junior", "初中"
-    SENIOR = "senior", "高中/中专/技校"
-    COLLEGE = "college", "大专"
-    BACHELOR = "bachelor", "本科"
-    MASTER = "master", "硕士及以上"
+    PRIMARY = "primary", gettext_noop("小学及以下")
+    JUNIOR = "junior", gettext_noop("初中")
+    SENIOR = "senior", gettext_noop("高中/中专/技校")
+    COLLEGE = "college", gettext_noop("大专")
+    BACHELOR = "bachelor", gettext_noop("本科")
+    MASTER = "master", gettext_noop("硕士及以上")
 
 
 # Statuses of a person still looking for work: matching targets only open archives in one of these.
@@ -72,84 +73,84 @@ class ArchiveQuerySet(ScopedQuerySet):
 
 
 class Hukou(models.TextChoices):
-    LOCAL = "local", "本市户籍"
-    NON_LOCAL = "non_local", "外省市户籍"
+    LOCAL = "local", gettext_noop("本市户籍")
+    NON_LOCAL = "non_local", gettext_noop("外省市户籍")
 
 
 class ConsentScope(models.TextChoices):
-    SERVICE = "service", "仅用于本站就业服务"
-    CITY = "city", "全市公共就业服务共享"
-    CITY_AND_PUSH = "city_push", "全市共享，并同意接收岗位推送"
+    SERVICE = "service", gettext_noop("仅用于本站就业服务")
+    CITY = "city", gettext_noop("全市公共就业服务共享")
+    CITY_AND_PUSH = "city_push", gettext_noop("全市共享，并同意接收岗位推送")
 
 
 class JobseekerArchive(TimeStampedModel):
     """就业服务档案: one per resident city-wide (by ID number), kept by one station."""
 
     class Sex(models.TextChoices):
-        MALE = "M", "男"
-        FEMALE = "F", "女"
+        MALE = "M", gettext_noop("男")
+        FEMALE = "F", gettext_noop("女")
 
-    station = models.ForeignKey("stations.Station", verbose_name="建档站点", on_delete=models.PROTECT,
+    station = models.ForeignKey("stations.Station", verbose_name=_("建档站点"), on_delete=models.PROTECT,
                                 related_name="archives")
-    name = models.CharField("姓名", max_length=50)
-    id_number_encrypted = models.TextField("身份证号（加密）", editable=False)
-    id_number_hash = models.CharField("身份证号索引", max_length=64, unique=True, editable=False,
-                                      error_messages={"unique": "该身份证号已建档。"})
-    id_number_last4 = models.CharField("身份证号后四位", max_length=4, db_index=True, editable=False)
-    birth_date = models.DateField("出生日期", editable=False)
-    sex = models.CharField("性别", max_length=1, choices=Sex.choices, editable=False)
-    phone_encrypted = models.TextField("手机号（加密）", blank=True, editable=False)
-    street = models.ForeignKey("stations.Street", verbose_name="居住街镇", on_delete=models.PROTECT,
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number_encrypted = models.TextField(_("身份证号（加密）"), editable=False)
+    id_number_hash = models.CharField(_("身份证号索引"), max_length=64, unique=True, editable=False,
+                                      error_messages={"unique": _("该身份证号已建档。")})
+    id_number_last4 = models.CharField(_("身份证号后四位"), max_length=4, db_index=True, editable=False)
+    birth_date = models.DateField(_("出生日期"), editable=False)
+    sex = models.CharField(_("性别"), max_length=1, choices=translated(Sex), editable=False)
+    phone_encrypted = models.TextField(_("手机号（加密）"), blank=True, editable=False)
+    street = models.ForeignKey("stations.Street", verbose_name=_("居住街镇"), on_delete=models.PROTECT,
                                null=True, blank=True, related_name="+")
-    area = models.ForeignKey("stations.Area", verbose_name="片区", on_delete=models.SET_NULL,
+    area = models.ForeignKey("stations.Area", verbose_name=_("片区"), on_delete=models.SET_NULL,
                              null=True, blank=True, related_name="+")
-    grid = models.ForeignKey("stations.Grid", verbose_name="网格", on_delete=models.SET_NULL,
+    grid = models.ForeignKey("stations.Grid", verbose_name=_("网格"), on_delete=models.SET_NULL,
                              null=True, blank=True, related_name="+")
-    address = models.CharField("居住地址", max_length=200, blank=True)
-    lat = models.FloatField("纬度（WGS-84）", null=True, blank=True)
-    lng = models.FloatField("经度（WGS-84）", null=True, blank=True)
-    education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
-    skills = models.TextField("技能", blank=True)
-    certificates = models.TextField("证书", blank=True)
-    desired_occupations = models.ManyToManyField("core.Occupation", verbose_name="意向职业", blank=True,
+    address = models.CharField(_("居住地址"), max_length=200, blank=True)
+    lat = models.FloatField(_("纬度（WGS-84）"), null=True, blank=True)
+    lng = models.FloatField(_("经度（WGS-84）"), null=True, blank=True)
+    education = models.CharField(_("学历"), max_length=16, choices=translated(Education), blank=True)
+    skills = models.TextField(_("技能"), blank=True)
+    certificates = models.TextField(_("证书"), blank=True)
+    desired_occupations = models.ManyToManyField("core.Occupation", verbose_name=_("意向职业"), blank=True,
                                                  related_name="+")
-    desired_salary = models.PositiveIntegerField("期望月薪（元）", null=True, blank=True)
-    desired_hours = models.CharField("期望工时", max_length=16, choices=HoursType.choices,
+    desired_salary = models.PositiveIntegerField(_("期望月薪（元）"), null=True, blank=True)
+    desired_hours = models.CharField(_("期望工时"), max_length=16, choices=translated(HoursType),
                                      default=HoursType.FULL_TIME)
-    max_commute_minutes = models.PositiveSmallIntegerField("最长通勤（分钟）", default=30)
-    key_groups = ArrayField(models.CharField(max_length=20, choices=KeyGroup.choices), verbose_name="重点群体",
+    max_commute_minutes = models.PositiveSmallIntegerField(_("最长通勤（分钟）"), default=30)
+    key_groups = ArrayField(models.CharField(max_length=20, choices=translated(KeyGroup)), verbose_name=_("重点群体"),
                             default=list, blank=True)
-    helper = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="帮办员", on_delete=models.SET_NULL,
+    helper = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("帮办员"), on_delete=models.SET_NULL,
                                null=True, blank=True, related_name="helped_archives")
-    is_open = models.BooleanField("在册", default=True, db_index=True)
-    closed_reason = models.CharField("关闭原因", max_length=200, blank=True)
-    current_status = models.CharField("当前就业状态", max_length=16, choices=EmploymentStatus.choices,
+    is_open = models.BooleanField(_("在册"), default=True, db_index=True)
+    closed_reason = models.CharField(_("关闭原因"), max_length=200, blank=True)
+    current_status = models.CharField(_("当前就业状态"), max_length=16, choices=translated(EmploymentStatus),
                                       default=EmploymentStatus.UNEMPLOYED, db_index=True)
-    hukou = models.CharField("户籍", max_length=16, choices=Hukou.choices, default=Hukou.LOCAL)
-    graduation_year = models.PositiveSmallIntegerField("毕业年份", null=True, blank=True)
-    school = models.CharField("毕业院校", max_length=100, blank=True)
-    work_history = models.TextField("工作经历", blank=True)
-    consent_date = models.DateField("同意处理个人信息日期", null=True, blank=True)
-    consent_scope = models.CharField("同意范围", max_length=16, choices=ConsentScope.choices, blank=True)
-    next_survey_due = models.DateField("下次排摸日期", null=True, blank=True, db_index=True)
-    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    hukou = models.CharField(_("户籍"), max_length=16, choices=translated(Hukou), default=Hukou.LOCAL)
+    graduation_year = models.PositiveSmallIntegerField(_("毕业年份"), null=True, blank=True)
+    school = models.CharField(_("毕业院校"), max_length=100, blank=True)
+    work_history = models.TextField(_("工作经历"), blank=True)
+    consent_date = models.DateField(_("同意处理个人信息日期"), null=True, blank=True)
+    consent_scope = models.CharField(_("同意范围"), max_length=16, choices=translated(ConsentScope), blank=True)
+    next_survey_due = models.DateField(_("下次排摸日期"), null=True, blank=True, db_index=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     objects = ArchiveQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "求职者档案"
-        verbose_name_plural = "求职者档案"
+        verbose_name = _("求职者档案")
+        verbose_name_plural = _("求职者档案")
         ordering = ["-updated_at"]
         constraints = [
             models.CheckConstraint(condition=models.Q(is_open=True) | ~models.Q(closed_reason=""),
                                    name="archive_closed_has_reason",
-                                   violation_error_message="关闭档案须填写关闭原因。"),
+                                   violation_error_message=_("关闭档案须填写关闭原因。")),
             # with the composite foreign keys (area_id, street_id) and (grid_id, street_id) of migration
             # 0005: a 片区/grid is always one of the archive's street
             models.CheckConstraint(condition=(models.Q(area__isnull=True) & models.Q(grid__isnull=True))
                                    | models.Q(street__isnull=False),
                                    name="archive_area_grid_need_street",
-                                   violation_error_message="选择片区或网格前请先选择居住街镇。"),
+                                   violation_error_message=_("选择片区或网格前请先选择居住街镇。")),
         ]
 
     def __str__(self) -> str:
@@ -163,23 +164,23 @@ class JobseekerArchive(TimeStampedModel):
     def clean(self) -> None:
         errors = {}
         if not self.consent_date:
-            errors["consent_date"] = "请先取得本人同意并填写同意日期，才能保存档案。"
+            errors["consent_date"] = _("请先取得本人同意并填写同意日期，才能保存档案。")
         elif self.consent_date > dt.date.today():
-            errors["consent_date"] = "同意日期不能晚于今天。"
+            errors["consent_date"] = _("同意日期不能晚于今天。")
         if not self.consent_scope:
-            errors["consent_scope"] = "请选择本人同意的信息使用范围。"
+            errors["consent_scope"] = _("请选择本人同意的信息使用范围。")
         if self.area_id and self.street_id and self.area.street_id != self.street_id:
-            errors["area"] = "所选片区不属于居住街镇。"
+            errors["area"] = _("所选片区不属于居住街镇。")
         if self.grid_id and self.street_id and self.grid.street_id != self.street_id:
-            errors["grid"] = "所选网格不属于居住街镇。"
+            errors["grid"] = _("所选网格不属于居住街镇。")
         if (self.lat is None) != (self.lng is None):
-            errors["lat"] = "经纬度须同时填写。"
+            errors["lat"] = _("经纬度须同时填写。")
         elif self.lat is not None and not in_shanghai(self.lat, self.lng):
             errors["lat"] = OUTSIDE_SHANGHAI
         if self.graduation_year and not 1950 <= self.graduation_year <= dt.date.today().year + 1:
-            errors["graduation_year"] = "毕业年份不合理，请核对。"
+            errors["graduation_year"] = _("毕业年份不合理，请核对。")
         if not self.is_open and not self.closed_reason.strip():
-            errors["closed_reason"] = "关闭档案须填写关闭原因。"
+            errors["closed_reason"] = _("关闭档案须填写关闭原因。")
         if errors:
             raise ValidationError(errors)
 
@@ -226,12 +227,12 @@ class StatusEntry(models.Model):
     """One dated entry of the employment-status timeline; entries are never overwritten."""
 
     class Source(models.TextChoices):
-        VISIT = "visit", "走访"
-        PHONE = "phone", "电话"
-        SELF_REPORT = "self_report", "本人申报"
-        PLACEMENT = "placement", "推荐就业"
-        IMPORT = "import", "批量导入"
-        REGISTRATION = "registration", "建档登记"
+        VISIT = "visit", gettext_noop("走访")
+        PHONE = "phone", gettext_noop("电话")
+        SELF_REPORT = "self_report", gettext_noop("本人申报")
+        PLACEMENT = "placement", gettext_noop("推荐就业")
+        IMPORT = "import", gettext_noop("批量导入")
+        REGISTRATION = "registration", gettext_noop("建档登记")
 
         @classmethod
         def manual(cls) -> list[str]:
@@ -240,19 +241,19 @@ class StatusEntry(models.Model):
             return [cls.VISIT, cls.PHONE, cls.SELF_REPORT]
 
     archive = models.ForeignKey(JobseekerArchive, on_delete=models.CASCADE, related_name="status_entries")
-    status = models.CharField("就业状态", max_length=16, choices=EmploymentStatus.choices)
-    effective_date = models.DateField("生效日期")
-    source = models.CharField("来源", max_length=16, choices=Source.choices)
-    note = models.CharField("备注", max_length=200, blank=True)
+    status = models.CharField(_("就业状态"), max_length=16, choices=translated(EmploymentStatus))
+    effective_date = models.DateField(_("生效日期"))
+    source = models.CharField(_("来源"), max_length=16, choices=translated(Source))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "就业状态记录"
-        verbose_name_plural = "就业状态记录"
+        verbose_name = _("就业状态记录")
+        verbose_name_plural = _("就业状态记录")
         ordering = ["-effective_date", "-id"]
 
     def __str__(self) -> str:
@@ -263,35 +264,35 @@ class Visit(models.Model):
     """走访记录: one contact with the jobseeker; sets the archive's next survey date."""
 
     class Method(models.TextChoices):
-        DOOR = "door", "上门走访"
-        PHONE = "phone", "电话联系"
-        STATION = "station", "来站服务"
-        ONLINE = "online", "线上联系"
+        DOOR = "door", gettext_noop("上门走访")
+        PHONE = "phone", gettext_noop("电话联系")
+        STATION = "station", gettext_noop("来站服务")
+        ONLINE = "online", gettext_noop("线上联系")
 
     class Need(models.TextChoices):
-        JOB = "job", "求职就业"
-        TRAINING = "training", "技能培训"
-        POLICY = "policy", "政策咨询"
-        STARTUP = "startup", "创业指导"
+        JOB = "job", gettext_noop("求职就业")
+        TRAINING = "training", gettext_noop("技能培训")
+        POLICY = "policy", gettext_noop("政策咨询")
+        STARTUP = "startup", gettext_noop("创业指导")
 
     archive = models.ForeignKey(JobseekerArchive, on_delete=models.CASCADE, related_name="visits")
-    visit_date = models.DateField("走访日期")
-    method = models.CharField("方式", max_length=16, choices=Method.choices)
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="走访人员", on_delete=models.SET_NULL,
+    visit_date = models.DateField(_("走访日期"))
+    method = models.CharField(_("方式"), max_length=16, choices=translated(Method))
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("走访人员"), on_delete=models.SET_NULL,
                               null=True, blank=True, related_name="+")
-    findings = models.TextField("走访情况")
-    needs = ArrayField(models.CharField(max_length=16, choices=Need.choices), verbose_name="服务需求",
+    findings = models.TextField(_("走访情况"))
+    needs = ArrayField(models.CharField(max_length=16, choices=translated(Need)), verbose_name=_("服务需求"),
                        default=list, blank=True)
-    status_observed = models.CharField("本次了解的就业状态", max_length=16, choices=EmploymentStatus.choices,
+    status_observed = models.CharField(_("本次了解的就业状态"), max_length=16, choices=translated(EmploymentStatus),
                                        blank=True)
-    next_follow_up = models.DateField("下次跟进日期", null=True, blank=True)
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    next_follow_up = models.DateField(_("下次跟进日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "走访记录"
-        verbose_name_plural = "走访记录"
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
         ordering = ["-visit_date", "-id"]
 
     def __str__(self) -> str:
@@ -299,9 +300,9 @@ class Visit(models.Model):
 
     def clean(self) -> None:
         if self.visit_date and self.visit_date > dt.date.today():
-            raise ValidationError({"visit_date": "走访日期不能晚于今天。"})
+            raise ValidationError({"visit_date": _("走访日期不能晚于今天。")})
         if self.visit_date and self.next_follow_up and self.next_follow_up <= self.visit_date:
-            raise ValidationError({"next_follow_up": "下次跟进日期须晚于走访日期。"})
+            raise ValidationError({"next_follow_up": _("下次跟进日期须晚于走访日期。")})
 
     def need_labels(self) -> list[str]:
         return [self.Need(n).label for n in self.needs if n in self.Need.values]
@@ -323,21 +324,21 @@ DEFAULT_RULES: dict[tuple[bool, str], int] = {
 class ResurveyRule(models.Model):
     """定期排摸规则: how many days after a survey the next one is due, per key-group flag and status."""
 
-    is_key_group = models.BooleanField("重点群体")
-    status = models.CharField("就业状态", max_length=16, choices=EmploymentStatus.choices)
-    interval_days = models.PositiveSmallIntegerField("排摸间隔（天）")
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    is_key_group = models.BooleanField(_("重点群体"))
+    status = models.CharField(_("就业状态"), max_length=16, choices=translated(EmploymentStatus))
+    interval_days = models.PositiveSmallIntegerField(_("排摸间隔（天）"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "排摸规则"
-        verbose_name_plural = "排摸规则"
+        verbose_name = _("排摸规则")
+        verbose_name_plural = _("排摸规则")
         ordering = ["-is_key_group", "status"]
         constraints = [
             models.UniqueConstraint(fields=["is_key_group", "status"], name="resurvey_rule_unique",
-                                    violation_error_message="该人群和就业状态的规则已存在。"),
+                                    violation_error_message=_("该人群和就业状态的规则已存在。")),
             models.CheckConstraint(condition=models.Q(interval_days__gte=7, interval_days__lte=366),
                                    name="resurvey_interval_range",
-                                   violation_error_message="排摸间隔须在7至366天之间。"),
+                                   violation_error_message=_("排摸间隔须在7至366天之间。")),
         ]
 
     def __str__(self) -> str:
@@ -354,27 +355,27 @@ class FollowUpTask(models.Model):
     """回访任务 created by the daily beat job for an archive whose survey falls due; one per due date."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "待回访"
-        DONE = "done", "已完成"
-        CANCELLED = "cancelled", "已取消"
+        OPEN = "open", gettext_noop("待回访")
+        DONE = "done", gettext_noop("已完成")
+        CANCELLED = "cancelled", gettext_noop("已取消")
 
     archive = models.ForeignKey(JobseekerArchive, on_delete=models.CASCADE, related_name="followups")
-    due_date = models.DateField("应回访日期")
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
-    visit = models.ForeignKey(Visit, verbose_name="完成走访", on_delete=models.SET_NULL, null=True, blank=True,
+    due_date = models.DateField(_("应回访日期"))
+    status = models.CharField(_("状态"), max_length=16, choices=translated(Status), default=Status.OPEN, db_index=True)
+    visit = models.ForeignKey(Visit, verbose_name=_("完成走访"), on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="closed_tasks")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    closed_at = models.DateTimeField("完成时间", null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = FollowUpTaskQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "回访任务"
-        verbose_name_plural = "回访任务"
+        verbose_name = _("回访任务")
+        verbose_name_plural = _("回访任务")
         ordering = ["due_date", "id"]
         constraints = [
             models.UniqueConstraint(fields=["archive", "due_date"], name="followup_once_per_cycle",
-                                    violation_error_message="该档案本轮回访任务已存在。"),
+                                    violation_error_message=_("该档案本轮回访任务已存在。")),
         ]
 
     def __str__(self) -> str:
@@ -385,50 +386,50 @@ class ImportJob(models.Model):
     """One Excel upload being imported by a Celery task; counters are polled for progress."""
 
     class Mode(models.TextChoices):
-        PARTIAL = "partial", "导入正确的行，错误行出报告"
-        ALL_OR_NOTHING = "all_or_nothing", "全部正确才导入（有错则全部不导入）"
+        PARTIAL = "partial", gettext_noop("导入正确的行，错误行出报告")
+        ALL_OR_NOTHING = "all_or_nothing", gettext_noop("全部正确才导入（有错则全部不导入）")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "排队中"
-        RUNNING = "running", "处理中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
+        PENDING = "pending", gettext_noop("排队中")
+        RUNNING = "running", gettext_noop("处理中")
+        DONE = "done", gettext_noop("已完成")
+        FAILED = "failed", gettext_noop("失败")
 
     class Phase(models.TextChoices):
-        READ = "read", "读取文件"
-        VALIDATE = "validate", "校验"
-        WRITE = "write", "写入"
+        READ = "read", gettext_noop("读取文件")
+        VALIDATE = "validate", gettext_noop("校验")
+        WRITE = "write", gettext_noop("写入")
 
-    station = models.ForeignKey("stations.Station", verbose_name="导入站点", on_delete=models.CASCADE,
+    station = models.ForeignKey("stations.Station", verbose_name=_("导入站点"), on_delete=models.CASCADE,
                                 related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+")
-    file_name = models.CharField("文件名", max_length=200)
+    file_name = models.CharField(_("文件名"), max_length=200)
     # The upload, Fernet-encrypted (it holds ID numbers); cleared once processed.
-    source = models.BinaryField("文件内容（加密）", editable=False, default=bytes)
-    mode = models.CharField("导入方式", max_length=16, choices=Mode.choices, default=Mode.PARTIAL)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
-    phase = models.CharField("阶段", max_length=16, choices=Phase.choices, blank=True)
-    total_rows = models.PositiveIntegerField("总行数", default=0)
-    processed_rows = models.PositiveIntegerField("已校验", default=0)
-    imported_rows = models.PositiveIntegerField("已导入", default=0)
-    failed_rows = models.PositiveIntegerField("错误行", default=0)
-    duplicate_rows = models.PositiveIntegerField("重复行", default=0)
-    errors = models.JSONField("错误明细", default=list, blank=True)  # [{"row", "name", "id_number", "reason"}] masked
+    source = models.BinaryField(_("文件内容（加密）"), editable=False, default=bytes)
+    mode = models.CharField(_("导入方式"), max_length=16, choices=translated(Mode), default=Mode.PARTIAL)
+    status = models.CharField(_("状态"), max_length=16, choices=translated(Status), default=Status.PENDING)
+    phase = models.CharField(_("阶段"), max_length=16, choices=translated(Phase), blank=True)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已校验"), default=0)
+    imported_rows = models.PositiveIntegerField(_("已导入"), default=0)
+    failed_rows = models.PositiveIntegerField(_("错误行"), default=0)
+    duplicate_rows = models.PositiveIntegerField(_("重复行"), default=0)
+    errors = models.JSONField(_("错误明细"), default=list, blank=True)  # [{"row", "name", "id_number", "reason"}] masked
     # The error report (.xlsx with every original column of the failed rows), Fernet-encrypted; kept until
     # the retention sweep, like a kept upload.
-    report = models.BinaryField("错误报告（加密）", editable=False, default=bytes)
-    message = models.CharField("结果说明", max_length=300, blank=True)
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    report = models.BinaryField(_("错误报告（加密）"), editable=False, default=bytes)
+    message = models.CharField(_("结果说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     # Set by every progress write: a running job whose heartbeat is old lost its worker (see imports.sweep).
-    updated_at = models.DateTimeField("最近进展", default=timezone.now)
+    updated_at = models.DateTimeField(_("最近进展"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "导入批次"
-        verbose_name_plural = "导入批次"
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

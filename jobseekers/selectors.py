@@ -7,8 +7,9 @@ import datetime as dt
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from core.models import Occupation
+from core.models import AuditEvent, Occupation
 
+from . import events
 from .filtersets import ArchiveFilterSet
 from .models import FollowUpTask, ImportJob, JobseekerArchive, StatusEntry
 
@@ -67,3 +68,17 @@ def occupation_search(*, q: str, limit: int = 20) -> list[dict]:
     return [{"id": o.pk, "code": o.code, "name": o.name,
              "path": " › ".join(p.name for p in (o.parent.parent.parent, o.parent.parent, o.parent) if p)}
             for o in rows]
+
+
+def full_export_volume(*, user, since: dt.datetime, threshold: int) -> list[dict]:
+    """Who exported more than `threshold` rows with full ID numbers since `since`, from the audit trail the
+    user may read (district admins: their district's events), largest first."""
+    totals: dict[str, dict] = {}
+    rows = (AuditEvent.objects.visible_to(user)
+            .filter(action=events.JOBSEEKER_EXPORT_FULL, created_at__gte=since)
+            .values_list("actor_name", "changes"))
+    for actor_name, changes in rows:
+        entry = totals.setdefault(actor_name, {"actor": actor_name, "rows": 0, "exports": 0})
+        entry["rows"] += int((changes or {}).get("rows", 0))
+        entry["exports"] += 1
+    return sorted((e for e in totals.values() if e["rows"] > threshold), key=lambda e: -e["rows"])

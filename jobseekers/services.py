@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record, diff
 from core.masking import mask_id_number
 from core.queue import enqueue
-from core.scoping import require_visible
+from core.scoping import require_visible, scope_of
 from core.validators import normalize_phone
-from stations.models import StationMembership
+from stations.models import Station, StationMembership
 
 from . import events
 from .hooks import archive_changed
@@ -64,7 +65,7 @@ def _refuse_if_registered(hash_value: str, *, exclude_pk: int | None = None) -> 
 def _check_helper(archive: JobseekerArchive) -> None:
     if archive.helper_id and not StationMembership.objects.filter(
             user_id=archive.helper_id, station_id=archive.station_id, is_active=True).exists():
-        raise ValidationError({"helper": "帮办员须为本站点的在岗工作人员。"})
+        raise ValidationError({"helper": _("帮办员须为本站点的在岗工作人员。")})
 
 
 def _lock(archive: JobseekerArchive | int) -> JobseekerArchive:
@@ -78,7 +79,7 @@ def archive_create(*, actor, station, id_number: str, phone: str = "",
                    status_since: dt.date | None = None, **fields) -> JobseekerArchive:
     """建档: validate the ID number, refuse a second archive anywhere in the city, record the first status."""
     if actor is not None:
-        require_visible(actor, station=station, message="只能为本人所在站点建档。")
+        require_visible(actor, station=station, message=_("只能为本人所在站点建档。"))
     today = timezone.localdate()
     errors: dict = {}
     identity: dict = {}
@@ -183,12 +184,12 @@ def status_add(*, actor, archive: JobseekerArchive, status: str, effective_date:
                         recorded_by=actor)
     entry.full_clean(exclude=["archive", "recorded_by"])
     if effective_date > timezone.localdate():
-        raise ValidationError({"effective_date": "生效日期不能晚于今天。"})
+        raise ValidationError({"effective_date": _("生效日期不能晚于今天。")})
     entry.save()
     previous = locked.current_status
     _refresh_current_status(locked)
     audit_record(actor=actor, action=events.JOBSEEKER_STATUS_ADD, obj=locked,
-                 summary=f"就业状态记录：{entry.get_status_display()}（{effective_date}，{entry.get_source_display()}）",
+                 summary=f"就业状态记录：{EmploymentStatus(entry.status).label}（{effective_date}，{StatusEntry.Source(entry.source).label}）",
                  changes={"current_status": [previous, locked.current_status]} if previous != locked.current_status
                  else {})
     archive.current_status = locked.current_status
@@ -216,7 +217,7 @@ def visit_create(*, actor, archive: JobseekerArchive, visit_date: dt.date, metho
     closed = FollowUpTask.objects.filter(archive=locked, status=FollowUpTask.Status.OPEN).update(
         status=FollowUpTask.Status.DONE, visit=visit, closed_at=timezone.now())
     audit_record(actor=actor, action=events.JOBSEEKER_VISIT, obj=locked,
-                 summary=f"走访记录：{visit.get_method_display()}，下次排摸 {locked.next_survey_due}"
+                 summary=f"走访记录：{Visit.Method(visit.method).label}，下次排摸 {locked.next_survey_due}"
                          + (f"，完成回访任务 {closed} 项" if closed else ""))
     if status_observed:
         archive_changed(locked.pk)
@@ -276,22 +277,48 @@ def archive_reveal(*, actor, archive: JobseekerArchive) -> dict[str, str]:
 
 
 @transaction.atomic
-def archive_export_record(*, actor, count: int, full: bool, filters: str) -> None:
+def archive_export_record(*, actor, archives: list[JobseekerArchive], full: bool, filters: str,
+                          reason: str = "") -> None:
+    """Audit an export, owned by the exported rows' station and district (when there is one of each), else the
+    actor's district, so the district's audit trail lists it; `changes.rows` feeds the volume warning."""
+    station_ids = {a.station_id for a in archives}
+    district_ids = set(Station.objects.filter(pk__in=station_ids).values_list("street__district_id", flat=True))
+    scope = scope_of(actor)
+    district_id = scope.district_id if scope.is_district else (next(iter(district_ids)) if len(district_ids) == 1
+                                                                 else None)
+    station_id = next(iter(station_ids)) if len(station_ids) == 1 else None
+    if station_id is None and scope.is_staff_member:
+        mine = list(StationMembership.objects.filter(user=actor, is_active=True).values_list("station_id", flat=True))
+        station_id = mine[0] if len(mine) == 1 else None
+        if district_id is None and station_id is not None:
+            district_id = Station.objects.filter(pk=station_id).values_list("street__district_id", flat=True).first()
+    kind = "含完整身份证号和手机号" if full else "脱敏"
+    summary = f"导出档案 {len(archives)} 份（{kind}）；筛选：{filters or '无'}" + (f"；事由：{reason}" if reason else "")
     audit_record(actor=actor, action=events.JOBSEEKER_EXPORT_FULL if full else events.JOBSEEKER_EXPORT,
-                 summary=f"导出档案 {count} 份（{'含完整身份证号和手机号' if full else '脱敏'}）；筛选：{filters}"[:500])
+                 summary=summary[:500], changes={"rows": len(archives), "reason": reason[:200]},
+                 station_id=station_id, district_id=district_id)
+
+
+def import_report_allowed(*, user, job: ImportJob) -> bool:
+    """The error report holds full ID numbers: the uploader, the station's heads and admins in scope only."""
+    scope = scope_of(user)
+    if scope.is_admin or (job.created_by_id is not None and job.created_by_id == user.pk):
+        return True
+    return StationMembership.objects.filter(user=user, station_id=job.station_id, is_active=True,
+                                            role=StationMembership.StaffRole.HEAD).exists()
 
 
 def import_start(*, actor, station, file_name: str, content: bytes, mode: str) -> ImportJob:
     """Store an upload (encrypted) and queue its import; the file is parsed by the worker, not here."""
     if actor is not None:
-        require_visible(actor, station=station, message="只能向本人所在站点导入档案。")
+        require_visible(actor, station=station, message=_("只能向本人所在站点导入档案。"))
     with transaction.atomic():
         job = ImportJob(station=station, created_by=actor, file_name=file_name[:200], mode=mode)
         job.set_source(content)
         job.full_clean(exclude=["created_by", "source", "errors", "report"])
         job.save()
         audit_record(actor=actor, action=events.JOBSEEKER_IMPORT_START, obj=job,
-                     summary=f"上传导入文件 {job.file_name}（{job.get_mode_display()}）")
+                     summary=f"上传导入文件 {job.file_name}（{ImportJob.Mode(job.mode).label}）")
         enqueue("jobseekers.tasks.import_run_task", job_id=job.pk)
     return job
 
@@ -301,7 +328,7 @@ def import_retry(*, actor, job: ImportJob) -> ImportJob:
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if not locked.can_retry:
-            raise ValidationError("该导入不能重试：只有因系统原因失败、且上传文件仍保留的导入可以重试，请重新上传。")
+            raise ValidationError(_("该导入不能重试：只有因系统原因失败、且上传文件仍保留的导入可以重试，请重新上传。"))
         ImportJob.objects.filter(pk=locked.pk).update(
             status=ImportJob.Status.PENDING, phase="", message="", processed_rows=0, failed_rows=0,
             imported_rows=0, duplicate_rows=0, total_rows=0, errors=[], finished_at=None, updated_at=timezone.now())

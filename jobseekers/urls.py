@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.ArchiveListView.as_view(), name="archive_list"),
     path("new/", views.ArchiveCreateView.as_view(), name="archive_create"),
     path("export/", views.ArchiveExportView.as_view(), name="archive_export"),
+    path("export/full/", views.ArchiveFullExportView.as_view(), name="archive_export_full"),
     path("worklist/", views.WorklistView.as_view(), name="worklist"),
     path("occupations/", views.OccupationSearchView.as_view(), name="occupation_search"),
     path("rules/", views.ResurveyRulesView.as_view(), name="rules"),

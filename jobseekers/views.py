@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import modelformset_factory
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
@@ -24,7 +25,7 @@ from stations.models import StationMembership
 
 from . import hooks, imports, selectors, services
 from .filtersets import search_by_hash
-from .forms import ArchiveForm, ImportForm, StatusEntryForm, VisitForm
+from .forms import ArchiveForm, FullExportForm, ImportForm, StatusEntryForm, VisitForm
 from .models import ResurveyRule
 
 EXPORT_MAX_ROWS = 50_000
@@ -92,7 +93,7 @@ class ArchiveCreateView(InternalRequiredMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "档案已建立。")
+                messages.success(request, _("档案已建立。"))
                 return redirect(archive)
         return render(request, self.template_name, {"form": form}, status=400)
 
@@ -117,7 +118,7 @@ class ArchiveUpdateView(InternalRequiredMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "档案已保存。")
+                messages.success(request, _("档案已保存。"))
                 return redirect(archive)
         archive.refresh_from_db()
         return render(request, self.template_name, {"form": form, "archive": archive}, status=400)
@@ -205,29 +206,75 @@ class WorklistView(InternalRequiredMixin, ListView):
         return super().get_context_data(today=timezone.localdate(), **kwargs)
 
 
-@method_decorator(never_cache, name="dispatch")
+def _export_rows(request, data, *, stations=None):
+    """The archives an export writes (the list's filters, in scope), or a response refusing them."""
+    filterset = selectors.archive_list(user=request.user, data=data, request=request)
+    if not filterset.is_valid():
+        messages.error(request, _("筛选条件有误，未导出。"))
+        return None, redirect("jobseekers:archive_list")
+    qs = filterset.qs if stations is None else filterset.qs.filter(station_id__in=stations)
+    if qs.count() > EXPORT_MAX_ROWS:
+        messages.error(request, _("符合条件的档案超过 %(max)s 份，请缩小筛选范围（如按街镇、站点）后分批导出。")
+                       % {"max": EXPORT_MAX_ROWS})
+        return None, redirect(f"{reverse('jobseekers:archive_list')}?{data.urlencode()}")
+    return list(qs.order_by("station_id", "id")), None
+
+
+def _filters_text(data) -> str:
+    return "&".join(f"{k}={v}" for k, v in data.items() if k not in {"full", "page", "q"} and v)
+
+
+def _export_response(archives, *, full: bool):
+    name = f"求职者档案{'（完整）' if full else ''}_{timezone.localdate():%Y%m%d}.xlsx"
+    response = xlsx_response(imports.export_workbook(archives, full=full), name)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class ArchiveExportView(InternalRequiredMixin, View):
+    """The masked export (a link). `?full=1` goes to the full export's confirmation page."""
+
     def get(self, request):
-        filterset = selectors.archive_list(user=request.user, data=request.GET, request=request)
-        if not filterset.is_valid():
-            messages.error(request, "筛选条件有误，未导出。")
-            return redirect("jobseekers:archive_list")
-        qs = filterset.qs
-        full = request.GET.get("full") == "1"
-        if full:
-            allowed = full_export_stations(request.user)
-            if allowed == []:
-                raise PermissionDenied("只有站长和区级、市级管理员可以导出完整身份证号和手机号；请导出脱敏版本。")
-            if allowed is not None:
-                qs = qs.filter(station_id__in=allowed)
-        if qs.count() > EXPORT_MAX_ROWS:
-            messages.error(request, f"符合条件的档案超过 {EXPORT_MAX_ROWS} 份，请缩小筛选范围（如按街镇、站点）后分批导出。")
-            return redirect(f"{reverse('jobseekers:archive_list')}?{request.GET.urlencode()}")
-        archives = list(qs.order_by("station_id", "id"))
-        filters = "&".join(f"{k}={v}" for k, v in request.GET.items() if k not in {"full", "page", "q"} and v)
-        services.archive_export_record(actor=request.user, count=len(archives), full=full, filters=filters or "无")
-        name = f"求职者档案{'（完整）' if full else ''}_{timezone.localdate():%Y%m%d}.xlsx"
-        return xlsx_response(imports.export_workbook(archives, full=full), name)
+        if request.GET.get("full") == "1":
+            query = request.GET.copy()
+            query.pop("full")
+            return redirect(f"{reverse('jobseekers:archive_export_full')}?{query.urlencode()}")
+        archives, refused = _export_rows(request, request.GET)
+        if refused:
+            return refused
+        services.archive_export_record(actor=request.user, archives=archives, full=False,
+                                       filters=_filters_text(request.GET))
+        return _export_response(archives, full=False)
+
+
+class ArchiveFullExportView(InternalRequiredMixin, View):
+    """导出完整信息: station heads (their stations) and district/city admins, after a reason and a confirmation."""
+
+    template_name = "jobseekers/export_full.html"
+
+    def allowed_stations(self, request):
+        allowed = full_export_stations(request.user)
+        if allowed == []:
+            raise PermissionDenied(_("只有站长和区级、市级管理员可以导出完整身份证号和手机号；请导出脱敏版本。"))
+        return allowed
+
+    def get(self, request):
+        self.allowed_stations(request)
+        form = FullExportForm(initial={"query": request.GET.urlencode()})
+        return render(request, self.template_name, {"form": form, "filters": _filters_text(request.GET)})
+
+    def post(self, request):
+        stations = self.allowed_stations(request)
+        form = FullExportForm(request.POST)
+        data = QueryDict(request.POST.get("query", ""))
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "filters": _filters_text(data)}, status=400)
+        archives, refused = _export_rows(request, data, stations=stations)
+        if refused:
+            return refused
+        services.archive_export_record(actor=request.user, archives=archives, full=True,
+                                       filters=_filters_text(data), reason=form.cleaned_data["reason"])
+        return _export_response(archives, full=True)
 
 
 class ImportTemplateView(InternalRequiredMixin, View):
@@ -259,7 +306,8 @@ class ImportJobDetailView(InternalRequiredMixin, View):
         job = selectors.import_job_get(user=request.user, pk=pk)
         template = "jobseekers/_import_progress.html" if request.headers.get("HX-Request") else \
             "jobseekers/import_detail.html"
-        return render(request, template, {"job": job})
+        return render(request, template, {
+            "job": job, "can_download_report": services.import_report_allowed(user=request.user, job=job)})
 
 
 class ImportRetryView(InternalRequiredMixin, View):
@@ -278,9 +326,11 @@ class ImportErrorsView(InternalRequiredMixin, View):
 
     def get(self, request, pk):
         job = selectors.import_job_get(user=request.user, pk=pk)
+        if not services.import_report_allowed(user=request.user, job=job):
+            raise PermissionDenied(_("错误报告含完整身份证号，只有上传人、本站站长和管理员可以下载。"))
         content = job.get_report()
         if not content:
-            raise Http404("错误报告已按保留期限删除，或本次导入没有错误行。")
+            raise Http404(_("错误报告已按保留期限删除，或本次导入没有错误行。"))
         services.import_report_download(actor=request.user, job=job)
         response = xlsx_response(content, f"导入错误报告_{job.pk}.xlsx")
         response["Cache-Control"] = "no-store"

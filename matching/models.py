@@ -29,28 +29,28 @@ class PushRecord(TimeStampedModel):
         HIRED = "hired", _("已录用")
         DECLINED = "declined", _("不感兴趣")
 
-    archive = models.ForeignKey("jobseekers.JobseekerArchive", verbose_name="求职者", on_delete=models.CASCADE,
+    archive = models.ForeignKey("jobseekers.JobseekerArchive", verbose_name=_("求职者"), on_delete=models.CASCADE,
                                 related_name="pushes")
-    posting = models.ForeignKey("jobs.JobPosting", verbose_name="岗位", on_delete=models.PROTECT,
+    posting = models.ForeignKey("jobs.JobPosting", verbose_name=_("岗位"), on_delete=models.PROTECT,
                                 related_name="pushes")
-    channel = models.CharField("推送方式", max_length=8, choices=Channel.choices)
-    pushed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="推送人", on_delete=models.SET_NULL,
+    channel = models.CharField(_("推送方式"), max_length=8, choices=Channel.choices)
+    pushed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("推送人"), on_delete=models.SET_NULL,
                                   null=True, blank=True, related_name="+")
-    pushed_at = models.DateTimeField("推送时间", default=timezone.now)
-    pushed_on = models.DateField("推送日期", default=timezone.localdate)
-    score = models.FloatField("匹配得分", null=True, blank=True)
-    explanation = models.CharField("匹配说明", max_length=300, blank=True)
-    outcome = models.CharField("反馈结果", max_length=12, choices=Outcome.choices, blank=True, default="")
-    outcome_date = models.DateField("反馈日期", null=True, blank=True)
+    pushed_at = models.DateTimeField(_("推送时间"), default=timezone.now)
+    pushed_on = models.DateField(_("推送日期"), default=timezone.localdate)
+    score = models.FloatField(_("匹配得分"), null=True, blank=True)
+    explanation = models.CharField(_("匹配说明"), max_length=300, blank=True)
+    outcome = models.CharField(_("反馈结果"), max_length=12, choices=Outcome.choices, blank=True, default="")
+    outcome_date = models.DateField(_("反馈日期"), null=True, blank=True)
     outcome_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
-    note = models.CharField("备注", max_length=200, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "岗位推送"
-        verbose_name_plural = "岗位推送"
+        verbose_name = _("岗位推送")
+        verbose_name_plural = _("岗位推送")
         ordering = ["-pushed_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["archive", "posting"], condition=Q(outcome="hired"),
@@ -86,20 +86,20 @@ class SmsOutbox(TimeStampedModel):
 
     archive = models.ForeignKey("jobseekers.JobseekerArchive", on_delete=models.CASCADE, related_name="+")
     push = models.ForeignKey(PushRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms")
-    phone_encrypted = models.TextField("手机号（加密）", editable=False)
-    body = models.CharField("短信内容", max_length=300)
-    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
-    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
-    last_error = models.CharField("最近错误", max_length=300, blank=True)
-    next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now)
-    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
-    gateway_ref = models.CharField("短信网关回执号", max_length=64, blank=True)
+    phone_encrypted = models.TextField(_("手机号（加密）"), editable=False)
+    body = models.CharField(_("短信内容"), max_length=300)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    gateway_ref = models.CharField(_("短信网关回执号"), max_length=64, blank=True)
 
     objects = SmsOutboxQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "短信发件箱"
-        verbose_name_plural = "短信发件箱"
+        verbose_name = _("短信发件箱")
+        verbose_name_plural = _("短信发件箱")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -114,20 +114,20 @@ class BatchRun(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
 
-    started_at = models.DateTimeField("开始时间", default=timezone.now)
-    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
-    heartbeat_at = models.DateTimeField("最近进度", default=timezone.now)
-    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.RUNNING)
-    total = models.PositiveIntegerField("档案总数", default=0)
-    processed = models.PositiveIntegerField("已处理", default=0)
-    last_archive_id = models.BigIntegerField("断点（档案ID）", default=0)
-    chunk_size = models.PositiveIntegerField("每批数量", default=500)
-    fallbacks = models.PositiveIntegerField("全量排序档案数", default=0)
-    error = models.TextField("错误", blank=True)
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进度"), default=timezone.now)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.RUNNING)
+    total = models.PositiveIntegerField(_("档案总数"), default=0)
+    processed = models.PositiveIntegerField(_("已处理"), default=0)
+    last_archive_id = models.BigIntegerField(_("断点（档案ID）"), default=0)
+    chunk_size = models.PositiveIntegerField(_("每批数量"), default=500)
+    fallbacks = models.PositiveIntegerField(_("全量排序档案数"), default=0)
+    error = models.TextField(_("错误"), blank=True)
 
     class Meta:
-        verbose_name = "夜间匹配批次"
-        verbose_name_plural = "夜间匹配批次"
+        verbose_name = _("夜间匹配批次")
+        verbose_name_plural = _("夜间匹配批次")
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
@@ -154,18 +154,18 @@ class StoredRecommendation(models.Model):
     archive = models.ForeignKey("jobseekers.JobseekerArchive", on_delete=models.CASCADE, related_name="+",
                                 db_index=False, db_constraint=False)
     posting = models.ForeignKey("jobs.JobPosting", on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    score = models.FloatField("得分")
-    rank = models.PositiveSmallIntegerField("名次")
-    first_seen_at = models.DateTimeField("首次出现", default=timezone.now)
-    refreshed_at = models.DateTimeField("刷新时间", default=timezone.now)
+    score = models.FloatField(_("得分"))
+    rank = models.PositiveSmallIntegerField(_("名次"))
+    first_seen_at = models.DateTimeField(_("首次出现"), default=timezone.now)
+    refreshed_at = models.DateTimeField(_("刷新时间"), default=timezone.now)
     run = models.ForeignKey(BatchRun, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
                             db_constraint=False, db_index=False)
 
     objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "已存推荐"
-        verbose_name_plural = "已存推荐"
+        verbose_name = _("已存推荐")
+        verbose_name_plural = _("已存推荐")
         ordering = ["archive", "rank"]
         constraints = [models.UniqueConstraint(fields=["archive", "posting"], name="storedrec_archive_posting")]
         indexes = [models.Index(fields=["first_seen_at", "score"], name="storedrec_new")]
@@ -184,21 +184,21 @@ class GuidanceSession(TimeStampedModel):
         PSYCH = "psych", _("心理疏导")
         TRAINING = "training", _("培训建议")
 
-    archive = models.ForeignKey("jobseekers.JobseekerArchive", verbose_name="求职者", on_delete=models.CASCADE,
+    archive = models.ForeignKey("jobseekers.JobseekerArchive", verbose_name=_("求职者"), on_delete=models.CASCADE,
                                 related_name="guidance_sessions")
     held_on = models.DateField(_("指导日期"))
     kind = models.CharField(_("指导类型"), max_length=12, choices=Kind.choices, default=Kind.CAREER)
     topics = models.CharField(_("指导内容"), max_length=200)
     advice = models.TextField(_("建议"), blank=True)
     follow_up_on = models.DateField(_("回访日期"), null=True, blank=True)
-    counsellor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="指导人", on_delete=models.SET_NULL,
+    counsellor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("指导人"), on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
 
     objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "职业指导"
-        verbose_name_plural = "职业指导"
+        verbose_name = _("职业指导")
+        verbose_name_plural = _("职业指导")
         ordering = ["-held_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=F("held_on")),
@@ -226,7 +226,7 @@ class InsuranceHelp(TimeStampedModel):
         EMPLOYER_INFO = "employer_info", _("用人单位信息（统一社会信用代码）")
         BANK = "bank", _("社保卡/银行账户")
 
-    archive = models.OneToOneField("jobseekers.JobseekerArchive", verbose_name="求职者", on_delete=models.CASCADE,
+    archive = models.OneToOneField("jobseekers.JobseekerArchive", verbose_name=_("求职者"), on_delete=models.CASCADE,
                                    related_name="insurance_help")
     status = models.CharField(_("办理状态"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
     checklist = ArrayField(models.CharField(max_length=16, choices=Item.choices), verbose_name=_("已备材料"),
@@ -240,8 +240,8 @@ class InsuranceHelp(TimeStampedModel):
     objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "就业参保登记"
-        verbose_name_plural = "就业参保登记"
+        verbose_name = _("就业参保登记")
+        verbose_name_plural = _("就业参保登记")
         constraints = [
             models.CheckConstraint(condition=~Q(status="registered") | Q(registered_on__isnull=False),
                                    name="insurance_registered_has_date",

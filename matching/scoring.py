@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from core.choices import MONTHLY_FACTOR, SalaryUnit
 from core.geo import haversine_m, walk_model, walking_minutes
@@ -36,7 +38,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "fresh_week": 4, "fresh_month": 2,
 }
 
-OCC_LABELS = {4: "同一职业", 3: "同一职业小类", 2: "同一职业中类", 1: "同一职业大类"}
+# Explanation parts are lazy: `Match.explanation` renders them in the reader's language; stored rows (pushes)
+# keep the Chinese text, rendered under `core.audit.in_chinese()`.
+OCC_LABELS = {4: gettext_lazy("同一职业"), 3: gettext_lazy("同一职业小类"), 2: gettext_lazy("同一职业中类"),
+              1: gettext_lazy("同一职业大类")}
 TOKEN_SPLIT = r"[ ,，、;；/|。\t\r\n]+"
 MAX_TOKENS = 8
 WINDOW = 60  # SQL-ranked rows re-scored in Python by the fast path
@@ -158,7 +163,9 @@ class Match:
 
     @property
     def explanation(self) -> str:
-        return "；".join(text for _key, _pts, text in self.parts if text) or "综合条件一般"
+        """The parts that counted, in the active language."""
+        return (pgettext("between explanation parts", "；").join(str(text) for _key, _pts, text in self.parts if text)
+                or gettext("综合条件一般"))
 
     @property
     def sort_key(self):
@@ -191,29 +198,33 @@ def score(profile: Profile, p: PostingFacts, now: datetime, w: dict | None = Non
             pts = w["walk_commute"] * (profile.max_commute - minutes + 1) / profile.max_commute
             if minutes <= w["walk_bonus_minutes"]:
                 pts += w["walk_bonus"]
-            estimate = f"（{STREET_ESTIMATE}）" if profile.located_by == LOCATED_BY_STREET else ""
-            parts.append(("walk", pts, f"步行约 {minutes} 分钟{estimate}"))
+            text = (gettext_lazy("步行约 {minutes} 分钟（按居住街镇估算）") if profile.located_by == LOCATED_BY_STREET
+                    else gettext_lazy("步行约 {minutes} 分钟"))
+            parts.append(("walk", pts, format_lazy(text, minutes=minutes)))
     top = p.salary_max if p.salary_max is not None else p.salary_min
     if profile.desired_salary and top is not None:
         monthly = top * _FACTORS.get(p.salary_unit, 1.0)
         if monthly >= profile.desired_salary:
             pct = round(100 * (monthly - profile.desired_salary) / profile.desired_salary)
-            parts.append(("salary", float(w["salary_meets"]), f"薪资高于期望 {pct}%" if pct >= 5 else "薪资符合期望"))
+            parts.append(("salary", float(w["salary_meets"]), format_lazy(gettext_lazy("薪资高于期望 {pct}%"), pct=pct) if pct >= 5
+                          else gettext_lazy("薪资符合期望")))
         elif monthly >= w["salary_near_ratio"] * profile.desired_salary:
-            parts.append(("salary", float(w["salary_near"]), "薪资略低于期望"))
+            parts.append(("salary", float(w["salary_near"]), gettext_lazy("薪资略低于期望")))
     if profile.tokens:
         found = [t for t in profile.tokens if t in p.text]
         if found:
             parts.append(("skills", float(min(len(found) * w["skill_each"], w["skill_max"])),
-                          "技能匹配：" + "、".join(found[:3])))
+                          format_lazy(gettext_lazy("技能匹配：{}"), "、".join(found[:3]))))
     if p.hours_type == profile.desired_hours:
-        parts.append(("hours", float(w["hours"]), f"工时相符（{_hours_label(p.hours_type)}）"))
+        parts.append(("hours", float(w["hours"]), format_lazy(gettext_lazy("工时相符（{}）"),
+                                                                gettext_lazy(_hours_label(p.hours_type)))))
     common = [g for g in profile.key_groups if g in p.friendly_to]
     if common:
-        parts.append(("friendly", float(w["friendly"]), f"对{_group_label(common[0])}友好"))
+        parts.append(("friendly", float(w["friendly"]), format_lazy(gettext_lazy("对{}友好"),
+                                                                      gettext_lazy(_group_label(common[0])))))
     if p.published_at is not None:
         if p.published_at >= now - timedelta(days=7):
-            parts.append(("fresh", float(w["fresh_week"]), "近一周发布"))
+            parts.append(("fresh", float(w["fresh_week"]), gettext_lazy("近一周发布")))
         elif p.published_at >= now - timedelta(days=30):
             parts.append(("fresh", float(w["fresh_month"]), ""))
     return Match(p.posting_id, sum(pts for _k, pts, _t in parts), parts, minutes)

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
-from core.audit import audit_record
+from core.audit import audit_record, in_chinese
 from core.crypto import decrypt
 from core.queue import enqueue
 from core.scoping import require_visible
@@ -26,10 +27,16 @@ SMS_MAX_ATTEMPTS = 6
 SMS_BACKOFF_SECONDS = 60
 
 
+def _stored_explanation(match) -> str:
+    """A push keeps its explanation as Chinese data, whatever language the staff member reads."""
+    with in_chinese():
+        return match.explanation[:300]
+
+
 def _check_archive_for_push(archive: JobseekerArchive, actor) -> None:
-    require_visible(actor, station=archive.station, message="不能为其他站点的求职者推送岗位。")
+    require_visible(actor, station=archive.station, message=_("不能为其他站点的求职者推送岗位。"))
     if not archive.is_open:
-        raise ValidationError("该档案已关闭，不能推送岗位。")
+        raise ValidationError(_("该档案已关闭，不能推送岗位。"))
     if not archive.is_looking:
         raise ValidationError(f"该求职者当前就业状态为“{archive.get_current_status_display()}”，不再推送岗位；"
                               "如其重新求职，请先记录新的就业状态。")
@@ -47,13 +54,13 @@ def push_create(*, actor, archive: JobseekerArchive, postings: list[JobPosting],
                 note: str = "") -> list[PushRecord]:
     """Push one or several postings to a jobseeker; an SMS push also queues an outbox message."""
     if not postings:
-        raise ValidationError("请至少选择一个岗位。")
+        raise ValidationError(_("请至少选择一个岗位。"))
     if channel not in PushRecord.Channel.values:
-        raise ValidationError("请选择推送方式。")
+        raise ValidationError(_("请选择推送方式。"))
     archive = JobseekerArchive.objects.select_for_update().get(pk=archive.pk)
     _check_archive_for_push(archive, actor)
     if channel == PushRecord.Channel.SMS and not archive.phone_encrypted:
-        raise ValidationError("该求职者未登记手机号，不能短信推送。")
+        raise ValidationError(_("该求职者未登记手机号，不能短信推送。"))
     profile = scoring.Profile.of(archive)
     from .selectors import facts_of
 
@@ -69,7 +76,7 @@ def push_create(*, actor, archive: JobseekerArchive, postings: list[JobPosting],
         match = scoring.score(profile, facts_of(posting), now)
         push = PushRecord(archive=archive, posting=posting, channel=channel, pushed_by=actor, pushed_at=now,
                           pushed_on=timezone.localdate(now), score=scoring.round_score(match.score),
-                          explanation=match.explanation[:300], note=note)
+                          explanation=_stored_explanation(match), note=note)
         push.full_clean()
         push.save()
         audit_record(actor=actor, action=events.MATCHING_PUSH, obj=archive,
@@ -87,7 +94,7 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
     posting = JobPosting.objects.select_for_update().get(pk=push.posting_id)
     archive = JobseekerArchive.objects.select_for_update().get(pk=push.archive_id)
     if PushRecord.objects.filter(archive=archive, posting=posting, outcome=PushRecord.Outcome.HIRED).exists():
-        raise ValidationError("该求职者已被此岗位录用，不能重复登记。")
+        raise ValidationError(_("该求职者已被此岗位录用，不能重复登记。"))
     if posting.filled_count >= posting.headcount:
         raise ValidationError(f"岗位「{posting.title}」已招满（{posting.filled_count}/{posting.headcount}），不能再登记录用。")
     if posting.filled_count >= posting.hire_limit:
@@ -99,7 +106,7 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
     if posting.status not in (JobPosting.Status.PUBLISHED, JobPosting.Status.EXPIRED):
         raise ValidationError(f"岗位「{posting.title}」{posting.get_status_display()}，不能登记录用。")
     if not archive.is_open:
-        raise ValidationError("该档案已关闭，不能登记录用。")
+        raise ValidationError(_("该档案已关闭，不能登记录用。"))
     # The timeline belongs to the jobseekers app: its service adds the entry, re-derives the current
     # status (a back-dated hire does not hide a newer entry) and writes the audit event.
     status_add(actor=actor, archive=archive, status=EmploymentStatus.EMPLOYED, effective_date=on,
@@ -123,17 +130,17 @@ def _hire(*, actor, push: PushRecord, on: date) -> None:
 def push_record_outcome(*, actor, push: PushRecord, outcome: str, outcome_date: date, note: str = "") -> PushRecord:
     """Record what came of a push; a hire also updates the timeline and the posting's filled count."""
     push = PushRecord.objects.select_for_update().select_related("posting").get(pk=push.pk)
-    require_visible(actor, station=push.archive.station, message="不能修改其他站点的推送记录。")
+    require_visible(actor, station=push.archive.station, message=_("不能修改其他站点的推送记录。"))
     if outcome not in PushRecord.Outcome.values or outcome == PushRecord.Outcome.PENDING:
-        raise ValidationError("请选择反馈结果。")
+        raise ValidationError(_("请选择反馈结果。"))
     if outcome_date is None:
-        raise ValidationError("请填写反馈日期。")
+        raise ValidationError(_("请填写反馈日期。"))
     if outcome_date < push.pushed_on:
         raise ValidationError(f"反馈日期不能早于推送日期（{push.pushed_on:%Y-%m-%d}）。")
     if outcome_date > timezone.localdate():
-        raise ValidationError("反馈日期不能晚于今天。")
+        raise ValidationError(_("反馈日期不能晚于今天。"))
     if push.outcome == PushRecord.Outcome.HIRED:
-        raise ValidationError("该推送已登记录用，不能重复登记或修改。")
+        raise ValidationError(_("该推送已登记录用，不能重复登记或修改。"))
     if outcome == PushRecord.Outcome.HIRED:
         _hire(actor=actor, push=push, on=outcome_date)
     old = push.outcome
@@ -188,9 +195,9 @@ def sms_send_due(*, now=None, limit: int = 200) -> int:
 @transaction.atomic
 def sms_retry(*, actor, outbox: SmsOutbox) -> SmsOutbox:
     """Put a failed message back in the queue (an admin's decision after fixing the cause)."""
-    require_visible(actor, station=outbox.archive.station, message="不能重发其他站点的短信。")
+    require_visible(actor, station=outbox.archive.station, message=_("不能重发其他站点的短信。"))
     if outbox.status != SmsOutbox.Status.FAILED:
-        raise ValidationError("只有发送失败的短信可以重新发送。")
+        raise ValidationError(_("只有发送失败的短信可以重新发送。"))
     tried = outbox.attempts
     outbox.status, outbox.next_attempt_at, outbox.attempts = SmsOutbox.Status.PENDING, timezone.now(), 0
     outbox.save(update_fields=["status", "next_attempt_at", "attempts", "updated_at"])
@@ -203,7 +210,7 @@ def sms_retry(*, actor, outbox: SmsOutbox) -> SmsOutbox:
 # --- guidance and insurance help --------------------------------------------------------------
 
 def _check_archive_editable(archive: JobseekerArchive, actor) -> None:
-    require_visible(actor, station=archive.station, message="不能修改其他站点的档案。")
+    require_visible(actor, station=archive.station, message=_("不能修改其他站点的档案。"))
 
 
 @transaction.atomic
@@ -212,7 +219,7 @@ def guidance_create(*, actor, archive: JobseekerArchive, held_on: date, kind: st
     """Record one career-guidance session (职业指导)."""
     _check_archive_editable(archive, actor)
     if held_on and held_on > timezone.localdate():
-        raise ValidationError({"held_on": "指导日期不能晚于今天。"})
+        raise ValidationError({"held_on": _("指导日期不能晚于今天。")})
     session = GuidanceSession(archive=archive, held_on=held_on, kind=kind, topics=topics, advice=advice,
                               follow_up_on=follow_up_on, counsellor=actor)
     session.full_clean()
@@ -227,14 +234,14 @@ def insurance_update(*, actor, archive: JobseekerArchive, status: str, checklist
                      employer_name: str = "", registered_on: date | None = None, note: str = "") -> InsuranceHelp:
     """Create or update the employment-insurance registration help (就业参保登记) of an archive."""
     _check_archive_editable(archive, actor)
-    help_, _ = InsuranceHelp.objects.select_for_update().get_or_create(archive=archive)
+    help_, _created = InsuranceHelp.objects.select_for_update().get_or_create(archive=archive)
     before = {"status": help_.status, "checklist": ",".join(help_.checklist)}
     help_.status, help_.checklist = status, sorted(set(checklist))
     help_.employer_name, help_.registered_on, help_.note, help_.updated_by = employer_name, registered_on, note, actor
     if status == InsuranceHelp.Status.REGISTERED and help_.missing_items:
-        raise ValidationError({"checklist": "登记完成前请备齐材料：" + "、".join(help_.missing_items)})
+        raise ValidationError({"checklist": _("登记完成前请备齐材料：") + "、".join(help_.missing_items)})
     if registered_on and registered_on > timezone.localdate():
-        raise ValidationError({"registered_on": "登记日期不能晚于今天。"})
+        raise ValidationError({"registered_on": _("登记日期不能晚于今天。")})
     help_.full_clean()
     help_.save()
     audit_record(actor=actor, action=events.MATCHING_INSURANCE_UPDATE, obj=archive,

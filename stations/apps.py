@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "stations"
-    verbose_name = "服务站点"
+    verbose_name = _("服务站点")

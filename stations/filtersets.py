@@ -2,19 +2,21 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
+from core.choices import translated
 from core.forms import PortalFilterForm
 
 from .models import Area, District, Grid, Station, Street
 
 
 class StationFilterSet(django_filters.FilterSet):
-    district = django_filters.ModelChoiceFilter(label="区", field_name="street__district",
+    district = django_filters.ModelChoiceFilter(label=_("区"), field_name="street__district",
                                                 queryset=District.objects.all())
-    street = django_filters.ModelChoiceFilter(label="街镇", queryset=Street.objects.select_related("district"))
-    status = django_filters.ChoiceFilter(label="状态", choices=Station.Status.choices)
-    host_type = django_filters.ChoiceFilter(label="依托设施", choices=Station.HostType.choices)
-    q = django_filters.CharFilter(label="名称/编码", method="filter_q")
+    street = django_filters.ModelChoiceFilter(label=_("街镇"), queryset=Street.objects.select_related("district"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=translated(Station.Status))
+    host_type = django_filters.ChoiceFilter(label=_("依托设施"), choices=translated(Station.HostType))
+    q = django_filters.CharFilter(label=_("名称/编码"), method="filter_q")
 
     class Meta:
         form = PortalFilterForm
@@ -26,9 +28,9 @@ class StationFilterSet(django_filters.FilterSet):
 
 
 class AreaFilterSet(django_filters.FilterSet):
-    district = django_filters.ModelChoiceFilter(label="区", field_name="street__district",
+    district = django_filters.ModelChoiceFilter(label=_("区"), field_name="street__district",
                                                 queryset=District.objects.all())
-    street = django_filters.ModelChoiceFilter(label="街镇", queryset=Street.objects.all())
+    street = django_filters.ModelChoiceFilter(label=_("街镇"), queryset=Street.objects.all())
 
     class Meta:
         form = PortalFilterForm
@@ -37,10 +39,10 @@ class AreaFilterSet(django_filters.FilterSet):
 
 
 class GridFilterSet(django_filters.FilterSet):
-    district = django_filters.ModelChoiceFilter(label="区", field_name="street__district",
+    district = django_filters.ModelChoiceFilter(label=_("区"), field_name="street__district",
                                                 queryset=District.objects.all())
-    street = django_filters.ModelChoiceFilter(label="街镇", queryset=Street.objects.all())
-    area = django_filters.ModelChoiceFilter(label="片区", queryset=Area.objects.all())
+    street = django_filters.ModelChoiceFilter(label=_("街镇"), queryset=Street.objects.all())
+    area = django_filters.ModelChoiceFilter(label=_("片区"), queryset=Area.objects.all())
 
     class Meta:
         form = PortalFilterForm

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
+from core.choices import translated
 from core.forms import DateInput, PortalFormMixin
 from core.models import Role
 from core.scoping import scope_of
@@ -31,8 +34,8 @@ class ScopedStreetMixin:
     def _scope_fields(self, user) -> None:
         streets = scoped_streets(user)
         self.fields["street"] = StreetChoiceField(
-            label="所属街镇", queryset=streets, error_messages={"invalid_choice": STREET_OUT_OF_SCOPE,
-                                                            "required": "请选择所属街镇。"})
+            label=_("所属街镇"), queryset=streets, error_messages={"invalid_choice": STREET_OUT_OF_SCOPE,
+                                                            "required": _("请选择所属街镇。")})
         if "area" in self.fields:
             self.fields["area"].queryset = Area.objects.visible_to(user).select_related("street")
             self.fields["area"].required = False
@@ -46,11 +49,11 @@ class TimeInput(forms.TimeInput):
 
 
 class StationForm(PortalFormMixin, ScopedStreetMixin, forms.ModelForm):
-    community = forms.CharField(label="社区名称（用于生成标准名称）", max_length=30, required=False,
-                                help_text="如“汇站”，建议名称为“XX街道（镇）XX社区就业服务站”。")
-    facilities = forms.MultipleChoiceField(label="设施清单", choices=Station.Facility.choices, required=False,
+    community = forms.CharField(label=_("社区名称（用于生成标准名称）"), max_length=30, required=False,
+                                help_text=_("如“汇站”，建议名称为“XX街道（镇）XX社区就业服务站”。"))
+    facilities = forms.MultipleChoiceField(label=_("设施清单"), choices=translated(Station.Facility), required=False,
                                            widget=forms.CheckboxSelectMultiple)
-    services = forms.MultipleChoiceField(label="服务项目", choices=Station.Service.choices, required=False,
+    services = forms.MultipleChoiceField(label=_("服务项目"), choices=translated(Station.Service), required=False,
                                          widget=forms.CheckboxSelectMultiple)
 
     class Meta:
@@ -65,7 +68,7 @@ class StationForm(PortalFormMixin, ScopedStreetMixin, forms.ModelForm):
             "lat": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
             "lng": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
         }
-        help_texts = {"lat": "WGS-84，如 31.1935", "lng": "WGS-84，如 121.4370"}
+        help_texts = {"lat": _("WGS-84，如 31.1935"), "lng": _("WGS-84，如 121.4370")}
 
     def __init__(self, *args, user, **kwargs):
         instance = kwargs.get("instance")
@@ -77,10 +80,11 @@ class StationForm(PortalFormMixin, ScopedStreetMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._scope_fields(user)
         for value, label in StationHours.Weekday.choices:
-            self.fields[f"opens_{value}"] = forms.TimeField(label=f"{label} 开门", required=False,
-                                                            widget=TimeInput(attrs={"aria-label": f"{label} 开门"}))
-            self.fields[f"closes_{value}"] = forms.TimeField(label=f"{label} 关门", required=False,
-                                                             widget=TimeInput(attrs={"aria-label": f"{label} 关门"}))
+            opens, closes = format_lazy(_("{} 开门"), label), format_lazy(_("{} 关门"), label)
+            self.fields[f"opens_{value}"] = forms.TimeField(label=opens, required=False,
+                                                            widget=TimeInput(attrs={"aria-label": opens}))
+            self.fields[f"closes_{value}"] = forms.TimeField(label=closes, required=False,
+                                                             widget=TimeInput(attrs={"aria-label": closes}))
 
     def hour_rows(self):
         return [(label, self[f"opens_{value}"], self[f"closes_{value}"])
@@ -92,9 +96,9 @@ class StationForm(PortalFormMixin, ScopedStreetMixin, forms.ModelForm):
         for value, label in StationHours.Weekday.choices:
             opens, closes = data.get(f"opens_{value}"), data.get(f"closes_{value}")
             if (opens is None) != (closes is None):
-                self.add_error(f"closes_{value}", f"{label}请同时填写开门和关门时间（休息日两项都留空）。")
+                self.add_error(f"closes_{value}", _("%(day)s请同时填写开门和关门时间（休息日两项都留空）。") % {"day": label})
             elif opens is not None and closes <= opens:
-                self.add_error(f"closes_{value}", f"{label}的关门时间必须晚于开门时间。")
+                self.add_error(f"closes_{value}", _("%(day)s的关门时间必须晚于开门时间。") % {"day": label})
             elif opens is not None:
                 hours.append((value, opens, closes))
         data["hours"] = hours
@@ -108,10 +112,10 @@ class StationForm(PortalFormMixin, ScopedStreetMixin, forms.ModelForm):
 
 
 class MembershipAddForm(PortalFormMixin, forms.Form):
-    user = forms.ModelChoiceField(label="工作人员", queryset=get_user_model().objects.none(),
-                                  error_messages={"invalid_choice": "请选择一个站点工作人员账号。"})
-    role = forms.ChoiceField(label="岗位", choices=StationMembership.StaffRole.choices)
-    grids = forms.ModelMultipleChoiceField(label="负责网格", queryset=Grid.objects.none(), required=False,
+    user = forms.ModelChoiceField(label=_("工作人员"), queryset=get_user_model().objects.none(),
+                                  error_messages={"invalid_choice": _("请选择一个站点工作人员账号。")})
+    role = forms.ChoiceField(label=_("岗位"), choices=translated(StationMembership.StaffRole))
+    grids = forms.ModelMultipleChoiceField(label=_("负责网格"), queryset=Grid.objects.none(), required=False,
                                            widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, station: Station, **kwargs):
@@ -124,9 +128,9 @@ class MembershipAddForm(PortalFormMixin, forms.Form):
 
 
 class MembershipUpdateForm(PortalFormMixin, forms.Form):
-    role = forms.ChoiceField(label="岗位", choices=StationMembership.StaffRole.choices)
-    is_active = forms.BooleanField(label="在岗", required=False)
-    grids = forms.ModelMultipleChoiceField(label="负责网格", queryset=Grid.objects.none(), required=False,
+    role = forms.ChoiceField(label=_("岗位"), choices=translated(StationMembership.StaffRole))
+    is_active = forms.BooleanField(label=_("在岗"), required=False)
+    grids = forms.ModelMultipleChoiceField(label=_("负责网格"), queryset=Grid.objects.none(), required=False,
                                            widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, membership: StationMembership, **kwargs):
@@ -159,11 +163,11 @@ class GridForm(PortalFormMixin, ScopedStreetMixin, forms.ModelForm):
 class FinderForm(PortalFormMixin, forms.Form):
     """The public finder: a point (from the browser) or a street."""
 
-    district = forms.ModelChoiceField(label="区", queryset=District.objects.all(), required=False,
-                                      empty_label="选择区")
-    street = forms.ModelChoiceField(label="街镇", queryset=Street.objects.none(), required=False,
-                                    empty_label="选择街道/镇",
-                                    error_messages={"invalid_choice": "请选择有效的街道/镇。"})
+    district = forms.ModelChoiceField(label=_("区"), queryset=District.objects.all(), required=False,
+                                      empty_label=_("选择区"))
+    street = forms.ModelChoiceField(label=_("街镇"), queryset=Street.objects.none(), required=False,
+                                    empty_label=_("选择街道/镇"),
+                                    error_messages={"invalid_choice": _("请选择有效的街道/镇。")})
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, widget=forms.HiddenInput)
 

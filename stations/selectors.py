@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.geo import EARTH_RADIUS_M, WalkModel, bounding_box, haversine_sql, walk_model, walking_minutes
 from core.plugins import panels
@@ -40,7 +41,9 @@ class NearStation:
 
     @property
     def distance_text(self) -> str:
-        return f"{self.distance_m:.0f} 米" if self.distance_m < 1000 else f"{self.distance_m / 1000:.1f} 公里"
+        if self.distance_m < 1000:
+            return gettext("%(m).0f 米") % {"m": self.distance_m}
+        return gettext("%(km).1f 公里") % {"km": self.distance_m / 1000}
 
     @property
     def open_now(self) -> bool:

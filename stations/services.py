@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record, diff
 from core.scoping import require_visible, scope_of
@@ -72,7 +73,7 @@ def _save_station(station: Station) -> None:
         with transaction.atomic():
             station.save()
     except IntegrityError as exc:  # a concurrent insert of the same code slipped past full_clean
-        raise ValidationError({"code": "站点编码已被使用，请换一个。"}) from exc
+        raise ValidationError({"code": _("站点编码已被使用，请换一个。")}) from exc
 
 
 @transaction.atomic
@@ -91,7 +92,7 @@ def station_create(*, actor, hours: Hours | None = None, **fields) -> Station:
     _save_station(station)
     _replace_hours(station, hours)
     audit_record(actor=actor, action=events.STATION_CREATE, obj=station,
-                 summary=f"新建站点 {station.code}（{station.get_status_display()}）",
+                 summary=f"新建站点 {station.code}（{Station.Status(station.status).label}）",
                  changes={"hours": _hours_text(hours)})
     return station
 
@@ -143,7 +144,7 @@ def membership_add(*, actor, station: Station, user, role: str, grids=None) -> S
     """Add a staff member to a station with a role and the grids they cover; twice is refused."""
     require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
     if StationMembership.objects.filter(station=station, user=user).exists():
-        raise ValidationError({"user": "该人员已在本站点，不能重复添加。"})
+        raise ValidationError({"user": _("该人员已在本站点，不能重复添加。")})
     elsewhere = _other_district_of(user, station)
     if elsewhere is not None and not scope_of(actor).is_city:
         raise TransferRequired(elsewhere)
@@ -174,10 +175,10 @@ def _membership_create(*, actor, station: Station, user, role: str, grids=None) 
         with transaction.atomic():
             membership.save()
     except IntegrityError as exc:
-        raise ValidationError({"user": "该人员已在本站点，不能重复添加。"}) from exc
+        raise ValidationError({"user": _("该人员已在本站点，不能重复添加。")}) from exc
     membership.grids.set(grids)
     audit_record(actor=actor, action=events.STATION_STAFF_ADD, obj=station,
-                 summary=f"添加人员 {user.get_username()}（{membership.get_role_display()}）",
+                 summary=f"添加人员 {user.get_username()}（{StationMembership.StaffRole(membership.role).label}）",
                  changes={"grids": "、".join(g.name for g in grids)})
     return membership
 

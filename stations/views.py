@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -141,7 +142,7 @@ class StationUpdateView(StationFormMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "站点信息已保存。")
+                messages.success(request, _("站点信息已保存。"))
                 return redirect("stations:station_detail", pk=station.pk)
         return self.render_form(form, Station.objects.get(pk=pk))
 
@@ -190,7 +191,7 @@ class MembershipAddView(AdminRequiredMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "已添加工作人员。")
+                messages.success(request, _("已添加工作人员。"))
                 return redirect("stations:station_detail", pk=station.pk)
         return render(request, self.template_name, {"form": form, "station": station})
 
@@ -216,7 +217,7 @@ class MembershipUpdateView(AdminRequiredMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "人员信息已保存。")
+                messages.success(request, _("人员信息已保存。"))
                 return redirect("stations:station_detail", pk=membership.station_id)
         return render(request, self.template_name, {"form": form, "station": membership.station,
                                                     "membership": membership})
@@ -228,7 +229,7 @@ class MembershipRemoveView(AdminRequiredMixin, View):
                                        .select_related("station__street", "user"), pk=pk)
         station_pk = membership.station_id
         services.membership_remove(actor=request.user, membership=membership)
-        messages.success(request, "已移除该人员。")
+        messages.success(request, _("已移除该人员。"))
         return redirect("stations:station_detail", pk=station_pk)
 
 
@@ -304,7 +305,7 @@ class GeoFormView(AdminRequiredMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"{self.model._meta.verbose_name}已保存。")
+                messages.success(request, _("%(kind)s已保存。") % {"kind": self.model._meta.verbose_name})
                 return redirect(self.list_url)
         return self.render_form(form, obj)
 
@@ -349,7 +350,7 @@ def finder(request):
             if in_shanghai(lat, lng):
                 point = {"lat": lat, "lng": lng, "source": "location"}
             else:
-                context["error"] = "您的位置不在上海市范围内，请改为选择街道/镇。"
+                context["error"] = _("您的位置不在上海市范围内，请改为选择街道/镇。")
         elif street is not None:
             sp = selectors.street_point(street)
             if sp is not None:
@@ -360,7 +361,7 @@ def finder(request):
             if district.lat is not None and not (request.headers.get("HX-Request")):
                 point = {"lat": district.lat, "lng": district.lng, "source": "district_only"}
         else:
-            context["error"] = "请选择街道/镇，或允许浏览器获取您的位置。"
+            context["error"] = _("请选择街道/镇，或允许浏览器获取您的位置。")
     elif form.is_bound:
         context["error"] = "；".join(e for errors in form.errors.values() for e in errors)
     selected_district = form.cleaned_data.get("district") if form.is_bound and form.is_valid() else None

@@ -188,6 +188,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeou
 # offered); kept uploads and error reports are deleted this long after upload.
 IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", 15)
 IMPORT_RETENTION_HOURS = env_int("IMPORT_RETENTION_HOURS", 24)
+# Full exports (clear ID numbers and phones) by one user in 24 h above this many rows warn the district/city home.
+FULL_EXPORT_WARN_ROWS = env_int("FULL_EXPORT_WARN_ROWS", 2000)
 
 # Personal data: ID numbers and phones are encrypted at rest with this key (Fernet, base64 32 bytes)
 # and looked up by an HMAC keyed with the same secret. Production must set its own.

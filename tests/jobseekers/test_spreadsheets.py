@@ -101,9 +101,9 @@ def test_no_export_writes_a_formula(client, world, django_capture_on_commit_call
     make_archive(world["station_a"], name=EVIL)
     Station.objects.filter(pk=world["station_a"].pk).update(name="@SUM(1+1)站")
     client.force_login(world["district"])
-    for url in (reverse("jobseekers:archive_export") + "?full=1", reverse("jobseekers:archive_export"),
-                reverse("stations:station_export")):
-        response = client.get(url)
+    full = client.post(reverse("jobseekers:archive_export_full"), {"reason": "核对名单", "confirm": "on"})
+    for url, response in [("full", full)] + [(url, client.get(url)) for url in (
+            reverse("jobseekers:archive_export"), reverse("stations:station_export"))]:
         assert response.status_code == 200, url
         assert _no_formula(response.content) == [], url
         assert any(isinstance(c.value, str) and c.value.startswith("'=HYPERLINK") or c.value == "'@SUM(1+1)站"

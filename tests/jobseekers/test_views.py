@@ -215,18 +215,20 @@ def _sheet(response):
 
 def test_export_is_masked_by_default_and_full_only_for_allowed_users(client, world, archive_a):
     url = reverse("jobseekers:archive_export")
+    full = reverse("jobseekers:archive_export_full")
+    confirm = {"reason": "报送区就业促进中心核对", "confirm": "on", "query": ""}
     client.force_login(world["staff"])
     rows = _sheet(client.get(url))
     assert rows[1][1] == archive_a.id_number_masked and rows[1][4] == "139****5678"
-    refused = client.get(url, {"full": "1"})
-    assert refused.status_code == 403
+    assert client.get(url, {"full": "1"}).url.startswith(full)  # a link never exports full values
+    assert client.post(full, confirm).status_code == 403
     client.force_login(world["district"])
-    rows = _sheet(client.get(url, {"full": "1"}))
+    rows = _sheet(client.post(full, confirm))
     assert rows[1][1] == archive_a.id_number and rows[1][4] == "13912345678"
     event = AuditEvent.objects.get(action="jobseeker.export_full")
     assert event.actor == world["district"] and archive_a.id_number not in event.summary
     client.force_login(world["district_other"])
-    assert len(_sheet(client.get(url, {"full": "1"}))) == 1  # header only: out of scope
+    assert len(_sheet(client.post(full, confirm))) == 1  # header only: out of scope
 
 
 def test_export_follows_the_list_filters_and_refuses_too_many_rows(client, world, archive_a, monkeypatch):
@@ -243,7 +245,8 @@ def test_export_follows_the_list_filters_and_refuses_too_many_rows(client, world
 def test_station_head_may_export_full_values_of_own_station(client, world, archive_a):
     head = make_staff("head_a", world["station_a"], role="head")
     client.force_login(head)
-    rows = _sheet(client.get(reverse("jobseekers:archive_export"), {"full": "1"}))
+    rows = _sheet(client.post(reverse("jobseekers:archive_export_full"),
+                              {"reason": "核对本站名单", "confirm": "on", "query": ""}))
     assert rows[1][1] == archive_a.id_number
 
 
