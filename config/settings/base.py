@@ -36,7 +36,7 @@ THIRD_PARTY_APPS = [
 ]
 # The portal's own apps, from the ground floor up: an app imports only apps before it (README).
 # Plug-ins (core/plugins.py) are discovered in this order.
-LOCAL_APPS = ["core", "stations", "jobseekers", "jobs", "matching", "training", "assistance"]
+LOCAL_APPS = ["core", "stations", "jobseekers", "jobs", "matching", "training", "assistance", "dashboard"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
