@@ -6,4 +6,5 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
+    path("export.xlsx", views.DashboardExportView.as_view(), name="export"),
 ]
