@@ -43,6 +43,8 @@ class Row:
     lat: float | None = None
     lng: float | None = None
     parent: str = ""
+    street_id: int | None = None
+    district_id: int | None = None
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Board:
     months: list = field(default_factory=list)
     series: list[tuple[str, str, list[int]]] = field(default_factory=list)  # (key, label, values)
     stations: list[Row] = field(default_factory=list)  # points for the map
+    district_code: str = ""
 
     def groups(self) -> list[tuple[str, list[Tile]]]:
         out: dict[str, list[Tile]] = {}
@@ -104,9 +107,10 @@ def board_for(*, user) -> Board:
             row.values = [int(cells[pk].get(k, 0)) for k in keys]
         return list(names.values())
 
+    district_code = ""
     if scope.is_district:
         district = District.objects.get(pk=scope.district_id)
-        title = district.name
+        title, district_code = district.name, district.code
     elif scope.is_city:
         title = "全市"
     else:
@@ -134,8 +138,9 @@ def board_for(*, user) -> Board:
         monthly[row["key"]][row["month"]] = int(row["v"])
     series = [(t.key, t.label, [monthly[t.key].get(m, 0) for m in months]) for t in registry.trends()]
     points = [] if scope.is_staff_member else [
-        Row(s.pk, s.name, [], s.lat, s.lng) for s in stations.operating().filter(lat__isnull=False)
-        .only("id", "name", "lat", "lng")]
+        Row(s["id"], s["name"], [], street_id=s["street_id"], district_id=s["street__district_id"])
+        for s in stations.operating().order_by("code").values("id", "name", "street_id", "street__district_id")]
     run = _latest_run()
     return Board(level=scope.level, title=title, as_of=run.finished_at if run else None, tiles=tiles,
-                 columns=columns, tables=tables, months=months, series=series, stations=points)
+                 columns=columns, tables=tables, months=months, series=series, stations=points,
+                 district_code=district_code)

@@ -195,6 +195,11 @@ WALK_DETOUR_FACTOR = env_float("WALK_DETOUR_FACTOR", 1.3)
 WALK_SPEED_KMH = env_float("WALK_SPEED_KMH", 4.5)
 WALK_CIRCLE_MINUTES = 15
 
+# Dashboard (README "Dashboard"): published figures hide counts below this (shown "<10"); a directory of
+# approved GeoJSON (审图号) replaces the schematic tile map: districts.geojson, <district code>.geojson.
+STATISTICS_SUPPRESS_BELOW = env_int("STATISTICS_SUPPRESS_BELOW", 10)
+DASHBOARD_MAP_GEOJSON = env("DASHBOARD_MAP_GEOJSON", "")
+
 # SMS (matching/sms.py): `log` (development: nothing is sent, messages are marked 未发送),
 # `disabled`, `aliyun`, or a dotted path to a sender class. Production must choose explicitly.
 SMS_SENDER = env("SMS_SENDER", "log")

@@ -38,3 +38,23 @@
     window.addEventListener("resize", function () { plot.resize(); });
   }
 })();
+
+// An operator's approved GeoJSON (DASHBOARD_MAP_GEOJSON) instead of the tile map: features named like the table rows.
+(function () {
+  "use strict";
+  var target = document.getElementById("geo-map");
+  var data = document.getElementById("map-data");
+  if (!target || !data || !window.echarts) { return; }
+  var values = JSON.parse(data.textContent);
+  fetch(target.dataset.geojsonUrl, { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (geo) {
+      window.echarts.registerMap("portal", geo);
+      var top = Math.max.apply(null, values.map(function (v) { return v.value; }).concat([1]));
+      window.echarts.init(target).setOption({
+        tooltip: { trigger: "item" },
+        visualMap: { min: 0, max: top, left: "left", bottom: 0, calculable: true },
+        series: [{ type: "map", map: "portal", nameProperty: "name", data: values }]
+      });
+    });
+})();

@@ -118,3 +118,31 @@ def test_rebuild_command_and_periodic_task(generated, capsys):
     assert "rebuilt" in capsys.readouterr().out
     assert summaries_refresh_task() and FigureValue.objects.exists()
     assert reverse("dashboard:dashboard") == URL
+
+
+def test_tile_map_shades_the_chosen_measure_with_stations_as_points(client, generated):
+    services.summaries_refresh()
+    client.force_login(generated["city"])
+    response = client.get(URL, {"measure": "jobs.published"})
+    tiles = response.context["map"]["tiles"]
+    assert len(tiles) == 16 and len({(t.x, t.y) for t in tiles}) == 16  # one cell per district
+    xuhui = next(t for t in tiles if t.name == "徐汇区")
+    assert xuhui.value == 6 and len(xuhui.points) == 2  # stations A and B: 3 published postings each
+    assert response.context["measure"].key == "jobs.published"
+    client.force_login(generated["district"])
+    response = client.get(URL, {"measure": "nonsense"})  # an unknown measure: the default one
+    assert response.context["measure"].key == "jobseekers.open"
+    assert len(response.context["map"]["tiles"]) == len(response.context["tables"][0][2])
+    assert 'data-testid="tile-map"' in response.content.decode()
+
+
+def test_configured_geojson_replaces_the_tile_map(client, generated, tmp_path, settings):
+    services.summaries_refresh()
+    (tmp_path / "districts.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    settings.DASHBOARD_MAP_GEOJSON = str(tmp_path)
+    client.force_login(generated["city"])
+    page = client.get(URL).content.decode()
+    assert 'data-geojson-url="/dashboard/map.geojson"' in page and 'data-testid="tile-map"' not in page
+    assert client.get("/dashboard/map.geojson").status_code == 200
+    client.force_login(generated["district"])  # no 310104.geojson: the tile map, and no file
+    assert client.get("/dashboard/map.geojson").status_code == 404

@@ -57,3 +57,7 @@ def test_openapi_schema_describes_the_dashboard_endpoints(client, world):
     for path in ("/api/dashboard/figures/", "/api/dashboard/breakdown/", "/api/dashboard/trends/"):
         assert "200" in schema["paths"][path]["get"]["responses"], path
     assert "Tile" in schema["components"]["schemas"]
+
+
+def test_geojson_matrix_without_configuration(client, world):
+    assert_matrix(client, world, "/dashboard/map.geojson", {**dict.fromkeys(ANY_INTERNAL, 404), "anonymous": "login"})
