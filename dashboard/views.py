@@ -2,14 +2,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, Http404
+from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
 from core.permissions import InternalRequiredMixin
 from core.spreadsheets import xlsx_response
+from stations.models import District
 
-from . import selectors
+from . import selectors, statistics
 from .exports import board_workbook
 from .tilemap import tile_map
 
@@ -80,3 +82,18 @@ class MapGeoJsonView(InternalRequiredMixin, View):
         if path is None:
             raise Http404("未配置地图边界数据。")
         return FileResponse(path.open("rb"), content_type="application/geo+json")
+
+
+def statistics_index(request):
+    """Public: the districts whose statistics are published (no login)."""
+    return render(request, "dashboard/statistics_index.html", {"districts": District.objects.order_by("code")})
+
+
+def statistics_district(request, code):
+    """Public: one district's table, small counts suppressed on the server."""
+    return render(request, "dashboard/statistics_district.html", {"table": statistics.district_table(code)})
+
+
+def statistics_export(request, code):
+    table = statistics.district_table(code)
+    return xlsx_response(statistics.table_workbook(table), f"{table.district.name}-统计-对外发布.xlsx")
