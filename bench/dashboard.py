@@ -83,7 +83,7 @@ def _generate(scale: float) -> dict:
             SELECT now(), now(), 'sms', now(), current_date - (g %% 730), '',
               (ARRAY['', 'declined', 'interested', 'interview', 'hired'])[1 + g %% 5],
               CASE WHEN g %% 5 = 0 THEN NULL ELSE current_date - (g %% 730) END, '',
-              %s + (g * 7919) %% %s, %s + g %% %s
+              %s + (g::bigint * 7919) %% %s, %s + g %% %s
             FROM generate_series(1, %s) g""", [first, n_archives, first_posting, postings, n_pushes])
         cur.execute("ANALYZE")
     return {"archives": n_archives, "entries": n_entries, "postings": n_postings, "pushes": n_pushes,

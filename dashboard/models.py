@@ -4,7 +4,7 @@ from django.db import models
 
 
 class SummaryRun(models.Model):
-    """One refresh of the summary tables; the latest finished one is the dashboard's "as of" time."""
+    """The latest refresh and the latest rebuild of the summary tables; the later one is the "as of" time."""
 
     class Kind(models.TextChoices):
         REFRESH = "refresh", "定时刷新"

@@ -72,6 +72,8 @@ def summaries_refresh(*, rebuild: bool = False) -> SummaryRun:
         FigureValue.objects.bulk_create(values, batch_size=5000)
         (FigureMonth.objects.all() if rebuild else FigureMonth.objects.filter(month__gte=since)).delete()
         FigureMonth.objects.bulk_create(months, batch_size=5000)
+        kind = SummaryRun.Kind.REBUILD if rebuild else SummaryRun.Kind.REFRESH
+        SummaryRun.objects.filter(kind=kind).delete()  # the latest run of each kind is all anyone reads
         return SummaryRun.objects.create(
-            kind=SummaryRun.Kind.REBUILD if rebuild else SummaryRun.Kind.REFRESH, started_at=started,
+            kind=kind, started_at=started,
             finished_at=timezone.now(), duration_ms=int((time.monotonic() - clock) * 1000))
