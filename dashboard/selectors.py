@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from core.figures import Figure, Ratio
 from core.scoping import scope_of
@@ -16,7 +18,9 @@ from stations.models import District, Station, Street
 
 from . import registry
 from .models import FigureMonth, FigureValue, SummaryRun
-from .services import TREND_MONTHS, month_start
+from .services import REFRESH_MINUTES, TREND_MONTHS, month_start
+
+CACHE_SECONDS = REFRESH_MINUTES * 60 * 2
 
 
 @dataclass
@@ -45,6 +49,13 @@ class Row:
     parent: str = ""
     street_id: int | None = None
     district_id: int | None = None
+
+    @property
+    def cells_html(self) -> str:
+        """The row's count cells, built here: the city admin's page prints thousands of counts, and rendering
+        (and number-localising) each through the template was most of its time (bench/dashboard.py)."""
+        return mark_safe("".join(f'<td class="text-end" data-sort-value="{int(v)}">{int(v)}</td>'  # noqa: S308
+                                 for v in self.values))
 
 
 @dataclass
@@ -76,13 +87,28 @@ def _latest_run() -> SummaryRun | None:
     return SummaryRun.objects.order_by("-finished_at").first()
 
 
+def _cached(run: SummaryRun | None, scope, name: str, compute):
+    """Sums over the summary tables, cached until the next refresh (they cannot change before it): the key
+    names the run, the database and the scope (staff: their station ids)."""
+    if run is None:
+        return compute()
+    stations = ",".join(map(str, sorted(scope.station_ids)))
+    key = (f"dashboard:{connection.settings_dict['NAME']}:{run.pk}:{run.finished_at.timestamp()}:"
+           f"{scope.level}:{scope.district_id}:{stations}:{name}")
+    return cache.get_or_set(key, compute, CACHE_SECONDS)
+
+
 def board_for(*, user) -> Board:
     """Tiles, breakdown tables and trends of the user's scope: staff their stations, a district admin the
     district, the city admin the city and each district."""
     scope = scope_of(user)
+    run = _latest_run()
     stations = Station.objects.visible_to(user)
-    values = FigureValue.objects.filter(station__in=stations)
-    totals = dict(values.order_by().values("key").annotate(v=Sum("value")).values_list("key", "v"))
+    # the city sees every station: no subquery (the sums are the same)
+    values = FigureValue.objects.all() if scope.is_city else FigureValue.objects.filter(station__in=stations)
+    months_qs = FigureMonth.objects.all() if scope.is_city else FigureMonth.objects.filter(station__in=stations)
+    totals = _cached(run, scope, "totals", lambda: dict(
+        values.order_by().values("key").annotate(v=Sum("value")).values_list("key", "v")))
     tiles, by_key = [], {}
     for figure in registry.figures():
         if scope.level not in figure.levels:
@@ -99,12 +125,16 @@ def board_for(*, user) -> Board:
     columns = [f for f in registry.stored_figures() if f.breakdown and scope.level in f.levels]
     keys = [f.key for f in columns]
 
-    def table(group_path: str, names: dict[int, Row]) -> list[Row]:
-        cells = defaultdict(dict)
+    def sums(group_path: str) -> dict:
+        cells = {}
         for row in (values.filter(key__in=keys).order_by().values("key", group_path).annotate(v=Sum("value"))):
-            cells[row[group_path]][row["key"]] = row["v"]
+            cells.setdefault(row[group_path], {})[row["key"]] = int(row["v"])
+        return cells
+
+    def table(group_path: str, names: dict[int, Row]) -> list[Row]:
+        cells = _cached(run, scope, f"{group_path}:{','.join(keys)}", lambda: sums(group_path))
         for pk, row in names.items():
-            row.values = [int(cells[pk].get(k, 0)) for k in keys]
+            row.values = [cells.get(pk, {}).get(k, 0) for k in keys]
         return list(names.values())
 
     district_code = ""
@@ -132,15 +162,19 @@ def board_for(*, user) -> Board:
         tables["station"] = table("station_id", station_rows)
     today = timezone.localdate()
     months = [month_start(today, back) for back in range(TREND_MONTHS - 1, -1, -1)]
-    monthly = defaultdict(dict)
-    for row in (FigureMonth.objects.filter(station__in=stations, month__gte=months[0]).order_by()
-                .values("key", "month").annotate(v=Sum("value"))):
-        monthly[row["key"]][row["month"]] = int(row["v"])
-    series = [(t.key, t.label, [monthly[t.key].get(m, 0) for m in months]) for t in registry.trends()]
+
+    def monthly_sums() -> dict:
+        monthly = {}
+        for row in (months_qs.filter(month__gte=months[0]).order_by()
+                    .values("key", "month").annotate(v=Sum("value"))):
+            monthly.setdefault(row["key"], {})[row["month"]] = int(row["v"])
+        return monthly
+
+    monthly = _cached(run, scope, f"monthly:{months[0]}", monthly_sums)
+    series = [(t.key, t.label, [monthly.get(t.key, {}).get(m, 0) for m in months]) for t in registry.trends()]
     points = [] if scope.is_staff_member else [
         Row(s["id"], s["name"], [], street_id=s["street_id"], district_id=s["street__district_id"])
         for s in stations.operating().order_by("code").values("id", "name", "street_id", "street__district_id")]
-    run = _latest_run()
     return Board(level=scope.level, title=title, as_of=run.finished_at if run else None, tiles=tiles,
                  columns=columns, tables=tables, months=months, series=series, stations=points,
                  district_code=district_code)
