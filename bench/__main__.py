@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["jobs_search", "matching", "assistance"]
+BENCHMARKS = ["jobs_search", "matching", "assistance", "dashboard"]
 
 
 def _one(name: str, argv: list[str]) -> int:
@@ -34,6 +34,19 @@ def _one(name: str, argv: list[str]) -> int:
         import importlib
 
         importlib.import_module(f"bench.{name}").run()
+        return 0
+    if name == "dashboard":
+        from bench.jobs_search import _bench_url, _ensure_database, _manage
+
+        url = _bench_url(os.environ["DATABASE_URL"]) + "_dashboard"
+        _ensure_database(url)
+        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings", "DJANGO_DEBUG": "0"}
+        _manage(env, "migrate")
+        _manage(env, "load_reference_data")
+        os.environ.update(env)
+        from bench import dashboard
+
+        dashboard.run(argv)
         return 0
     raise SystemExit(f"unknown benchmark {name}")
 

@@ -29,6 +29,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     *[path(f"{app_label(module)}/", include(module)) for module in app_modules("urls")],
+    # public pages an app serves outside its own prefix (`<app>/public_urls.py`, e.g. /statistics/)
+    *[path("", include(module)) for module in app_modules("public_urls")],
 ]
 
 admin.site.site_header = "社区就业服务站门户 · 管理后台"

@@ -3,7 +3,8 @@
 `app_modules("panels")` imports `<app>.panels` for each app of LOCAL_APPS that has one, in LOCAL_APPS
 order (core first, then up the layers), so core never imports an app above it by name. Plug-in names
 in use (README "Adding an app"): `panels` (home and coverage page panels), `beat` (periodic tasks),
-`demo` (demo data), `reference` (reference data), `urls` and `api.urls` (URL includes), and the template
+`demo` (demo data), `reference` (reference data), `figures` (dashboard figures, core/figures.py), `urls`,
+`api.urls` and `public_urls` (URL includes: under /<app>/, /api/, the site root), and the template
 `includes/nav/<app>.html` (navigation).
 """
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import KeyGroup, translated
-from core.forms import PortalFilterForm
+from core.forms import DateInput, PortalFilterForm
 from core.scoping import scope_of
 from stations.models import Grid, Station, Street
 
@@ -73,11 +73,15 @@ class ArchiveFilterSet(django_filters.FilterSet):
     helper = django_filters.ModelChoiceFilter(label=_("帮办员"), queryset=_helpers)
     overdue = django_filters.BooleanFilter(label=_("排摸逾期"), method="filter_overdue", widget=YES_NO_ANY)
     is_open = django_filters.BooleanFilter(label=_("在册"), widget=YES_NO_ANY)
+    survey_due = django_filters.BooleanFilter(label=_("排摸到期（含逾期）"), method="filter_survey_due", widget=YES_NO_ANY)
+    visited_since = django_filters.DateFilter(label=_("走访日期不早于"), method="filter_visited_since",
+                                                widget=DateInput())
 
     class Meta:
         form = PortalFilterForm
         model = JobseekerArchive
-        fields = ["q", "idh", "key_group", "status", "station", "street", "grid", "helper", "overdue", "is_open"]
+        fields = ["q", "idh", "key_group", "status", "station", "street", "grid", "helper", "overdue", "is_open",
+                  "survey_due", "visited_since"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip().upper()
@@ -102,3 +106,14 @@ class ArchiveFilterSet(django_filters.FilterSet):
         if value:
             return queryset.overdue(today)
         return queryset.exclude(next_survey_due__lt=today)
+
+    def filter_survey_due(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        if value:
+            return queryset.due_for_survey(today)
+        return queryset.exclude(next_survey_due__lte=today)
+
+    def filter_visited_since(self, queryset, name, value):
+        return queryset.filter(visits__visit_date__gte=value).distinct() if value else queryset

@@ -36,7 +36,7 @@ THIRD_PARTY_APPS = [
 ]
 # The portal's own apps, from the ground floor up: an app imports only apps before it (README).
 # Plug-ins (core/plugins.py) are discovered in this order.
-LOCAL_APPS = ["core", "stations", "jobseekers", "jobs", "matching", "training", "assistance"]
+LOCAL_APPS = ["core", "stations", "jobseekers", "jobs", "matching", "training", "assistance", "dashboard"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -200,6 +200,11 @@ FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZpZWxkLWtleS0z
 WALK_DETOUR_FACTOR = env_float("WALK_DETOUR_FACTOR", 1.3)
 WALK_SPEED_KMH = env_float("WALK_SPEED_KMH", 4.5)
 WALK_CIRCLE_MINUTES = 15
+
+# Dashboard (README "Dashboard"): published figures hide counts below this (shown "<10"); a directory of
+# approved GeoJSON (审图号) replaces the schematic tile map: districts.geojson, <district code>.geojson.
+STATISTICS_SUPPRESS_BELOW = env_int("STATISTICS_SUPPRESS_BELOW", 10)
+DASHBOARD_MAP_GEOJSON = env("DASHBOARD_MAP_GEOJSON", "")
 
 # SMS (matching/sms.py): `log` (development: nothing is sent, messages are marked 未发送),
 # `disabled`, `aliyun`, or a dotted path to a sender class. Production must choose explicitly.
