@@ -14,6 +14,7 @@ from django.views.generic import ListView
 
 from core.forms import add_service_errors
 from core.permissions import CityAdminRequiredMixin, InternalRequiredMixin
+from core.plugins import panels
 from core.scoping import scope_of
 from core.spreadsheets import xlsx_response
 from stations.models import StationMembership
@@ -111,6 +112,7 @@ def _detail_context(request, archive, **extra):
         "tasks": archive.followups.all()[:20],
         "status_form": extra.pop("status_form", None) or StatusEntryForm(),
         "today": timezone.localdate(),
+        "archive_panels": panels("archive", request=request, archive=archive),  # e.g. training's referrals
         **extra,
     }
 

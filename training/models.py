@@ -167,6 +167,11 @@ class Program(TimeStampedModel):
 
         return reverse("training:program_detail", args=[self.pk])
 
+    def get_public_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("training:program_public", args=[self.pk])
+
     def clean(self) -> None:
         errors: dict = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
