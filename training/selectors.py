@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.geo import bounding_box, haversine_sql, walk_radius_m, walking_minutes
 from jobs.models import JobPosting
@@ -74,6 +75,15 @@ def catalog_search(*, data: dict, limit: int = CATALOG_PAGE, today: dt.date | No
 def program_public_get(pk: int) -> Program | None:
     return (Program.objects.public().select_related("occupation", "provider", "street__district", "station")
             .filter(pk=pk).first())
+
+
+def verification_text(program: Program) -> str:
+    """The provider's designation as the public pages state it."""
+    provider = program.provider
+    today = timezone.localdate()
+    if provider.designated_on(today):
+        return gettext("定点培训机构（资格有效至 %(d)s）") % {"d": provider.designated_until.isoformat()}
+    return gettext("非定点培训机构或定点资格已过期：培训费可能不能申请补贴，请先向服务站咨询。")
 
 
 def program_list(*, user):

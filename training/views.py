@@ -39,20 +39,12 @@ def catalog(request):
                                                      "districts": District.objects.order_by("code")})
 
 
-def _verification(program: Program) -> str:
-    provider = program.provider
-    today = timezone.localdate()
-    if provider.designated_on(today):
-        return gettext("定点培训机构（资格有效至 %(d)s）") % {"d": provider.designated_until.isoformat()}
-    return gettext("非定点培训机构或定点资格已过期：培训费可能不能申请补贴，请先向服务站咨询。")
-
-
 def program_public(request, pk: int):
     program = selectors.program_public_get(pk)
     if program is None:
         raise Http404("培训项目不存在或已结束。")
     return render(request, "training/program_public.html", {
-        "program": program, "verification": _verification(program),
+        "program": program, "verification": selectors.verification_text(program),
         "designated": program.provider.designated_on(timezone.localdate()),
     })
 
@@ -70,7 +62,7 @@ def program_leaflet(request, pk: int):
         raise Http404("培训项目不存在或已结束。")
     url = request.build_absolute_uri(program.get_public_url())
     return render(request, "training/program_leaflet.html", {
-        "program": program, "verification": _verification(program), "url": url, "qr_svg": _qr_svg(url),
+        "program": program, "verification": selectors.verification_text(program), "url": url, "qr_svg": _qr_svg(url),
     })
 
 

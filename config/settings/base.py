@@ -165,6 +165,7 @@ SPECTACULAR_SETTINGS = {
         "KeyGroupEnum": "core.choices.KeyGroup",
         "HoursTypeEnum": "core.choices.HoursType",
         "SalaryUnitEnum": "core.choices.SalaryUnit",
+        "SkillLevelEnum": "training.models.SkillLevel",
     },
 }
 
