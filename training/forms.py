@@ -11,6 +11,7 @@ from core.models import Occupation
 from stations.models import District, Station, Street
 
 from .models import Program, Provider
+from .notices import SIGNUP_CONSENT_LABEL, SIGNUP_CONSENT_REQUIRED
 from .services import PROGRAM_FIELDS, PROVIDER_FIELDS
 
 DATE = DateInput()
@@ -75,6 +76,12 @@ class CertifyForm(PortalForm):
     number = forms.CharField(label=_("证书编号"), max_length=64, required=False)
     issuer = forms.CharField(label=_("发证机构"), max_length=100, required=False)
     issued_on = forms.DateField(label=_("发证日期"), required=False, widget=DATE)
+
+
+class SignupForm(PortalForm):
+    name = forms.CharField(label=_("您的姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=20)
+    consent = forms.BooleanField(label=SIGNUP_CONSENT_LABEL, error_messages={"required": SIGNUP_CONSENT_REQUIRED})
 
 
 class CatalogForm(PortalFilterForm):

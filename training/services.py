@@ -24,8 +24,10 @@ from django.utils.text import format_lazy
 from core.audit import audit_record, diff
 from core.queue import enqueue
 from core.scoping import require_visible
+from jobs.services import lead_create
 from jobseekers.models import JobseekerArchive
 from matching.models import SmsOutbox
+from stations.selectors import station_nearest
 
 from . import events
 from .models import Certificate, Program, Provider, Referral, WaitlistEntry
@@ -75,6 +77,29 @@ def subsidy_claim_open(*, actor, referral: Referral) -> list:
     completion = Completion(referral_id=referral.pk, archive_id=referral.archive_id, program_id=referral.program_id,
                             policy_code=referral.program.policy_code, certificate_id=certificate, actor=actor)
     return [opener(completion) for opener in list(CLAIM_OPENERS)]
+
+
+# --- "我想报名": a lead in the nearest station's worklist, through jobs' leads -----------------------------
+
+
+def signup_station(program: Program):
+    """The operating station nearest the training place, else the program's managing station."""
+    if program.lat is not None:
+        nearest = station_nearest(lat=program.lat, lng=program.lng)
+        if nearest is not None:
+            return nearest
+    return program.station
+
+
+def program_signup(*, program: Program, name: str, phone: str, consent: bool):
+    """A resident's "我想报名" on a public program: a call-back lead, exactly as "我感兴趣" on a job."""
+    from .notices import SIGNUP_NOTICE_VERSION
+
+    if program.status not in (Program.Status.PLANNED, *OPEN_FOR_ENROLMENT):
+        raise ValidationError("该培训项目已不再接受报名。")
+    return lead_create(name=name, phone=phone, consent=consent, station=signup_station(program),
+                       subject=f"培训报名：{program.title}", subject_key=f"training.program:{program.pk}",
+                       notice_version=SIGNUP_NOTICE_VERSION)
 
 
 # --- providers and programs ----------------------------------------------------------------------------

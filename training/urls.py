@@ -7,6 +7,7 @@ app_name = "training"
 urlpatterns = [
     path("", views.catalog, name="catalog"),
     path("<int:pk>/", views.program_public, name="program_public"),
+    path("<int:pk>/signup/", views.program_signup, name="program_signup"),
     path("<int:pk>/leaflet/", views.program_leaflet, name="program_leaflet"),
     path("providers/", views.ProviderListView.as_view(), name="provider_list"),
     path("providers/new/", views.ProviderFormView.as_view(), name="provider_create"),

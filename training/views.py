@@ -19,12 +19,14 @@ from core.forms import add_service_errors
 from core.permissions import InternalRequiredMixin
 from core.scoping import scope_of
 from core.spreadsheets import xlsx_response
+from jobs.views import rate_limited_response, too_many_posts
 from jobseekers.models import JobseekerArchive
 from stations.models import District, Station, Street
 
 from . import selectors, services
-from .forms import CatalogForm, CertifyForm, DropForm, ProgramForm, ProviderForm, ReferForm
+from .forms import CatalogForm, CertifyForm, DropForm, ProgramForm, ProviderForm, ReferForm, SignupForm
 from .models import Program, Provider, Referral, WaitlistEntry
+from .notices import SIGNUP_NOTICE
 
 # Public -------------------------------------------------------------------------------------------------
 
@@ -39,14 +41,35 @@ def catalog(request):
                                                      "districts": District.objects.order_by("code")})
 
 
-def program_public(request, pk: int):
+def program_public(request, pk: int, form: SignupForm | None = None, status: int = 200):
     program = selectors.program_public_get(pk)
     if program is None:
         raise Http404("培训项目不存在或已结束。")
     return render(request, "training/program_public.html", {
         "program": program, "verification": selectors.verification_text(program),
         "designated": program.provider.designated_on(timezone.localdate()),
-    })
+        "form": form or SignupForm(), "signup_notice": SIGNUP_NOTICE,
+    }, status=status)
+
+
+def program_signup(request, pk: int):
+    """POST only: "我想报名" leaves a lead in the nearest station's worklist (jobs' leads, public throttle)."""
+    if request.method != "POST":
+        return redirect("training:program_public", pk=pk)
+    program = selectors.program_public_get(pk)
+    if program is None:
+        raise Http404("培训项目不存在或已结束。")
+    if too_many_posts(request, "training-signup"):
+        return rate_limited_response(request)
+    form = SignupForm(request.POST)
+    if form.is_valid():
+        try:
+            lead = services.program_signup(program=program, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return render(request, "training/signup_done.html", {"program": program, "lead": lead})
+    return program_public(request, pk, form=form, status=400)
 
 
 def _qr_svg(url: str) -> str:

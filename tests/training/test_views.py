@@ -202,3 +202,36 @@ def test_demand_supply_report_and_its_excel_export(client, world, program):
     ws = load_workbook(io.BytesIO(response.content)).active
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert rows[program.occupation.code][2:] == (7, 1, 2, 6, 4)
+
+
+def test_i_want_to_sign_up_leaves_a_lead_in_the_nearest_stations_worklist(client, world, program):
+    from jobs.models import Lead
+
+    url = reverse("training:program_signup", args=[program.pk])
+    bad = client.post(url, {"name": "王阿姨", "phone": "12345", "consent": "on"})
+    assert bad.status_code == 400 and not Lead.objects.exists()
+    no_consent = client.post(url, {"name": "王阿姨", "phone": "13912340000"})
+    assert no_consent.status_code == 400 and "勾选同意" in no_consent.content.decode()
+    done = client.post(url, {"name": "王阿姨", "phone": "13912340000", "consent": "on"})
+    assert 'data-testid="signup-done"' in done.content.decode()
+    lead = Lead.objects.get()
+    assert lead.posting is None and lead.station == world["station_a"] and program.title in lead.subject
+    assert lead.consent_notice == "training-2026-12"
+    again = client.post(url, {"name": "王阿姨", "phone": "139 1234 0000", "consent": "on"})
+    assert again.status_code == 400 and "您已登记过" in again.content.decode() and Lead.objects.count() == 1
+    client.force_login(world["staff"])
+    html = client.get(reverse("jobs:lead_list")).content.decode()
+    assert "培训报名：养老护理员（五级）培训" in html and "13912340000" not in html
+    client.force_login(world["staff_far"])
+    assert "培训报名" not in client.get(reverse("jobs:lead_list")).content.decode()
+
+
+def test_sign_up_is_throttled_per_address(client, world, program, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public_form": "2/hour"}}
+    url = reverse("training:program_signup", args=[program.pk])
+    codes = [client.post(url, {"name": "甲", "phone": f"1391234000{i}", "consent": "on"}).status_code
+             for i in range(3)]
+    assert codes == [200, 200, 429]
