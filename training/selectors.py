@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from core.geo import bounding_box, haversine_sql, walk_radius_m, walking_minutes
 from jobs.models import JobPosting
+from jobs.search import query_terms
 from jobseekers.models import JobseekerArchive
 from matching.models import StoredRecommendation
 from stations.selectors import street_point
@@ -19,6 +20,7 @@ from stations.selectors import street_point
 from .models import Certificate, Program, Provider, Referral, WaitlistEntry
 
 CATALOG_PAGE = 20
+COUNT_CAP = 1000
 SOON_DAYS = 30
 # A jobseeker whose best stored recommendation scores below this is offered training ("建议培训").
 SUGGEST_BELOW_SCORE = 50
@@ -28,8 +30,12 @@ DISTANCE_SQL = haversine_sql("training_program.lat", "training_program.lng")
 @dataclass
 class CatalogPage:
     programs: list[Program]
-    total: int
+    total: int  # at most COUNT_CAP + 1
     origin: object  # StreetPoint or None
+
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
 
 
 def _distance(lat: float, lng: float) -> RawSQL:
@@ -43,9 +49,9 @@ def catalog_search(*, data: dict, limit: int = CATALOG_PAGE, today: dt.date | No
     cleaned_data."""
     today = today or timezone.localdate()
     qs = Program.objects.public().filter(end_date__gte=today)
-    q = (data.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(occupation__name__icontains=q) | Q(provider__name__icontains=q))
+    terms, _truncated = query_terms(data.get("q"))
+    for term in terms:  # exact substring of title + occupation + provider, one column (see Program.search_text)
+        qs = qs.filter(search_text__contains=term)
     if data.get("occupation"):
         qs = qs.filter(occupation__code__startswith=data["occupation"].strip())
     if data.get("district"):
@@ -65,7 +71,7 @@ def catalog_search(*, data: dict, limit: int = CATALOG_PAGE, today: dt.date | No
         if data.get("sort") == "distance":
             qs = qs.filter(lat__isnull=False)
             order = ["distance_m", "start_date", "id"]
-    total = qs.count()
+    total = qs.order_by()[:COUNT_CAP + 1].count()  # "1000+" beyond the cap: a count never scans the city
     programs = list(qs.select_related("occupation", "provider", "street__district").order_by(*order)[:limit])
     for p in programs:
         p.walk_minutes = walking_minutes(p.distance_m) if getattr(p, "distance_m", None) is not None else None

@@ -24,6 +24,7 @@ from django.utils.text import format_lazy
 from core.audit import audit_record, diff
 from core.queue import enqueue
 from core.scoping import require_visible
+from jobs.search import normalize
 from jobs.services import lead_create
 from jobseekers.models import JobseekerArchive
 from matching.models import SmsOutbox
@@ -140,6 +141,9 @@ def provider_update(*, actor, provider: Provider, **fields) -> Provider:
         setattr(provider, key, value)
     provider.full_clean()
     provider.save()
+    if "name" in fields:  # the provider's name is part of its programs' search text
+        for program in Program.objects.filter(provider=provider).select_related("occupation", "provider"):
+            Program.objects.filter(pk=program.pk).update(search_text=_search_text(program))
     audit_record(actor=actor, action=events.PROVIDER_UPDATE, obj=provider, summary="修改培训机构",
                  changes=diff(before, _snapshot(provider, fields)))
     return provider
@@ -148,6 +152,12 @@ def provider_update(*, actor, provider: Provider, **fields) -> Provider:
 def _check_provider(actor, provider: Provider | None) -> None:
     if provider is not None and actor is not None:
         require_visible(actor, station=provider.station, message="只能为本站点（区级管理员：本区）管理的培训机构登记项目。")
+
+
+def _search_text(program: Program) -> str:
+    occupation = program.occupation.name if program.occupation_id else ""
+    provider = program.provider.name if program.provider_id else ""
+    return normalize(f"{program.title} {occupation} {provider}")
 
 
 @transaction.atomic
@@ -159,6 +169,7 @@ def program_create(*, actor, station, **fields) -> Program:
     _check_provider(actor, fields.get("provider"))
     program = Program(station=station, **fields)
     program.full_clean()
+    program.search_text = _search_text(program)
     program.save()
     audit_record(actor=actor, action=events.PROGRAM_CREATE, obj=program, summary=f"新建培训项目：{program.title}")
     return program
@@ -177,6 +188,7 @@ def program_update(*, actor, program: Program, **fields) -> Program:
     for key, value in fields.items():
         setattr(program, key, value)
     program.full_clean()
+    program.search_text = _search_text(program)
     program.save()
     audit_record(actor=actor, action=events.PROGRAM_UPDATE, obj=program, summary="修改培训项目",
                  changes=diff(before, _snapshot(program, fields)))

@@ -158,3 +158,17 @@ def test_a_certified_completion_is_handed_to_every_registered_claim_opener(world
     with pytest.raises(PermissionDenied):
         services.subsidy_claim_open(actor=world["staff_other"], referral=referral)
     assert Certificate.objects.count() == 1 and Program.objects.get().seats_taken == 1
+
+
+@pytest.mark.django_db
+def test_the_catalog_keyword_finds_title_occupation_and_provider_and_follows_a_rename(world, program):
+    from training.selectors import catalog_search
+
+    def titles(q):
+        return [p.title for p in catalog_search(data={"q": q}).programs]
+
+    provider = program.provider
+    assert titles(program.occupation.name[:2]) == [program.title]
+    assert titles("ＡＢＣ") == []
+    services.provider_update(actor=world["staff"], provider=provider, name="ABC职业培训学校")
+    assert titles("abc") == [program.title]  # full-width and case folded like the job search

@@ -150,7 +150,7 @@ class PublicCatalogViewSet(viewsets.GenericViewSet):
         if not form.is_valid():
             raise serializers.ValidationError({k: list(v) for k, v in form.errors.items()})
         page = selectors.catalog_search(data=form.cleaned_data)
-        return Response({"count": page.total, "results": PublicProgramSerializer(page.programs, many=True).data})
+        return Response({"count": page.total, "count_capped": page.capped, "results": PublicProgramSerializer(page.programs, many=True).data})
 
     @extend_schema(responses=PublicProgramDetailSerializer)
     def retrieve(self, request, pk=None):
