@@ -164,6 +164,8 @@ class Program(TimeStampedModel):
             models.Index(fields=["status", "start_date"], name="program_status_start"),
             models.Index(fields=["start_date", "id"], name="program_public_start",
                          condition=models.Q(status__in=["planned", "enrolling", "running"])),
+            models.Index(fields=["lat", "lng"], name="program_public_latlng",
+                         condition=models.Q(status__in=["planned", "enrolling", "running"])),
         ]
 
     def __str__(self) -> str:

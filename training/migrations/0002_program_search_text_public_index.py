@@ -33,5 +33,10 @@ class Migration(migrations.Migration):
             model_name='program',
             index=models.Index(condition=models.Q(('status__in', ['planned', 'enrolling', 'running'])), fields=['start_date', 'id'], name='program_public_start'),
         ),
+        migrations.AddIndex(
+            model_name="program",
+            index=models.Index(condition=models.Q(("status__in", ["planned", "enrolling", "running"])),
+                               fields=["lat", "lng"], name="program_public_latlng"),
+        ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),
     ]
