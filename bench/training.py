@@ -11,6 +11,7 @@ The baseline in the same run is the trivial query (no filter), as in bench/jobs_
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import statistics
 import time
@@ -88,6 +89,24 @@ def _time(fn) -> tuple[float, float]:
     return statistics.median(runs), _pct(runs, 0.95)
 
 
+def _sql_ms(fn) -> float:
+    """The database's own time for the queries `fn` runs (EXPLAIN ANALYZE execution time, summed; best of 5)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    best = float("inf")
+    for _ in range(5):
+        total = 0.0
+        with connection.cursor() as cur:
+            for q in captured.captured_queries:
+                cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + q["sql"])
+                total += cur.fetchone()[0][0]["Execution Time"]
+        best = min(best, total)
+    return best
+
+
 def run() -> dict:
     from django.db.models import Count
     from django.test import Client
@@ -119,9 +138,10 @@ def run() -> dict:
     public = Program.objects.public().count()
     lines = [f"{Program.objects.count():,} programs ({public:,} planned/enrolling/running), "
              f"{REPEAT} timed runs each after 5 warm-ups, in process (no network).", "",
-             "| scenario | results | API p50 ms | API p95 ms | selector p50 ms | selector p95 ms |",
-             "| --- | --- | --- | --- | --- | --- |"]
-    worst = 0.0
+             f"Load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared).", "",
+             "| scenario | results | API p50 ms | API p95 ms | selector p50 ms | selector p95 ms | SQL ms |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    worst = worst_sql = 0.0
     for name, params in scenarios:
         form = CatalogForm(params)
         assert form.is_valid(), form.errors
@@ -130,10 +150,15 @@ def run() -> dict:
         assert response.status_code == 200 and response.json()["count"] == page.total, response.content[:200]
         api_p50, api_p95 = _time(lambda params=params: client.get("/api/training-catalog/", params))
         sel_p50, sel_p95 = _time(lambda form=form: catalog_search(data=form.cleaned_data))
+        sql = _sql_ms(lambda form=form: catalog_search(data=form.cleaned_data))
         worst = max(worst, api_p95)
-        lines.append(f"| {name} | {page.total:,} | {api_p50:.1f} | {api_p95:.1f} | {sel_p50:.1f} | {sel_p95:.1f} |")
+        worst_sql = max(worst_sql, sql)
+        shown = f"{min(page.total, 1000):,}{'+' if page.capped else ''}"
+        lines.append(f"| {name} | {shown} | {api_p50:.1f} | {api_p95:.1f} | {sel_p50:.1f} | {sel_p95:.1f} | {sql:.2f} |")
     ok = worst <= TARGET_P95_MS
-    lines += ["", f"Worst API p95 {worst:.1f} ms: target p95 ≤ {TARGET_P95_MS} ms {'met' if ok else '**not met**'}."]
+    lines += ["", f"Worst API p95 {worst:.1f} ms: target p95 ≤ {TARGET_P95_MS} ms {'met' if ok else '**not met**'}; "
+              f"the database's own time is at most {worst_sql:.2f} ms a request (SQL ms: EXPLAIN ANALYZE of the "
+              "request's queries), so the rest is Python on a CPU shared with other work."]
     table = "\n".join(lines)
     write_section("training", "## Training catalog — latest run\n\n" + table)
     return {"table": table, "ok": ok}
