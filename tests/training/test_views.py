@@ -235,3 +235,14 @@ def test_sign_up_is_throttled_per_address(client, world, program, settings):
     codes = [client.post(url, {"name": "甲", "phone": f"1391234000{i}", "consent": "on"}).status_code
              for i in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_waitlist_transition_matrix_and_effect(client, world, program):
+    from training.models import WaitlistEntry
+
+    for role, wanted in POST_OWNED_BY_A.items():
+        entry = services.waitlist_join(actor=None, archive=make_archive(world["station_a"]), program=program)
+        assert_matrix(client, world, reverse("training:waitlist_transition", args=[entry.pk, "leave"]),
+                      {role: wanted}, method="post")
+        entry.refresh_from_db()
+        assert entry.status == (WaitlistEntry.Status.WITHDRAWN if wanted == 302 else WaitlistEntry.Status.WAITING), role
