@@ -10,9 +10,7 @@ class AssistanceConfig(AppConfig):
     def ready(self):
         from jobseekers import hooks
 
-        from . import engine, panels
+        from . import engine
 
         if engine.schedule_reevaluation not in hooks.ARCHIVE_CHANGED:
             hooks.ARCHIVE_CHANGED.append(engine.schedule_reevaluation)
-        if panels.archive_panel not in hooks.ARCHIVE_PANELS:
-            hooks.ARCHIVE_PANELS.append(panels.archive_panel)

@@ -11,6 +11,12 @@ from . import engine, selectors
 from .models import Case, EngineRun
 
 
+def archive_main_panels(*, request, archive) -> list[dict]:
+    """The archive page's "可享政策" panel (core.plugins `archive_main` kind)."""
+    panel = archive_panel(request, archive)
+    return [panel] if panel else []
+
+
 def archive_panel(request, archive):
     """Each policy the person qualifies for, and each one missed by exactly one condition, explained."""
     if not scope_of(request.user).is_internal:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["jobs_search", "matching", "assistance", "dashboard"]
+BENCHMARKS = ["jobs_search", "matching", "training", "assistance", "dashboard"]
 
 
 def _one(name: str, argv: list[str]) -> int:
@@ -48,6 +48,23 @@ def _one(name: str, argv: list[str]) -> int:
 
         dashboard.run(argv)
         return 0
+    if name == "training":
+        from bench.jobs_search import _bench_url, _ensure_database, _manage
+
+        url = _bench_url(os.environ["DATABASE_URL"]) + "_training"
+        _ensure_database(url)
+        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings", "DJANGO_DEBUG": "0"}
+        _manage(env, "migrate")
+        _manage(env, "load_reference_data")
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from bench import training
+
+        report = training.run()
+        print(report["table"], flush=True)
+        return 0 if report["ok"] else 1
     raise SystemExit(f"unknown benchmark {name}")
 
 

@@ -249,7 +249,12 @@ class Lead(TimeStampedModel):
         CONTACTED = "contacted", _("已联系")
         CLOSED = "closed", _("已结束")
 
-    posting = models.ForeignKey(JobPosting, verbose_name=pgettext_lazy("job posting", "岗位"), on_delete=models.CASCADE, related_name="leads")
+    posting = models.ForeignKey(JobPosting, verbose_name=pgettext_lazy("job posting", "岗位"), on_delete=models.CASCADE,
+                                related_name="leads", null=True, blank=True)
+    # A lead about something other than a posting (training's "我想报名"): what and a key such as
+    # "training.program:12" (apps above jobs name their own; jobs never reads it).
+    subject = models.CharField(_("意向事项"), max_length=120, blank=True)
+    subject_key = models.CharField(_("意向事项标识"), max_length=40, blank=True, editable=False)
     station = models.ForeignKey("stations.Station", verbose_name=_("跟进站点"), on_delete=models.PROTECT,
                                 related_name="job_leads")
     name = models.CharField(_("姓名"), max_length=50)
@@ -273,7 +278,17 @@ class Lead(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["posting", "phone_hash"], name="lead_once_per_phone",
                                     violation_error_message=_("您已登记过对该岗位的意向，服务站会尽快联系您。")),
+            models.UniqueConstraint(fields=["subject_key", "phone_hash"], condition=~models.Q(subject_key=""),
+                                    name="lead_once_per_subject_phone",
+                                    violation_error_message=_("您已登记过，服务站会尽快联系您。")),
+            models.CheckConstraint(condition=models.Q(posting__isnull=False) | ~models.Q(subject_key=""),
+                                   name="lead_has_posting_or_subject"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name[:1]}* · {self.posting.title}"
+        return f"{self.name[:1]}* · {self.title}"
+
+    @property
+    def title(self) -> str:
+        """What the resident is interested in: the posting's title, or the subject of another app's lead."""
+        return self.posting.title if self.posting_id else self.subject

@@ -331,9 +331,15 @@ def lead_station_for(posting: JobPosting) -> Station:
 
 
 @transaction.atomic
-def lead_create(*, posting: JobPosting, name: str, phone: str, consent: bool) -> Lead:
+def lead_create(*, posting: JobPosting | None = None, name: str, phone: str, consent: bool,
+                station: Station | None = None, subject: str = "", subject_key: str = "",
+                notice_version: str = LEAD_NOTICE_VERSION) -> Lead:
     """A resident's interest in a published posting becomes a call-back task for the nearest station,
-    once they have agreed to the notice (`jobs/notices.py`), whose version is kept with the lead."""
+    once they have agreed to the notice (`jobs/notices.py`), whose version is kept with the lead.
+
+    Other apps' public "I am interested" (training's "我想报名") pass no posting but the `station` whose
+    worklist gets it, a `subject` staff read, a `subject_key` that makes it once per phone and the version
+    of the notice they showed."""
     name = (name or "").strip()
     phone = normalize_phone(phone)
     errors = {}
@@ -345,22 +351,26 @@ def lead_create(*, posting: JobPosting, name: str, phone: str, consent: bool) ->
         validate_mobile(phone)
     except ValidationError as exc:
         errors["phone"] = exc.messages
-    if posting.status != Status.PUBLISHED:
+    if posting is not None and posting.status != Status.PUBLISHED:
         errors["__all__"] = _("该岗位已不在招聘中。")
+    if posting is None and not (station is not None and subject and subject_key):
+        raise TypeError("a lead without a posting needs station, subject and subject_key")
     if errors:
         raise ValidationError(errors)
     phone_hash = keyed_hash(phone, purpose="lead-phone")
-    lead = Lead(posting=posting, station=lead_station_for(posting), name=name[:50], phone_encrypted=encrypt(phone),
-                phone_hash=phone_hash, phone_masked=mask_phone(phone), consent_at=timezone.now(),
-                consent_notice=LEAD_NOTICE_VERSION)
+    lead = Lead(posting=posting, station=station or lead_station_for(posting), name=name[:50],
+                phone_encrypted=encrypt(phone), phone_hash=phone_hash, phone_masked=mask_phone(phone),
+                consent_at=timezone.now(), consent_notice=notice_version, subject=subject[:120],
+                subject_key=subject_key[:40])
     lead.full_clean()
     try:
         with transaction.atomic():
             lead.save()
     except IntegrityError:
-        raise ValidationError(_("您已登记过对该岗位的意向，服务站会尽快联系您。")) from None
+        raise ValidationError(_("您已登记过对该岗位的意向，服务站会尽快联系您。") if posting is not None
+                              else _("您已登记过，服务站会尽快联系您。")) from None
     audit_record(actor=None, action=events.LEAD_CREATE, obj=lead,
-                 summary=f"居民登记岗位意向：{posting.title}（{lead.phone_masked}）")
+                 summary=f"居民登记{'岗位' if posting else ''}意向：{lead.title}（{lead.phone_masked}）")
     return lead
 
 

@@ -19,11 +19,12 @@ from django.views.generic import ListView
 
 from core.forms import add_service_errors
 from core.permissions import CityAdminRequiredMixin, InternalRequiredMixin
+from core.plugins import panels
 from core.scoping import scope_of
 from core.spreadsheets import xlsx_response
 from stations.models import StationMembership
 
-from . import hooks, imports, selectors, services
+from . import imports, selectors, services
 from .filtersets import search_by_hash
 from .forms import ArchiveForm, FullExportForm, ImportForm, StatusEntryForm, VisitForm
 from .models import ResurveyRule
@@ -132,7 +133,8 @@ def _detail_context(request, archive, **extra):
         "tasks": archive.followups.all()[:20],
         "status_form": extra.pop("status_form", None) or StatusEntryForm(),
         "today": timezone.localdate(),
-        "panels": hooks.archive_panels(request, archive),
+        "main_panels": panels("archive_main", request=request, archive=archive),  # e.g. assistance's 可享政策
+        "side_panels": panels("archive_side", request=request, archive=archive),  # e.g. training's referrals
         **extra,
     }
 

@@ -169,6 +169,7 @@ SPECTACULAR_SETTINGS = {
         "CaseKindEnum": "assistance.models.Case.Kind",
         "PolicyKindEnum": "assistance.models.Policy.Kind",
         "EntitlementStateEnum": "assistance.models.Entitlement.State",
+        "SkillLevelEnum": "training.models.SkillLevel",
     },
 }
 

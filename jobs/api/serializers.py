@@ -79,9 +79,10 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class LeadSerializer(serializers.ModelSerializer):
-    posting_title = serializers.CharField(source="posting.title", read_only=True)
+    posting_title = serializers.CharField(source="posting.title", read_only=True, allow_null=True)
 
     class Meta:
         model = Lead
-        fields = ["id", "posting", "posting_title", "station", "name", "phone_masked", "status", "note", "created_at"]
+        fields = ["id", "posting", "posting_title", "subject", "station", "name", "phone_masked", "status", "note",
+                  "created_at"]
         read_only_fields = fields
