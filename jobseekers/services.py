@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core import versioning
 from core.audit import audit_record, diff
 from core.masking import mask_id_number
 from core.queue import enqueue
@@ -44,7 +45,7 @@ ARCHIVE_FIELDS = (
 )
 
 
-class StaleVersionError(ValidationError):
+class StaleVersionError(versioning.StaleVersionError):
     """A save based on an older version of the archive than the one stored."""
 
 

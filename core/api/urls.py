@@ -1,7 +1,13 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from . import views
 
+router = SimpleRouter()
+router.register("occupations", views.OccupationViewSet, basename="occupation")
+router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
+
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
+    *router.urls,
 ]

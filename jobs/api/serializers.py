@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.api.serializers import ModelCleanSerializer
+from core.api.serializers import ModelCleanSerializer, VersionedSerializerMixin
 from core.masking import mask_phone
 
 from ..models import Employer, JobPosting, Lead
@@ -49,11 +49,11 @@ class PublicJobDetailSerializer(serializers.Serializer):
     expires_on = serializers.DateField(allow_null=True)
 
 
-class EmployerSerializer(ModelCleanSerializer):
+class EmployerSerializer(VersionedSerializerMixin, ModelCleanSerializer):
     class Meta:
         model = Employer
         fields = ["id", "name", "kind", "credit_code", "contact_name", "contact_phone", "station", "street",
-                  "address", "lat", "lng", "verified"]
+                  "address", "lat", "lng", "verified", "version"]
         extra_kwargs = {"credit_code": {"validators": []}}
 
     def to_representation(self, instance):
@@ -62,10 +62,10 @@ class EmployerSerializer(ModelCleanSerializer):
         return data
 
 
-class PostingSerializer(ModelCleanSerializer):
+class PostingSerializer(VersionedSerializerMixin, ModelCleanSerializer):
     class Meta:
         model = JobPosting
-        fields = ["id", "employer", "station", "status", "source", "published_at", *POSTING_FIELDS]
+        fields = ["id", "employer", "station", "status", "source", "published_at", *POSTING_FIELDS, "version"]
         read_only_fields = ["station", "status", "source", "published_at"]
 
     def to_representation(self, instance):

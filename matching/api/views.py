@@ -10,20 +10,22 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.permissions import IsInternalUser
+from core.api.permissions import IsAdminUserRole, IsInternalUser
 from jobs.models import JobPosting
 from jobseekers.models import JobseekerArchive
 
 from .. import selectors, services
-from ..filtersets import PushRecordFilterSet
-from ..models import PushRecord
+from ..filtersets import PushRecordFilterSet, SmsOutboxFilterSet
+from ..models import BatchRun, PushRecord, SmsOutbox
 from .serializers import (
+    BatchRunSerializer,
     CandidateSerializer,
     FunnelSerializer,
     OutcomeSerializer,
     PushCreateSerializer,
     PushRecordSerializer,
     RecommendationSerializer,
+    SmsOutboxSerializer,
 )
 
 
@@ -108,3 +110,28 @@ class FunnelAPIView(APIView):
         if funnel["filter"].errors:
             raise ValidationError(funnel["filter"].errors)
         return Response(FunnelSerializer(funnel).data)
+
+
+class SmsOutboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """短信发件箱: the same scope and filter as the outbox page; `retry` queues a failed SMS again."""
+
+    permission_classes = [IsInternalUser]
+    serializer_class = SmsOutboxSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SmsOutboxFilterSet
+
+    def get_queryset(self):
+        return SmsOutbox.objects.visible_to(self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=None, responses=SmsOutboxSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        return Response(SmsOutboxSerializer(services.sms_retry(actor=request.user, outbox=self.get_object())).data)
+
+
+class BatchRunViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Nightly matching batch runs with their progress (district and city admins, as the page)."""
+
+    permission_classes = [IsAdminUserRole]
+    serializer_class = BatchRunSerializer
+    queryset = BatchRun.objects.order_by("-started_at", "-id")
