@@ -21,6 +21,7 @@ from .serializers import (
     LeadSerializer,
     PostingSerializer,
     PublicJobDetailSerializer,
+    PublicJobPageSerializer,
     PublicJobSerializer,
     ReasonSerializer,
 )
@@ -55,7 +56,7 @@ class PublicJobViewSet(viewsets.GenericViewSet):
     serializer_class = PublicJobSerializer
     pagination_class = None
 
-    @extend_schema(responses=PublicJobSerializer(many=True))
+    @extend_schema(responses=PublicJobPageSerializer)
     def list(self, request):
         page = posting_search(data=request.query_params)
         if page.errors:

@@ -12,7 +12,12 @@ from .. import services
 from ..filtersets import ArchiveFilterSet
 from ..models import JobseekerArchive
 from ..selectors import status_entry_effect
-from .serializers import ArchiveSerializer, StatusEntrySerializer, VisitSerializer
+from .serializers import (
+    ArchiveSerializer,
+    StatusEntryCreatedSerializer,
+    StatusEntrySerializer,
+    VisitSerializer,
+)
 
 
 class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -51,8 +56,9 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             raise Conflict(exc.messages[0]) from None
         return Response(self.get_serializer(updated).data)
 
-    @extend_schema(request=StatusEntrySerializer, responses=StatusEntrySerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="status-entries")
+    @extend_schema(methods=["GET"], responses=StatusEntrySerializer(many=True))
+    @extend_schema(methods=["POST"], request=StatusEntrySerializer, responses={201: StatusEntryCreatedSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="status-entries", pagination_class=None)
     def status_entries(self, request, pk=None):
         archive = self.get_object()
         if request.method == "POST":
@@ -66,8 +72,9 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                             status=status.HTTP_201_CREATED)
         return Response(StatusEntrySerializer(archive.status_entries.all(), many=True).data)
 
-    @extend_schema(request=VisitSerializer, responses=VisitSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=VisitSerializer(many=True))
+    @extend_schema(methods=["POST"], request=VisitSerializer, responses={201: VisitSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def visits(self, request, pk=None):
         archive = self.get_object()
         if request.method == "POST":

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from jobs.models import JobPosting
@@ -19,6 +20,18 @@ class CandidateSerializer(serializers.Serializer):
     name = serializers.CharField(source="archive.name")
     score = serializers.FloatField()
     explanation = serializers.CharField(source="match.explanation")
+
+
+@extend_schema_serializer(many=False)
+class RecommendationListSerializer(serializers.Serializer):
+    archive = serializers.IntegerField()
+    results = RecommendationSerializer(many=True)
+
+
+@extend_schema_serializer(many=False)
+class CandidateListSerializer(serializers.Serializer):
+    posting = serializers.IntegerField()
+    results = CandidateSerializer(many=True)
 
 
 class PushRecordSerializer(serializers.ModelSerializer):

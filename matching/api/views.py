@@ -19,11 +19,13 @@ from ..filtersets import PushRecordFilterSet, SmsOutboxFilterSet
 from ..models import BatchRun, PushRecord, SmsOutbox
 from .serializers import (
     BatchRunSerializer,
+    CandidateListSerializer,
     CandidateSerializer,
     FunnelSerializer,
     OutcomeSerializer,
     PushCreateSerializer,
     PushRecordSerializer,
+    RecommendationListSerializer,
     RecommendationSerializer,
     SmsOutboxSerializer,
 )
@@ -35,6 +37,7 @@ class ArchiveRecommendationsAPIView(APIView):
     permission_classes = [IsInternalUser]
     serializer_class = RecommendationSerializer
 
+    @extend_schema(responses=RecommendationListSerializer)
     def get(self, request, pk):
         archive = get_object_or_404(JobseekerArchive.objects.visible_to(request.user), pk=pk)
         recs = selectors.archive_recommendations(archive=archive)
@@ -47,6 +50,7 @@ class PostingCandidatesAPIView(APIView):
     permission_classes = [IsInternalUser]
     serializer_class = CandidateSerializer
 
+    @extend_schema(responses=CandidateListSerializer)
     def get(self, request, pk):
         posting = get_object_or_404(JobPosting.objects.visible_to(request.user).select_related("occupation"), pk=pk)
         cands = selectors.posting_candidates(posting=posting, user=request.user)
@@ -73,6 +77,9 @@ class PushRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             return OutcomeSerializer
         return PushRecordSerializer
 
+    # a plain array (one push per posting), not a page: raw schema, as a many=True serializer would be paginated
+    @extend_schema(request=PushCreateSerializer,
+                   responses={201: {"type": "array", "items": {"$ref": "#/components/schemas/PushRecord"}}})
     def create(self, request, *args, **kwargs):
         ser = PushCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -81,6 +88,7 @@ class PushRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
                                       channel=ser.validated_data["channel"], note=ser.validated_data["note"])
         return Response(PushRecordSerializer(pushes, many=True).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=OutcomeSerializer, responses=PushRecordSerializer)
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
         push = self.get_object()

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
@@ -90,3 +91,12 @@ class StreetSerializer(serializers.ModelSerializer):
 
         model = Street
         fields = ["id", "code", "name", "kind", "district", "lat", "lng"]
+
+
+@extend_schema_serializer(many=False)
+class NearStationListSerializer(serializers.Serializer):
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    approximate_from = serializers.ChoiceField(choices=["street", "stations", "district"], allow_null=True,
+                                               help_text="按街镇估算时点位的来源；给出经纬度时为 null")
+    results = NearStationSerializer(many=True)

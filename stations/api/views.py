@@ -16,6 +16,7 @@ from .serializers import (
     AreaSerializer,
     DistrictSerializer,
     GridSerializer,
+    NearStationListSerializer,
     NearStationSerializer,
     StationSerializer,
     StreetSerializer,
@@ -79,7 +80,7 @@ class NearestStationsView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("lat", float), OpenApiParameter("lng", float),
                                OpenApiParameter("street", int), OpenApiParameter("limit", int)],
-                   responses=NearStationSerializer(many=True))
+                   responses=NearStationListSerializer)
     def get(self, request):
         params = request.query_params
         approximate = None

@@ -7,19 +7,23 @@ documented, bodies matching their schemas, content types, no 5xx). A failure pri
 from __future__ import annotations
 
 import json
+import os
 
-import pytest
 import schemathesis
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import checks
+from schemathesis.config import SchemathesisConfig
 
 MAX_EXAMPLES = 3
+# The coverage phase (every boundary and wrong-type value of every parameter, ~6x the run time) runs with
+# SCHEMATHESIS_FULL=1, e.g. `make test PYTEST_ARGS="tests/api"` with it set; `make test` runs the
+# examples and the bounded fuzzing.
+FULL = os.environ.get("SCHEMATHESIS_FULL") == "1"
+CONFIG = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": FULL}}})
 
 
 
@@ -27,22 +31,12 @@ MAX_EXAMPLES = 3
 def _load_schema():
     # Generated in-process (no request, so no database at collection time); the same document /api/schema/ serves.
     raw = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), cls=DjangoJSONEncoder))
-    loaded = schemathesis.openapi.from_dict(raw)
+    loaded = schemathesis.openapi.from_dict(raw, config=CONFIG)
     loaded.app = get_wsgi_application()
     return loaded
 
 
 schema = _load_schema()
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """As Django's test client does: a request must not close the test's connection (it holds the transaction)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 # Every response check runs. Left out: the two checks of *input strictness* (a schema-valid filter value
