@@ -9,6 +9,7 @@ answers 409 with the error body).
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 STALE_MESSAGE = "数据已被他人修改，请刷新后重试。"
 
@@ -21,7 +22,7 @@ def check_version(locked, expected_version: int | None, message: str = STALE_MES
     """Refuse the save when `locked` (read under select_for_update) is newer than `expected_version`, then
     bump its version for the save. `None` is a caller that edits without a form (a batch, a transition)."""
     if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError(message, code="stale")
+        raise StaleVersionError(gettext(message), code="stale")
     locked.version += 1
 
 
