@@ -70,3 +70,16 @@ def test_the_bodies_of_station_and_reference_operations_match_the_schema(world, 
     _call("/api/audit-events/", "GET", _token(world["district"]))
     _call("/api/me/", "GET", _token(world["staff"]))
     _call("/api/streets/", "GET", {}, query={"district": station.street.district_id})
+
+
+def test_a_list_items_error_is_a_string_of_the_error_body_with_its_position(world):
+    case = schema["/api/jobseekers/"]["POST"].Case(body={"station": world["station_a"].pk, "name": "张三",
+                                                        "key_groups": ["AAA"]}, media_type="application/json")
+    response = case.call_and_validate(headers=_token(world["staff"]), excluded_checks=EXCLUDED)
+    assert response.status_code == 400
+    assert response.json()["errors"]["key_groups"] == ["第1项：“AAA” 不是合法选项。"]
+
+
+def test_an_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/jobseekers/0.5/")
+    assert response.status_code == 404 and response.json() == {"detail": "未找到。", "errors": {}}
