@@ -165,6 +165,14 @@ SPECTACULAR_SETTINGS = {
         "KeyGroupEnum": "core.choices.KeyGroup",
         "HoursTypeEnum": "core.choices.HoursType",
         "SalaryUnitEnum": "core.choices.SalaryUnit",
+        # several models name a field status/source: each its own enum name (else the W001 check warns)
+        "PostingStatusEnum": "jobs.models.JobPosting.Status",
+        "PostingSourceEnum": "jobs.models.JobPosting.Source",
+        "LeadStatusEnum": "jobs.models.Lead.Status",
+        "StatusEntrySourceEnum": "jobseekers.models.StatusEntry.Source",
+        "SmsStatusEnum": "matching.models.SmsOutbox.Status",
+        "BatchRunStatusEnum": "matching.models.BatchRun.Status",
+        "EmploymentStatusEnum": "jobseekers.models.EmploymentStatus",
     },
 }
 
