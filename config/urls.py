@@ -35,3 +35,5 @@ urlpatterns = [
 
 admin.site.site_header = "社区就业服务站门户 · 管理后台"
 admin.site.site_title = "社区就业服务站门户"
+
+handler404 = "core.api.exceptions.page_not_found"  # JSON under /api/, the portal's page elsewhere

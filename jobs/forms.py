@@ -13,6 +13,7 @@ from core.forms import DateInput, OccupationPicker, PortalFormMixin
 from core.models import Occupation
 from core.spreadsheets import UploadError, check_upload_name
 from core.validators import normalize_phone, validate_mobile
+from core.versioning import VersionFormMixin
 from stations.models import Station, Street
 
 from .models import Employer, JobPosting
@@ -39,7 +40,7 @@ class KeepContactPhoneMixin:
         return value
 
 
-class EmployerForm(KeepContactPhoneMixin, PortalFormMixin, forms.ModelForm):
+class EmployerForm(KeepContactPhoneMixin, PortalFormMixin, VersionFormMixin, forms.ModelForm):
     station = forms.ModelChoiceField(label=_("筹集站点"), queryset=Station.objects.none())
 
     class Meta:
@@ -57,7 +58,7 @@ class EmployerForm(KeepContactPhoneMixin, PortalFormMixin, forms.ModelForm):
         self.hide_contact_phone()
 
 
-class PostingForm(KeepContactPhoneMixin, PortalFormMixin, forms.ModelForm):
+class PostingForm(KeepContactPhoneMixin, PortalFormMixin, VersionFormMixin, forms.ModelForm):
     friendly_to = forms.MultipleChoiceField(label=_("友好人群"), choices=translated(KeyGroup), required=False,
                                             widget=forms.CheckboxSelectMultiple)
 

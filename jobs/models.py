@@ -58,6 +58,7 @@ class Employer(TimeStampedModel):
     lng = models.FloatField(_("经度（WGS-84）"), null=True, blank=True)
     verified = models.BooleanField(_("已核实"), default=False)
 
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -153,6 +154,7 @@ class JobPosting(TimeStampedModel):
     search_grams = ArrayField(models.CharField(max_length=3), verbose_name=_("检索字元"), default=list, blank=True,
                               editable=False)
 
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
     objects = PostingQuerySet.as_manager()
 
     class Meta:

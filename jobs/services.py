@@ -17,6 +17,7 @@ from core.crypto import decrypt, encrypt, keyed_hash
 from core.masking import mask_phone
 from core.scoping import require_visible, scope_of
 from core.validators import normalize_phone, validate_mobile, validate_phone
+from core.versioning import check_version
 from stations.models import Station, StationMembership
 from stations.selectors import station_nearest, street_point
 
@@ -71,12 +72,13 @@ def employer_create(*, actor, station: Station, **fields) -> Employer:
 
 
 @transaction.atomic
-def employer_update(*, actor, employer: Employer, **fields) -> Employer:
+def employer_update(*, actor, employer: Employer, expected_version: int | None = None, **fields) -> Employer:
     """Change an employer; its postings' search text follows a new name."""
     # Forms and serializers have already written the new values onto the instance they hold: read the
     # stored row (locked) so the audit trail and the rename check see what really changes.
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     _check_station(actor, employer.station)
+    check_version(employer, expected_version)
     before = _snapshot(employer, EMPLOYER_FIELDS)
     for key, value in fields.items():
         if key in EMPLOYER_FIELDS:
@@ -138,12 +140,13 @@ def posting_create(*, actor, employer: Employer, source: str = JobPosting.Source
 
 
 @transaction.atomic
-def posting_update(*, actor, posting: JobPosting, **fields) -> JobPosting:
+def posting_update(*, actor, posting: JobPosting, expected_version: int | None = None, **fields) -> JobPosting:
     """Edit a posting that is not closed (filled/expired/withdrawn)."""
     posting = JobPosting.objects.select_for_update().select_related("employer").get(pk=posting.pk)
     _check_station(actor, posting.station)
     if posting.status in {Status.FILLED, Status.EXPIRED, Status.WITHDRAWN}:
         raise ValidationError(f"岗位{posting.get_status_display()}，不能再修改。")
+    check_version(posting, expected_version)
     before = _snapshot(posting, POSTING_FIELDS)
     for key, value in fields.items():
         if key in POSTING_FIELDS:

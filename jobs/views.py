@@ -188,13 +188,14 @@ class EmployerFormView(InternalRequiredMixin, View):
         employer = self.get_object(pk)
         form = EmployerForm(request.POST, instance=employer, user=request.user)
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "station"}
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("station", "version")}
             try:
                 if employer is None:
                     employer = services.employer_create(actor=request.user, station=form.cleaned_data["station"],
                                                         **data)
                 else:
-                    employer = services.employer_update(actor=request.user, employer=employer, **data)
+                    employer = services.employer_update(actor=request.user, employer=employer,
+                                                        expected_version=form.cleaned_data["version"], **data)
             except (ValidationError, PermissionDenied) as exc:
                 add_service_errors(form, exc)
             else:
@@ -265,11 +266,13 @@ class PostingFormView(InternalRequiredMixin, View):
         if form.is_valid():
             data = dict(form.cleaned_data)
             employer = data.pop("employer")
+            expected_version = data.pop("version")
             try:
                 if posting is None:
                     posting = services.posting_create(actor=request.user, employer=employer, **data)
                 else:
-                    posting = services.posting_update(actor=request.user, posting=posting, **data)
+                    posting = services.posting_update(actor=request.user, posting=posting,
+                                                      expected_version=expected_version, **data)
             except (ValidationError, PermissionDenied) as exc:
                 add_service_errors(form, exc)
             else:

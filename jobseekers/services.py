@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import versioning
 from core.audit import audit_record, diff
 from core.masking import mask_id_number
 from core.queue import enqueue
@@ -47,7 +48,7 @@ ARCHIVE_FIELDS = (
 )
 
 
-class StaleVersionError(ValidationError):
+class StaleVersionError(versioning.StaleVersionError):
     """A save based on an older version of the archive than the one stored."""
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput, PortalFormMixin
+from core.versioning import VersionFormMixin
 from jobs.models import JobPosting
 
 from .models import GuidanceSession, InsuranceHelp, PushRecord
@@ -45,7 +46,7 @@ class GuidanceForm(PortalFormMixin, forms.ModelForm):
         self.fields["held_on"].initial = timezone.localdate()  # guidance is recorded on the day it is given
 
 
-class InsuranceForm(PortalFormMixin, forms.ModelForm):
+class InsuranceForm(PortalFormMixin, VersionFormMixin, forms.ModelForm):
     checklist = forms.MultipleChoiceField(label=_("已备材料"), choices=InsuranceHelp.Item.choices, required=False,
                                           widget=forms.CheckboxSelectMultiple)
 

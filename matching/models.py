@@ -237,6 +237,7 @@ class InsuranceHelp(TimeStampedModel):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
 
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
     objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:

@@ -14,6 +14,7 @@ from core.audit import audit_record, in_chinese
 from core.crypto import decrypt
 from core.queue import enqueue
 from core.scoping import require_visible
+from core.versioning import check_version
 from jobs import events as jobs_events
 from jobs.models import JobPosting
 from jobs.selectors import search_changed
@@ -231,10 +232,13 @@ def guidance_create(*, actor, archive: JobseekerArchive, held_on: date, kind: st
 
 @transaction.atomic
 def insurance_update(*, actor, archive: JobseekerArchive, status: str, checklist: list[str],
-                     employer_name: str = "", registered_on: date | None = None, note: str = "") -> InsuranceHelp:
+                     employer_name: str = "", registered_on: date | None = None, note: str = "",
+                     expected_version: int | None = None) -> InsuranceHelp:
     """Create or update the employment-insurance registration help (就业参保登记) of an archive."""
     _check_archive_editable(archive, actor)
-    help_, _created = InsuranceHelp.objects.select_for_update().get_or_create(archive=archive)
+    help_, created = InsuranceHelp.objects.select_for_update().get_or_create(archive=archive)
+    if not created or expected_version not in (None, 0):
+        check_version(help_, expected_version)  # 0: the form of a record that did not exist yet
     before = {"status": help_.status, "checklist": ",".join(help_.checklist)}
     help_.status, help_.checklist = status, sorted(set(checklist))
     help_.employer_name, help_.registered_on, help_.note, help_.updated_by = employer_name, registered_on, note, actor

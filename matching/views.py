@@ -135,7 +135,9 @@ class InsuranceUpdateView(_ArchivePostView):
             messages.error(request, gettext("保存失败：%(errors)s") % {"errors": _form_error_text(form)})
             return self.redirect_back(archive)
         try:
-            services.insurance_update(actor=request.user, archive=archive, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            services.insurance_update(actor=request.user, archive=archive, expected_version=data.pop("version"),
+                                      **data)
         except ValidationError as exc:
             messages.error(request, gettext("保存失败：%(errors)s") % {"errors": _error_text(exc)})
         else:

@@ -11,6 +11,7 @@ from core.choices import translated
 from core.forms import DateInput, PortalFormMixin
 from core.models import Role
 from core.scoping import scope_of
+from core.versioning import VersionFormMixin
 
 from .models import Area, District, Grid, Station, StationHours, StationMembership, Street
 
@@ -48,7 +49,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class StationForm(PortalFormMixin, ScopedStreetMixin, forms.ModelForm):
+class StationForm(PortalFormMixin, VersionFormMixin, ScopedStreetMixin, forms.ModelForm):
     community = forms.CharField(label=_("社区名称（用于生成标准名称）"), max_length=30, required=False,
                                 help_text=_("如“汇站”，建议名称为“XX街道（镇）XX社区就业服务站”。"))
     facilities = forms.MultipleChoiceField(label=_("设施清单"), choices=translated(Station.Facility), required=False,
@@ -108,6 +109,8 @@ class StationForm(PortalFormMixin, ScopedStreetMixin, forms.ModelForm):
         data = self.cleaned_data
         kwargs = {k: data.get(k) for k in self.Meta.fields if k != "community"}
         kwargs["hours"] = data["hours"]
+        if self.instance.pk:
+            kwargs["expected_version"] = data.get("version")
         return kwargs
 
 

@@ -222,6 +222,7 @@ class Station(TimeStampedModel):
     status_since = models.DateField(_("当前状态起始日期"), null=True, blank=True)
     suspended_on = models.DateField(_("暂停日期"), null=True, blank=True)
 
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
     objects = StationQuerySet.as_manager()
 
     class Meta:

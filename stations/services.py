@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record, diff
 from core.scoping import require_visible, scope_of
+from core.versioning import check_version
 
 from . import events
 from .models import Area, Grid, StaffTransfer, Station, StationHours, StationMembership, Street
@@ -98,10 +99,12 @@ def station_create(*, actor, hours: Hours | None = None, **fields) -> Station:
 
 
 @transaction.atomic
-def station_update(*, actor, station: Station, hours: Hours | None = None, **fields) -> Station:
+def station_update(*, actor, station: Station, hours: Hours | None = None, expected_version: int | None = None,
+                   **fields) -> Station:
     """Update a station's registry data; `hours` (when given) replaces the weekly hours."""
     station = Station.objects.select_for_update().get(pk=station.pk)
     require_visible(actor, street=station.street, message=STREET_OUT_OF_SCOPE)
+    check_version(station, expected_version)
     before = _snapshot(station)
     old_hours = [(h.weekday, h.opens, h.closes) for h in station.hours.all()]
     for key, value in fields.items():

@@ -170,6 +170,14 @@ SPECTACULAR_SETTINGS = {
         "PolicyKindEnum": "assistance.models.Policy.Kind",
         "EntitlementStateEnum": "assistance.models.Entitlement.State",
         "SkillLevelEnum": "training.models.SkillLevel",
+        # several models name a field status/source: each its own enum name (else the W001 check warns)
+        "PostingStatusEnum": "jobs.models.JobPosting.Status",
+        "PostingSourceEnum": "jobs.models.JobPosting.Source",
+        "LeadStatusEnum": "jobs.models.Lead.Status",
+        "StatusEntrySourceEnum": "jobseekers.models.StatusEntry.Source",
+        "SmsStatusEnum": "matching.models.SmsOutbox.Status",
+        "BatchRunStatusEnum": "matching.models.BatchRun.Status",
+        "EmploymentStatusEnum": "jobseekers.models.EmploymentStatus",
     },
 }
 

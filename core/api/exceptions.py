@@ -25,6 +25,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.versioning import StaleVersionError
+
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
 
@@ -48,6 +50,8 @@ class ErrorSerializer(serializers.Serializer):
 
 def _translate(exc):
     """Django's exceptions as DRF's, keeping their messages (DRF's own handler drops a PermissionDenied's)."""
+    if isinstance(exc, StaleVersionError):
+        return Conflict(exc.messages[0])
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(serializers.as_serializer_error(exc))
     if isinstance(exc, DjangoPermissionDenied):
@@ -77,6 +81,27 @@ def _count_messages(value) -> int:
     return 1
 
 
+def _flat_messages(value, prefix: str = "") -> list[str]:
+    """A field's messages as the documented list of strings: a list item's or nested field's errors are
+    prefixed with where they are (`第2项：…`, `closes：…`) instead of nesting objects in the body."""
+    if isinstance(value, dict):
+        out = []
+        for key, item in value.items():
+            where = gettext("第%(n)s项") % {"n": int(key) + 1} if str(key).isdigit() else str(key)
+            out += _flat_messages(item, f"{prefix}{where}：")
+        return out
+    if isinstance(value, list):
+        out = []
+        for index, item in enumerate(value):
+            if isinstance(item, dict | list) and item:
+                nested = prefix if isinstance(item, dict) else f"{prefix}{gettext('第%(n)s项') % {'n': index + 1}}："
+                out += _flat_messages(item, nested)
+            elif not isinstance(item, dict | list):
+                out.append(f"{prefix}{item}")
+        return out
+    return [f"{prefix}{value}"]
+
+
 def error_body(exc: exceptions.APIException, data) -> dict:
     """The documented shape, from an APIException and the data DRF's handler built for it."""
     if not isinstance(exc, exceptions.ValidationError):
@@ -84,7 +109,7 @@ def error_body(exc: exceptions.APIException, data) -> dict:
         return {"detail": str(detail), "errors": {}}
     if isinstance(data, list):
         data = {NON_FIELD: data}
-    errors = {key: (value if isinstance(value, list) else [value]) for key, value in data.items()}
+    errors = {key: _flat_messages(value) for key, value in data.items()}
     if _count_messages(errors) == 1 or errors.get(NON_FIELD):
         detail = _first_message(errors.get(NON_FIELD)) or _first_message(errors)
     else:
@@ -102,13 +127,39 @@ def exception_handler(exc, context):
 
 
 class PortalAutoSchema(AutoSchema):
-    """The schema names the error body: 400 and 403 on every operation, 404 where the path names an object."""
+    """The schema names the error body on every status the handler can answer for an operation: 400, 403 and
+    404 everywhere (a path's object outside scope, or a page past the end of a list), 401 where credentials
+    are needed (token authentication answers 401 to a request without them), 409 on updates (stale
+    `version`), 429 where a throttle applies."""
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        codes = ["400", "403"] + (["404"] if "{" in self.path else [])
+        codes = ["400", "403", "404"]
+        if not self._is_public():
+            codes.append("401")
+        if self.method in ("PUT", "PATCH"):
+            codes.append("409")
+        if self.view.get_throttles():
+            codes.append("429")
         for code in codes:
             responses.setdefault(code, self._get_response_for_code(ErrorSerializer, code, direction=direction))
         return responses
+
+    def _is_public(self) -> bool:
+        from rest_framework.permissions import AllowAny
+
+        permissions = self.view.get_permissions()
+        return bool(permissions) and all(isinstance(p, AllowAny) for p in permissions)
+
+
+def page_not_found(request, exception):
+    """`handler404`: under /api/ a path no view matches (`/api/jobseekers/0.5/`) answers the error body too."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail), "errors": {}}, status=404)
+    from django.views.defaults import page_not_found as html_page_not_found
+
+    return html_page_not_found(request, exception)

@@ -19,3 +19,15 @@ class ModelCleanSerializer(serializers.ModelSerializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
         return attrs
+
+
+class VersionedSerializerMixin(serializers.Serializer):
+    """`version` read back on every row and required on updates (core/versioning.py): a stale one is a 409."""
+
+    version = serializers.IntegerField(required=False, min_value=0,
+                                       help_text="读取时的版本号；修改时必填，他人已修改则返回 409")
+
+    def validate(self, attrs):
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError({"version": "修改时须提供读取时的版本号 version，以免覆盖他人的修改。"})
+        return super().validate(attrs)

@@ -1,12 +1,15 @@
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.permissions import IsAdminUserRole, IsInternalUser
 from core.scoping import scope_of
+from core.views import AuditEventFilterSet
 
 
 class MeSerializer(serializers.Serializer):
@@ -58,3 +61,59 @@ class TokenRevokeView(APIView):
                          summary=f"吊销 API 令牌：{token.user.get_username()}")
             Token.objects.filter(pk=token.pk).delete()
         return Response(status=204)
+
+
+class OccupationSerializer(serializers.ModelSerializer):
+    class Meta:
+        from core.models import Occupation
+
+        model = Occupation
+        fields = ["id", "code", "name", "level", "parent", "gbm_code"]
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    content_type = serializers.CharField(source="content_type.model", allow_null=True, read_only=True)
+
+    class Meta:
+        from core.models import AuditEvent
+
+        model = AuditEvent
+        fields = ["id", "created_at", "actor", "actor_name", "action", "content_type", "object_id", "object_repr",
+                  "summary", "changes", "district", "station"]
+        read_only_fields = fields
+
+
+class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
+    """职业分类（只读，内部用户，同选择职业的搜索）: `q` matches a name or code, `level` 1–4."""
+
+    permission_classes = [IsInternalUser]
+    serializer_class = OccupationSerializer
+
+    def get_queryset(self):
+        from core.models import Occupation
+
+        qs = Occupation.objects.order_by("code")
+        params = self.request.query_params
+        if q := params.get("q", "").replace("\x00", "").strip():
+            qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q))
+        if (level := params.get("level", "")) and level.isdigit():
+            qs = qs.filter(level=int(level))
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("level", int, enum=[1, 2, 3, 4])])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
+    """审计记录: district and city admins, the same scope and filters as /audit/."""
+
+    permission_classes = [IsAdminUserRole]
+    serializer_class = AuditEventSerializer
+
+    def get_queryset(self):
+        from core.models import AuditEvent
+
+        return AuditEvent.objects.visible_to(self.request.user).select_related("content_type")
+
+    filterset_class = AuditEventFilterSet

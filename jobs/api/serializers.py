@@ -1,6 +1,7 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from core.api.serializers import ModelCleanSerializer
+from core.api.serializers import ModelCleanSerializer, VersionedSerializerMixin
 from core.masking import mask_phone
 
 from ..models import Employer, JobPosting, Lead
@@ -24,8 +25,22 @@ class PublicJobSerializer(serializers.Serializer):
     headcount = serializers.IntegerField()
     published_at = serializers.DateTimeField()
     summary = serializers.CharField()
-    distance_m = serializers.FloatField(required=False)
-    walk_minutes = serializers.IntegerField(required=False)
+    distance_m = serializers.FloatField(required=False, allow_null=True, help_text="仅“离我近”时；岗位无坐标为 null")
+    walk_minutes = serializers.IntegerField(required=False, allow_null=True)
+
+
+@extend_schema_serializer(many=False)  # the list action answers one page object, not an array
+class PublicJobPageSerializer(serializers.Serializer):
+    """One page of the public search: keyset paging through `next` (its `cursor`), counts possibly capped."""
+
+    count = serializers.IntegerField()
+    count_capped = serializers.BooleanField(help_text="count 为上限值（实际更多）")
+    count_estimated = serializers.BooleanField(help_text="count 为估计值")
+    page = serializers.IntegerField()
+    sort = serializers.CharField()
+    next = serializers.URLField(allow_null=True, help_text="下一页（含 cursor），没有时为 null")
+    query_truncated = serializers.BooleanField(help_text="关键词过长，只按前一部分搜索")
+    results = PublicJobSerializer(many=True)
 
 
 class PublicJobDetailSerializer(serializers.Serializer):
@@ -49,11 +64,11 @@ class PublicJobDetailSerializer(serializers.Serializer):
     expires_on = serializers.DateField(allow_null=True)
 
 
-class EmployerSerializer(ModelCleanSerializer):
+class EmployerSerializer(VersionedSerializerMixin, ModelCleanSerializer):
     class Meta:
         model = Employer
         fields = ["id", "name", "kind", "credit_code", "contact_name", "contact_phone", "station", "street",
-                  "address", "lat", "lng", "verified"]
+                  "address", "lat", "lng", "verified", "version"]
         extra_kwargs = {"credit_code": {"validators": []}}
 
     def to_representation(self, instance):
@@ -62,10 +77,10 @@ class EmployerSerializer(ModelCleanSerializer):
         return data
 
 
-class PostingSerializer(ModelCleanSerializer):
+class PostingSerializer(VersionedSerializerMixin, ModelCleanSerializer):
     class Meta:
         model = JobPosting
-        fields = ["id", "employer", "station", "status", "source", "published_at", *POSTING_FIELDS]
+        fields = ["id", "employer", "station", "status", "source", "published_at", *POSTING_FIELDS, "version"]
         read_only_fields = ["station", "status", "source", "published_at"]
 
     def to_representation(self, instance):

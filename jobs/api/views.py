@@ -21,6 +21,7 @@ from .serializers import (
     LeadSerializer,
     PostingSerializer,
     PublicJobDetailSerializer,
+    PublicJobPageSerializer,
     PublicJobSerializer,
     ReasonSerializer,
 )
@@ -55,7 +56,7 @@ class PublicJobViewSet(viewsets.GenericViewSet):
     serializer_class = PublicJobSerializer
     pagination_class = None
 
-    @extend_schema(responses=PublicJobSerializer(many=True))
+    @extend_schema(responses=PublicJobPageSerializer)
     def list(self, request):
         page = posting_search(data=request.query_params)
         if page.errors:
@@ -93,6 +94,7 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
+        data.pop("version", None)
         station = data.pop("station")
         serializer.instance = services.employer_create(actor=self.request.user, station=station, **data)
 
@@ -100,7 +102,7 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         data = dict(serializer.validated_data)
         data.pop("station", None)
         serializer.instance = services.employer_update(actor=self.request.user, employer=serializer.instance,
-                                                       **data)
+                                                       expected_version=data.pop("version"), **data)
 
 
 class PostingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -114,6 +116,7 @@ class PostingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
+        data.pop("version", None)
         employer = data.pop("employer")
         serializer.instance = services.posting_create(actor=self.request.user, employer=employer, **data)
 
@@ -122,7 +125,8 @@ class PostingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         if "employer" in data and data["employer"].pk != serializer.instance.employer_id:
             raise serializers.ValidationError({"employer": ["岗位的用人单位不能更改。"]})
         data.pop("employer", None)
-        serializer.instance = services.posting_update(actor=self.request.user, posting=serializer.instance, **data)
+        serializer.instance = services.posting_update(actor=self.request.user, posting=serializer.instance,
+                                                      expected_version=data.pop("version"), **data)
 
     def _transition(self, request, fn, **extra):
         posting = self.get_object()

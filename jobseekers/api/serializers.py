@@ -66,6 +66,17 @@ class StatusEntrySerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_by", "created_at"]
 
 
+class StatusEntryCreatedSerializer(StatusEntrySerializer):
+    """A new status entry and what it did to the archive's current status."""
+
+    became_current = serializers.BooleanField(read_only=True)
+    archive_current_status = serializers.CharField(read_only=True)
+    message = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta(StatusEntrySerializer.Meta):
+        fields = [*StatusEntrySerializer.Meta.fields, "became_current", "archive_current_status", "message"]
+
+
 class VisitSerializer(serializers.ModelSerializer):
     needs = serializers.ListField(child=serializers.ChoiceField(choices=Visit.Need.choices), required=False)
     status_observed = serializers.CharField(required=False, allow_blank=True, help_text="就业状态代码，可空")

@@ -14,7 +14,12 @@ from .. import services
 from ..filtersets import ArchiveFilterSet, search_by_hash
 from ..models import JobseekerArchive
 from ..selectors import status_entry_effect
-from .serializers import ArchiveSerializer, StatusEntrySerializer, VisitSerializer
+from .serializers import (
+    ArchiveSerializer,
+    StatusEntryCreatedSerializer,
+    StatusEntrySerializer,
+    VisitSerializer,
+)
 
 ID_IN_URL_MESSAGE = gettext_lazy("完整身份证号不能放在网址中（会进入访问日志和浏览器历史）；"
                                  "请用 POST /api/jobseekers/search/ 在请求体中提交。")
@@ -88,8 +93,9 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             raise Conflict(exc.messages[0]) from None
         return Response(self.get_serializer(updated).data)
 
-    @extend_schema(request=StatusEntrySerializer, responses=StatusEntrySerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="status-entries")
+    @extend_schema(methods=["GET"], responses=StatusEntrySerializer(many=True))
+    @extend_schema(methods=["POST"], request=StatusEntrySerializer, responses={201: StatusEntryCreatedSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="status-entries", pagination_class=None)
     def status_entries(self, request, pk=None):
         archive = self.get_object()
         if request.method == "POST":
@@ -103,8 +109,9 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                             status=status.HTTP_201_CREATED)
         return Response(StatusEntrySerializer(archive.status_entries.all(), many=True).data)
 
-    @extend_schema(request=VisitSerializer, responses=VisitSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=VisitSerializer(many=True))
+    @extend_schema(methods=["POST"], request=VisitSerializer, responses={201: VisitSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def visits(self, request, pk=None):
         archive = self.get_object()
         if request.method == "POST":

@@ -1,8 +1,9 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from jobs.models import JobPosting
 
-from ..models import PushRecord
+from ..models import BatchRun, PushRecord, SmsOutbox
 
 
 class RecommendationSerializer(serializers.Serializer):
@@ -19,6 +20,18 @@ class CandidateSerializer(serializers.Serializer):
     name = serializers.CharField(source="archive.name")
     score = serializers.FloatField()
     explanation = serializers.CharField(source="match.explanation")
+
+
+@extend_schema_serializer(many=False)
+class RecommendationListSerializer(serializers.Serializer):
+    archive = serializers.IntegerField()
+    results = RecommendationSerializer(many=True)
+
+
+@extend_schema_serializer(many=False)
+class CandidateListSerializer(serializers.Serializer):
+    posting = serializers.IntegerField()
+    results = CandidateSerializer(many=True)
 
 
 class PushRecordSerializer(serializers.ModelSerializer):
@@ -66,3 +79,24 @@ class FunnelSerializer(serializers.Serializer):
     by = serializers.ChoiceField(choices=["station", "district"], allow_null=True)
     stages = FunnelStageSerializer(many=True)
     rows = FunnelRowSerializer(many=True)
+
+
+class SmsOutboxSerializer(serializers.ModelSerializer):
+    """An outbox row without the phone number (the archive shows it masked, reveals are audited)."""
+
+    class Meta:
+        model = SmsOutbox
+        fields = ["id", "archive", "push", "body", "status", "attempts", "last_error", "next_attempt_at", "sent_at",
+                  "created_at"]
+        read_only_fields = fields
+
+
+class BatchRunSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+    rate = serializers.FloatField(read_only=True, help_text="已处理档案数/秒")
+
+    class Meta:
+        model = BatchRun
+        fields = ["id", "started_at", "finished_at", "heartbeat_at", "status", "total", "processed", "percent",
+                  "rate", "chunk_size", "fallbacks", "error"]
+        read_only_fields = fields

@@ -5,6 +5,8 @@ from . import views
 
 router = SimpleRouter()
 router.register("pushes", views.PushRecordViewSet, basename="push")
+router.register("sms-outbox", views.SmsOutboxViewSet, basename="sms-outbox")
+router.register("batch-runs", views.BatchRunViewSet, basename="batch-run")
 
 urlpatterns = [
     path("archives/<int:pk>/recommendations/", views.ArchiveRecommendationsAPIView.as_view(),

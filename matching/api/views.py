@@ -10,20 +10,24 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.permissions import IsInternalUser
+from core.api.permissions import IsAdminUserRole, IsInternalUser
 from jobs.models import JobPosting
 from jobseekers.models import JobseekerArchive
 
 from .. import selectors, services
-from ..filtersets import PushRecordFilterSet
-from ..models import PushRecord
+from ..filtersets import PushRecordFilterSet, SmsOutboxFilterSet
+from ..models import BatchRun, PushRecord, SmsOutbox
 from .serializers import (
+    BatchRunSerializer,
+    CandidateListSerializer,
     CandidateSerializer,
     FunnelSerializer,
     OutcomeSerializer,
     PushCreateSerializer,
     PushRecordSerializer,
+    RecommendationListSerializer,
     RecommendationSerializer,
+    SmsOutboxSerializer,
 )
 
 
@@ -33,6 +37,7 @@ class ArchiveRecommendationsAPIView(APIView):
     permission_classes = [IsInternalUser]
     serializer_class = RecommendationSerializer
 
+    @extend_schema(responses=RecommendationListSerializer)
     def get(self, request, pk):
         archive = get_object_or_404(JobseekerArchive.objects.visible_to(request.user), pk=pk)
         recs = selectors.archive_recommendations(archive=archive)
@@ -45,6 +50,7 @@ class PostingCandidatesAPIView(APIView):
     permission_classes = [IsInternalUser]
     serializer_class = CandidateSerializer
 
+    @extend_schema(responses=CandidateListSerializer)
     def get(self, request, pk):
         posting = get_object_or_404(JobPosting.objects.visible_to(request.user).select_related("occupation"), pk=pk)
         cands = selectors.posting_candidates(posting=posting, user=request.user)
@@ -71,6 +77,9 @@ class PushRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             return OutcomeSerializer
         return PushRecordSerializer
 
+    # a plain array (one push per posting), not a page: raw schema, as a many=True serializer would be paginated
+    @extend_schema(request=PushCreateSerializer,
+                   responses={201: {"type": "array", "items": {"$ref": "#/components/schemas/PushRecord"}}})
     def create(self, request, *args, **kwargs):
         ser = PushCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -79,6 +88,7 @@ class PushRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
                                       channel=ser.validated_data["channel"], note=ser.validated_data["note"])
         return Response(PushRecordSerializer(pushes, many=True).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=OutcomeSerializer, responses=PushRecordSerializer)
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
         push = self.get_object()
@@ -108,3 +118,28 @@ class FunnelAPIView(APIView):
         if funnel["filter"].errors:
             raise ValidationError(funnel["filter"].errors)
         return Response(FunnelSerializer(funnel).data)
+
+
+class SmsOutboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """短信发件箱: the same scope and filter as the outbox page; `retry` queues a failed SMS again."""
+
+    permission_classes = [IsInternalUser]
+    serializer_class = SmsOutboxSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SmsOutboxFilterSet
+
+    def get_queryset(self):
+        return SmsOutbox.objects.visible_to(self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=None, responses=SmsOutboxSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        return Response(SmsOutboxSerializer(services.sms_retry(actor=request.user, outbox=self.get_object())).data)
+
+
+class BatchRunViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Nightly matching batch runs with their progress (district and city admins, as the page)."""
+
+    permission_classes = [IsAdminUserRole]
+    serializer_class = BatchRunSerializer
+    queryset = BatchRun.objects.order_by("-started_at", "-id")

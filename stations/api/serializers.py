@@ -1,7 +1,8 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from core.api.serializers import ModelCleanSerializer
+from core.api.serializers import ModelCleanSerializer, VersionedSerializerMixin
 
 from ..models import Area, Grid, Station, StationHours
 
@@ -18,7 +19,7 @@ class StationHoursSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class StationSerializer(ModelCleanSerializer):
+class StationSerializer(VersionedSerializerMixin, ModelCleanSerializer):
     hours = StationHoursSerializer(many=True, required=False)
     district = serializers.IntegerField(source="street.district_id", read_only=True)
     district_name = serializers.CharField(source="street.district.name", read_only=True)
@@ -32,7 +33,7 @@ class StationSerializer(ModelCleanSerializer):
         fields = ["id", "code", "name", "district", "district_name", "street", "street_name", "area", "host_type",
                   "host_type_display", "address", "lat", "lng", "phone", "floor_area", "facilities", "services",
                   "service_flow", "status", "status_display", "opened_on", "status_since", "suspended_on", "hours",
-                  "staff_count"]
+                  "staff_count", "version"]
         extra_kwargs = {"code": {"validators": [UniqueValidator(queryset=Station.objects.all(),
                                                                 message="站点编码已被使用，请换一个。")]}}
 
@@ -74,3 +75,28 @@ class NearStationSerializer(serializers.Serializer):
     open_now = serializers.BooleanField()
     services = serializers.ListField(source="station.service_labels", child=serializers.CharField())
     hours = StationHoursSerializer(source="station.hours", many=True)
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        from ..models import District
+
+        model = District
+        fields = ["id", "code", "name", "short_name", "lat", "lng"]
+
+
+class StreetSerializer(serializers.ModelSerializer):
+    class Meta:
+        from ..models import Street
+
+        model = Street
+        fields = ["id", "code", "name", "kind", "district", "lat", "lng"]
+
+
+@extend_schema_serializer(many=False)
+class NearStationListSerializer(serializers.Serializer):
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    approximate_from = serializers.ChoiceField(choices=["street", "stations", "district"], allow_null=True,
+                                               help_text="按街镇估算时点位的来源；给出经纬度时为 null")
+    results = NearStationSerializer(many=True)

@@ -11,8 +11,16 @@ from core.geo import in_shanghai
 
 from .. import selectors, services
 from ..filtersets import AreaFilterSet, GridFilterSet, StationFilterSet
-from ..models import Area, Grid, Street
-from .serializers import AreaSerializer, GridSerializer, NearStationSerializer, StationSerializer
+from ..models import Area, District, Grid, Street
+from .serializers import (
+    AreaSerializer,
+    DistrictSerializer,
+    GridSerializer,
+    NearStationListSerializer,
+    NearStationSerializer,
+    StationSerializer,
+    StreetSerializer,
+)
 
 
 class StationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -31,11 +39,14 @@ class StationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         return selectors.station_list(user=self.request.user)
 
     def perform_create(self, serializer):
-        serializer.instance = services.station_create(actor=self.request.user, **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = services.station_create(actor=self.request.user, **data)
 
     def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
         serializer.instance = services.station_update(actor=self.request.user, station=serializer.instance,
-                                                      **serializer.validated_data)
+                                                      expected_version=data.pop("version"), **data)
         serializer.instance = selectors.station_list(user=self.request.user).get(pk=serializer.instance.pk)
 
 
@@ -69,7 +80,7 @@ class NearestStationsView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("lat", float), OpenApiParameter("lng", float),
                                OpenApiParameter("street", int), OpenApiParameter("limit", int)],
-                   responses=NearStationSerializer(many=True))
+                   responses=NearStationListSerializer)
     def get(self, request):
         params = request.query_params
         approximate = None
@@ -92,3 +103,35 @@ class NearestStationsView(APIView):
         found = selectors.stations_nearest(lat=lat, lng=lng, limit=limit, queryset=selectors.public_stations())
         return Response({"lat": lat, "lng": lng, "approximate_from": approximate,
                          "results": NearStationSerializer(found, many=True).data})
+
+
+class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
+    """Public reference data: Shanghai's 16 districts (the public station finder offers them)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]
+    serializer_class = DistrictSerializer
+    queryset = District.objects.order_by("code")
+    pagination_class = None
+
+
+class StreetViewSet(viewsets.ReadOnlyModelViewSet):
+    """Public reference data: streets and towns (街镇), filtered by `district` (id)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]
+    serializer_class = StreetSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        qs = Street.objects.order_by("code")
+        district = self.request.query_params.get("district", "")
+        if district:
+            if not district.isdigit():
+                raise ValidationError({"district": ["区须为数字编号。"]})
+            qs = qs.filter(district_id=int(district))
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("district", int)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)

@@ -251,7 +251,7 @@ def test_employer_rename_through_the_page_is_audited_and_searchable(client, worl
     client.force_login(world["staff"])
     form = client.get(reverse("jobs:employer_update", args=[employer.pk])).context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None and k not in {"verified"}}
-    data.update(station=employer.station_id, name="上海新名字餐饮管理有限公司")
+    data.update(station=employer.station_id, name="上海新名字餐饮管理有限公司", version=form["version"].value())
     response = client.post(reverse("jobs:employer_update", args=[employer.pk]), data)
     assert response.status_code == 302, response.context["form"].errors
     event = AuditEvent.objects.filter(action="employer.update").latest("id")
@@ -267,7 +267,7 @@ def test_posting_edit_through_the_page_records_what_changed(client, world, owned
     client.force_login(world["staff"])
     form = client.get(reverse("jobs:posting_update", args=[posting.pk])).context["form"]
     data = {k: v for k, v in form.initial.items() if v not in (None, "") and not isinstance(v, list | bool)}
-    data.update(employer=posting.employer_id, headcount=7)
+    data.update(employer=posting.employer_id, headcount=7, version=form["version"].value())
     response = client.post(reverse("jobs:posting_update", args=[posting.pk]), data)
     assert response.status_code == 302, response.context["form"].errors
     event = AuditEvent.objects.filter(action="posting.update").latest("id")

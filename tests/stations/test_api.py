@@ -54,7 +54,7 @@ def test_api_update_replaces_hours_and_is_audited(client, world):
     weekday_hours(a)
     client.force_login(world["city"])
     response = client.patch(f"/api/stations/{a.pk}/", {"hours": [{"weekday": 6, "opens": "10:00",
-                                                                    "closes": "16:00"}]},
+                                                                    "closes": "16:00"}], "version": 1},
                             content_type="application/json")
     assert response.status_code == 200, response.json()
     assert [h["weekday"] for h in response.json()["hours"]] == [6]

@@ -77,7 +77,8 @@ def test_editing_a_station_replaces_hours_and_records_the_status_change(client, 
     a = world["station_a"]
     weekday_hours(a)
     client.force_login(world["district"])
-    data = station_post(a.street, code=a.code, name=a.name, status="suspended", opens_5="", closes_5="")
+    data = station_post(a.street, code=a.code, name=a.name, status="suspended", opens_5="", closes_5="",
+                        version=a.version)
     response = client.post(reverse("stations:station_update", args=[a.pk]), data)
     assert response.status_code == 302
     a.refresh_from_db()
