@@ -23,7 +23,7 @@ from core.queue import enqueue
 from core.spreadsheets import xlsx_response
 
 from . import imports, services
-from .filtersets import EmployerFilterSet, PostingFilterSet, search_choices
+from .filtersets import EmployerFilterSet, PostingFilterSet
 from .forms import (
     EmployerForm,
     ImportForm,
@@ -35,6 +35,7 @@ from .forms import (
 from .maplinks import map_links
 from .models import Employer, JobPosting, Lead
 from .notices import LEAD_NOTICE
+from .search_page import display_rows, search_options
 from .selectors import (
     lead_list,
     posting_ended_get,
@@ -75,10 +76,10 @@ def job_search(request):
     model = walk_model()
     return render(request, "jobs/job_search.html", {
         "walk_detour": model.detour_factor, "walk_speed": model.speed_kmh,
-        "result": page, "form": page.filterset.form, "next_url": next_url, "first_url": f"?{params.urlencode()}",
+        "result": page, "rows": display_rows(page.rows), "form": page.filterset.form, "next_url": next_url,
+        "first_url": f"?{params.urlencode()}",
         "has_query": any(v for k, v in request.GET.items() if k not in {"cursor", "q"}),
-        "choices": search_choices(), "selected": {k: request.GET.get(k, "") for k in ("district", "street", "occupation",
-                                                                                    "near_street")},
+        "options": search_options(request.GET), "public_service_label": gettext("公益性岗位"),
     })
 
 
