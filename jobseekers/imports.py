@@ -178,6 +178,8 @@ def _as_uploaded(values: dict) -> list:
 
 SYSTEM_ERROR = "导入过程中发生系统错误，本次未导入任何档案。可点“重试”再次导入，或稍后重新上传。"
 LOST_WORKER = "导入中断（处理它的后台进程已停止），本次未导入任何档案。可点“重试”再次导入，或重新上传。"
+# A posting import writes row by row: the rows before the interruption are in as drafts.
+LOST_WORKER_POSTINGS = "导入中断（处理它的后台进程已停止），请在岗位列表中查看已导入的草稿，再重新上传其余的行。"
 
 
 def _progress(job: ImportJob, **fields) -> None:
@@ -299,10 +301,11 @@ def sweep(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     stale = now - dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
     lost = list(ImportJob.objects.filter(status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING],
-                                         updated_at__lt=stale).values_list("pk", flat=True))
-    for pk in lost:
+                                         updated_at__lt=stale).values_list("pk", "kind"))
+    for pk, kind in lost:
+        message = LOST_WORKER_POSTINGS if kind == ImportJob.Kind.POSTINGS else LOST_WORKER
         ImportJob.objects.filter(pk=pk, updated_at__lt=stale).update(
-            status=ImportJob.Status.FAILED, phase="", message=LOST_WORKER, finished_at=now, updated_at=now)
+            status=ImportJob.Status.FAILED, phase="", message=message, finished_at=now, updated_at=now)
         audit_record(actor=None, action=events.JOBSEEKER_IMPORT_LOST, obj=ImportJob.objects.get(pk=pk),
                      summary="导入中断：后台进程停止，已标记为失败，可重试")
     expired = now - dt.timedelta(hours=settings.IMPORT_RETENTION_HOURS)
