@@ -7,8 +7,8 @@ through the form renderer's templates), and a little more to per-row `{% url %}`
 The options depend only on reference data and the language, so each select's options are rendered
 once per process and language (kept `OPTIONS_SECONDS`, as long as `search_choices` keeps reference data;
 a process-local dict, so a Redis outage costs nothing here) and a request only marks its chosen value.
-The rows' display strings are computed here in Python, once per row, after the selector (the selector's
-rows are shared with the API and cached without a language, so language-dependent text stays out of them).
+Each result card is built here too, after the selector, with format_html (the selector's rows are shared
+with the API and cached without a language, so language-dependent text stays out of them).
 """
 
 from __future__ import annotations
@@ -89,9 +89,25 @@ def search_options(data) -> dict[str, SafeString]:
     return options
 
 
-def display_rows(rows: list[dict]) -> list[dict]:
-    """The page's text for each row (link, pay, place, badges) in the active language, computed once per row."""
-    negotiable = gettext("面议")
+# One result card. Rendered here rather than by a template loop: the loop's dozen variable and tag nodes per
+# row were the largest part of the page's rendering left once the options were done (bench/RESULTS.md).
+ROW_HTML = (
+    '<a href="{url}" class="list-group-item list-group-item-action" data-testid="result">\n'
+    '  <div class="d-flex justify-content-between">\n'
+    '    <strong class="me-2">{title}</strong>\n'
+    '    <span class="text-danger text-nowrap">{pay}</span>\n'
+    '  </div>\n'
+    '  <div class="small text-muted">{employer} · {place} · {hours}</div>\n'
+    '  <div class="small">{summary}…</div>\n'
+    '  <div class="small mt-1">{badges}</div>\n'
+    '</a>\n')
+WALK_HTML = '<span class="badge text-bg-success" data-testid="walk-minutes">{}</span>'
+BADGE_HTML = '<span class="badge {}">{}</span>'
+
+
+def display_rows(rows: list[dict]) -> list[SafeString]:
+    """Each row's result card in the active language: link, pay, place, hours, badges (all text escaped)."""
+    negotiable, public_service = gettext("面议"), gettext("公益性岗位")
     out = []
     for row in rows:
         low, high = row["salary_min"], row["salary_max"]
@@ -100,10 +116,17 @@ def display_rows(rows: list[dict]) -> list[dict]:
             pay += gettext(row["unit_label"]) if row["unit_label"] else ""
         else:
             pay = negotiable
-        place = " ".join(part for part in (row["district__name"], row["street__name"]) if part)
-        out.append({
-            **row, "url": reverse("jobs:job_detail", args=[row["id"]]), "pay": pay,
-            "place": place, "hours": gettext(row["hours_label"]) if row["hours_label"] else "",
-            "welcomes": [gettext("欢迎%(g)s") % {"g": gettext(label)} for label in row["friendly_labels"]],
-        })
+        badges = []
+        if row.get("walk_minutes"):
+            badges.append(format_html(WALK_HTML, gettext("步行约 %(m)s 分钟") % {"m": row["walk_minutes"]}))
+        if row["is_public_service"]:
+            badges.append(format_html(BADGE_HTML, "text-bg-info", public_service))
+        badges += [format_html(BADGE_HTML, "text-bg-light border", gettext("欢迎%(g)s") % {"g": gettext(label)})
+                   for label in row["friendly_labels"]]
+        out.append(format_html(
+            ROW_HTML, url=reverse("jobs:job_detail", args=[row["id"]]), title=row["title"], pay=pay,
+            employer=row["employer__name"],
+            place=" ".join(part for part in (row["district__name"], row["street__name"]) if part),
+            hours=gettext(row["hours_label"]) if row["hours_label"] else "", summary=row["summary"],
+            badges=mark_safe(" ".join(badges))))  # noqa: S308 - each badge built by format_html
     return out

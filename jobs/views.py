@@ -76,7 +76,7 @@ def job_search(request):
         "result": page, "rows": display_rows(page.rows), "form": page.filterset.form, "next_url": next_url,
         "first_url": f"?{params.urlencode()}",
         "has_query": any(v for k, v in request.GET.items() if k not in {"cursor", "q"}),
-        "options": search_options(request.GET), "public_service_label": gettext("公益性岗位"),
+        "options": search_options(request.GET),
     })
 
 
