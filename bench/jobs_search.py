@@ -9,7 +9,10 @@ so a re-run only measures):
   5. measure recall of the keyword search against a LIKE ground truth for a fixed keyword list;
   6. write bench/RESULTS.md.
 
-Options: --quick (fewer requests), --regenerate (drop the cached data), --workers N.
+Options: --quick (fewer requests), --regenerate (drop the cached data), --workers N, --baseline DIR (another
+checkout of the portal, e.g. `git worktree add /tmp/before <commit>`: its server runs beside this one against the
+same data, and the page, the API search and the throughput ratio are measured on both, requests alternating,
+so a change is compared within one run on the same machine load).
 """
 
 from __future__ import annotations
@@ -268,10 +271,31 @@ def _throughput(port: int, paths: list[str], seconds: float, clients: int = CONC
     return rps
 
 
-def _start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
+def _latency_alternating(targets: list[tuple[str, int, str]], n: int) -> dict[str, dict]:
+    """One client, the targets' requests alternating (label, port, path), so slow spells hit all alike."""
+    for _label, port, path in targets:
+        for _ in range(3):
+            _get(port, path)
+    times: dict[str, list[float]] = {label: [] for label, _, _ in targets}
+    for _ in range(n):
+        for label, port, path in targets:
+            t0 = time.perf_counter()
+            status, _ = _get(port, path)
+            times[label].append((time.perf_counter() - t0) * 1000)
+            if status != 200:
+                raise RuntimeError(f"{label} {path} → HTTP {status}")
+    out = {}
+    for label, ts in times.items():
+        ts.sort()
+        out[label] = {"p50": statistics.median(ts), "p95": ts[int(len(ts) * 0.95) - 1], "n": n}
+        print(f"  {label}: p50 {out[label]['p50']:.1f} ms, p95 {out[label]['p95']:.1f} ms", flush=True)
+    return out
+
+
+def _start_server(env: dict, port: int, workers: int, root: Path = ROOT) -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env)
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=root, env=env)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -308,6 +332,7 @@ def run(argv: list[str]) -> dict:
     quick = "--quick" in argv
     regenerate = "--regenerate" in argv
     workers = int(argv[argv.index("--workers") + 1]) if "--workers" in argv else 4
+    baseline = Path(argv[argv.index("--baseline") + 1]).resolve() if "--baseline" in argv else None
     n = 60 if quick else 300
     base_url = os.environ.get("DATABASE_URL")
     if not base_url:
@@ -374,6 +399,7 @@ def run(argv: list[str]) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    compare = _compare(env, workers, baseline, page1, main, any_pk, n, seconds) if baseline else None
     # The same server with the page cache on (30 s, invalidated on every publish/withdraw/edit).
     server = _start_server(env, port, workers)
     try:
@@ -386,10 +412,49 @@ def run(argv: list[str]) -> dict:
 
     django.db.connections.close_all()
     recall = _recall()
-    return _report(results, throughput, recall, total_label, workers, main)
+    return _report(results, throughput, recall, total_label, workers, main, compare)
 
 
-def _report(results, throughput, recall, total_label, workers, main) -> dict:
+def _compare(env, workers, baseline: Path, page1: str, main: dict, any_pk: int, n: int, seconds: float) -> dict:
+    """This checkout and the baseline's side by side (page cache off), requests alternating between them."""
+    ports = {"after": _free_port(), "before": _free_port()}
+    env = {**env, "JOBS_SEARCH_CACHE_SECONDS": "0"}
+    servers = [_start_server(env, ports["after"], workers), _start_server(env, ports["before"], workers, baseline)]
+    page = f"/jobs/search/?{urlencode(main)}"
+    try:
+        latency = _latency_alternating([(f"{side} {name}", ports[side], path) for name, path in
+                                        (("page", page), ("api", page1)) for side in ("before", "after")], n)
+        throughput = {}
+        for side in ("before", "after"):
+            throughput[side] = {"trivial": _throughput(ports[side], [f"/api/jobs/{any_pk}/"], seconds),
+                                "search": _throughput(ports[side], [page1], seconds),
+                                "page": _throughput(ports[side], [page], seconds)}
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+    return {"latency": latency, "throughput": throughput, "baseline": baseline}
+
+
+def _compare_lines(compare: dict | None) -> list[str]:
+    if not compare:
+        return []
+    lat, thr = compare["latency"], compare["throughput"]
+    lines = ["", f"Before/after in this run (page cache off; before = the checkout at `{compare['baseline']}`, "
+             "its server beside this one on the same data, one client alternating between them):", "",
+             "| measure | before | after |", "| --- | ---: | ---: |"]
+    for name, label in (("page", "网页 /jobs/search/ 关键词+区+月薪，第1页"), ("api", "接口 /api/jobs/ 同一查询")):
+        lines.append(f"| {label}: p50 / p95 ms | {lat['before ' + name]['p50']:.1f} / {lat['before ' + name]['p95']:.1f} "
+                     f"| {lat['after ' + name]['p50']:.1f} / {lat['after ' + name]['p95']:.1f} |")
+    for name, label in (("search", "16 clients: API search / trivial endpoint"),
+                        ("page", "16 clients: search page / trivial endpoint")):
+        cells = [f"{thr[side][name]:.0f} / {thr[side]['trivial']:.0f} req/s = {thr[side][name] / thr[side]['trivial']:.0%}"
+                 for side in ("before", "after")]
+        lines.append(f"| {label} | {cells[0]} | {cells[1]} |")
+    return lines
+
+
+def _report(results, throughput, recall, total_label, workers, main, compare=None) -> dict:
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -402,6 +467,7 @@ def _report(results, throughput, recall, total_label, workers, main) -> dict:
     checks = {
         "p95 < 30 ms (4 scenarios)": all(r["p95"] < 30 for _, r in results[:4]),
         "page 500 ≤ 2 × page 1 (p95)": deep["p95"] <= 2 * p1["p95"],
+        "search page p95 ≤ 20 ms": results[5][1]["p95"] <= 20,
         "search ≥ ½ trivial under 16 clients (no page cache)": throughput["search"] >= throughput["trivial"] / 2,
         "search ≥ ½ trivial under 16 clients (page cache on)": throughput["search_cached"] >= throughput["trivial_2"] / 2,
         "recall 100%": all(r["recall"] == 1.0 for r in recall),
@@ -429,6 +495,7 @@ def _report(results, throughput, recall, total_label, workers, main) -> dict:
         f"| search: mix of the scenarios above | {throughput['mix']:.0f} "
         f"({throughput['mix'] / throughput['trivial']:.0%}) | {throughput['mix_cached']:.0f} "
         f"({throughput['mix_cached'] / throughput['trivial_2']:.0%}) |",
+        *_compare_lines(compare),
         "",
         "| keyword | postings containing it (LIKE) | returned | recall | extra |",
         "| --- | ---: | ---: | ---: | ---: |",

@@ -1,8 +1,10 @@
 """Posting spreadsheets: the import's columns and row builder, its template and error report, and the import
 run by the Celery task. Reading, cell parsing and writing are `core.spreadsheets`.
 
-An import's state lives in the cache under the uploader's id and a random token (postings hold no personal
-data and the report is only for the uploader): the page polls it while the worker reads and writes.
+An import is a `jobseekers.models.ImportJob` row of kind "postings" (the archive import's model): its state,
+encrypted upload and error report live in the database, so an import survives a Redis outage (the task waits
+in core.queue's outbox) and a lost worker (late ack, and the shared sweeper marks a silent job failed); the
+page polls it while the worker reads and writes. A job and its report are only for its uploader.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,10 @@ from django.utils import timezone
 from core import spreadsheets as sheets
 from core.choices import HoursType, KeyGroup, SalaryUnit
 from core.models import Occupation
+from core.queue import enqueue
+from core.scoping import require_visible
+from jobseekers.imports import LOST_WORKER_POSTINGS
+from jobseekers.models import ImportJob
 from stations.models import Street
 
 from .models import Employer, JobPosting
@@ -34,7 +39,6 @@ COLUMNS = [
 LABELS = [label for _, label in COLUMNS]
 TEXT_COLUMNS = {COLUMNS[0][1], COLUMNS[2][1], COLUMNS[10][1]}
 MAX_ROWS = 2000
-STATE_SECONDS = 3600
 
 
 @dataclass
@@ -142,57 +146,74 @@ def error_workbook(result: ImportResult):
 
 # The import as a background job -------------------------------------------------------------------
 
-def _key(user_id: int, token: str, part: str) -> str:
-    return f"jobs:import:{user_id}:{token}:{part}"
+def _job(*, user_id: int, token: str) -> ImportJob | None:
+    """The uploader's own posting import (the token is its id); None for anybody else's or an unknown one."""
+    if not str(token).isdigit() or len(str(token)) > 18:
+        return None
+    return ImportJob.objects.filter(pk=int(token), kind=ImportJob.Kind.POSTINGS, created_by_id=user_id).first()
+
+
+PHASES = {ImportJob.Phase.READ: "读取文件", ImportJob.Phase.VALIDATE: "校验并写入", ImportJob.Phase.WRITE: "校验并写入"}
 
 
 def import_state(*, user_id: int, token: str) -> dict | None:
-    """The job's state for its uploader (None: unknown or expired); a job silent for STALE_MINUTES lost its
-    worker and is reported failed."""
-    state = cache.get(_key(user_id, token, "state"))
-    silent = timezone.now() - dt.datetime.fromisoformat(state["updated_at"]) if state else dt.timedelta()
-    if state and state["status"] in {"pending", "running"} and silent > dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES):
-        state.update(status="failed", message="导入中断（处理它的后台进程已停止），请重新上传该文件。")
+    """The job's state for its uploader (None: unknown, or another user's); a job silent for
+    IMPORT_STALE_MINUTES lost its worker and is reported failed (the sweeper records it so)."""
+    job = _job(user_id=user_id, token=token)
+    if job is None:
+        return None
+    state = {"status": job.status, "phase": PHASES.get(job.phase, ""), "file_name": job.file_name,
+             "total": job.total_rows, "processed": job.processed_rows, "created": job.imported_rows,
+             "errors": [(e["row"], e["reason"]) for e in job.errors], "examples": job.example_rows,
+             "message": job.message}
+    silent = timezone.now() - job.updated_at
+    if not job.is_finished and silent > dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES):
+        state.update(status="failed", message=LOST_WORKER_POSTINGS)
     return state
 
 
-def _save_state(user_id: int, token: str, **state) -> None:
-    state["updated_at"] = timezone.now().isoformat()
-    cache.set(_key(user_id, token, "state"), state, STATE_SECONDS)
+def _save_state(job: ImportJob, **fields) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now(), **fields)
 
 
-def import_store(*, actor, content: bytes, file_name: str, token: str) -> None:
-    """Keep the upload for the worker, which parses it (never the request); the caller queues the task."""
-    cache.set(_key(actor.pk, token, "source"), content, STATE_SECONDS)
-    _save_state(actor.pk, token, status="pending", phase="", file_name=file_name, total=0, processed=0)
+def import_store(*, actor, station, content: bytes, file_name: str) -> ImportJob:
+    """Keep the upload (encrypted) for the worker, which parses it (never the request), and queue the task on
+    commit: with the broker down the call waits in the outbox and the page says so."""
+    require_visible(actor, station=station, message="只能向本人所在站点导入岗位。")
+    with transaction.atomic():
+        job = ImportJob(kind=ImportJob.Kind.POSTINGS, station=station, created_by=actor, file_name=file_name[:200])
+        job.set_source(content)
+        job.save()
+        enqueue("jobs.tasks.posting_import_task", job_id=job.pk)
+    return job
 
 
-def import_run(*, user_id: int, station_id: int, token: str, file_name: str) -> None:
-    from django.contrib.auth import get_user_model
+def import_run(*, job_id: int) -> None:
+    job = ImportJob.objects.select_related("station", "created_by").filter(pk=job_id,
+                                                                           kind=ImportJob.Kind.POSTINGS).first()
+    if job is None or job.is_finished or not job.source:
+        return  # unknown, or already done by an earlier delivery (or the sweeper gave up on it)
+    _save_state(job, status=ImportJob.Status.RUNNING, phase=ImportJob.Phase.READ, total_rows=0, processed_rows=0)
 
-    from stations.models import Station
+    def progress(*, processed: int, total: int) -> None:
+        _save_state(job, status=ImportJob.Status.RUNNING, phase=ImportJob.Phase.VALIDATE, processed_rows=processed,
+                    total_rows=total)
 
-    content = cache.get(_key(user_id, token, "source"))
-    state = import_state(user_id=user_id, token=token)
-    if content is None or state is None or state["status"] not in {"pending", "running"}:
-        return  # expired, or already done by an earlier delivery
-    actor = get_user_model().objects.get(pk=user_id)
-    station = Station.objects.get(pk=station_id)
-    base = {"file_name": file_name}
-    _save_state(user_id, token, status="running", phase="读取文件", total=0, processed=0, **base)
     try:
-        result = import_postings(actor=actor, station=station, content=content, file_name=file_name,
-                                 progress=lambda **done: _save_state(user_id, token, status="running",
-                                                                     phase="校验并写入", **done, **base))
+        result = import_postings(actor=job.created_by, station=job.station, content=job.get_source(),
+                                 file_name=job.file_name, progress=progress)
     except ValidationError as exc:
-        _save_state(user_id, token, status="failed", message="；".join(exc.messages), **base)
-    else:
-        if result.errors:
-            cache.set(_key(user_id, token, "report"), sheets.workbook_bytes(error_workbook(result)), STATE_SECONDS)
-        _save_state(user_id, token, status="done", total=result.total, created=result.created,
-                    errors=[(n, reason) for n, _raw, reason in result.errors], examples=result.examples, **base)
-    cache.delete(_key(user_id, token, "source"))
+        _save_state(job, status=ImportJob.Status.FAILED, phase="", message="；".join(exc.messages)[:300],
+                    source=b"", finished_at=timezone.now())
+        return
+    report = sheets.workbook_bytes(error_workbook(result)) if result.errors else b""
+    job.set_report(report)
+    _save_state(job, status=ImportJob.Status.DONE, phase="", total_rows=result.total, processed_rows=result.total,
+                imported_rows=result.created, failed_rows=len(result.errors), example_rows=result.examples,
+                errors=[{"row": n, "reason": reason} for n, _raw, reason in result.errors], report=job.report,
+                source=b"", finished_at=timezone.now())
 
 
 def import_report(*, user_id: int, token: str) -> bytes | None:
-    return cache.get(_key(user_id, token, "report"))
+    job = _job(user_id=user_id, token=token)
+    return (job.get_report() or None) if job is not None else None

@@ -143,15 +143,16 @@ def _fetch(qs, sort: str, after: list | None, limit: int, *, walk: bool = False)
     return rows
 
 
-def _count(qs, cache_key: str | None, *, estimate_from=None, share: float = 1.0) -> tuple[int, bool, bool]:
-    """(count, capped, estimated), cached until the published set changes (the key holds the search version).
+def _count(qs, cache_key: str | None, *, version=None, cached=None, estimate_from=None,
+           share: float = 1.0) -> tuple[int, bool, bool]:
+    """(count, capped, estimated), cached until the published set changes (stored with the search version;
+    `cached` is what the caller read under the current version, if anything).
     Exact up to COUNT_CAP (above it "1000+"). For a common keyword whose estimated matches reach COUNT_CAP,
     an estimate ("约 N"): the planner's row estimate for the other filters times the keyword's share, since
     counting so many matches exactly means reading much of the table (and PostgreSQL misjudges LIKE).
     Below COUNT_CAP the count is exact whatever the keyword: an estimate of 13 beside 14 rows listed is
     wrong where anyone can see it, and the LIMIT bounds the exact count's cost."""
-    cached = cache.get(cache_key) if cache_key else None  # no key: a caller's own queryset, never cached
-    if cached is None:
+    if cached is None:  # nothing stored under the current version (or a caller's own queryset: never cached)
         estimate = None
         if estimate_from is not None:
             plan = json.loads(estimate_from.order_by().values("id").explain(format="json"))
@@ -162,7 +163,7 @@ def _count(qs, cache_key: str | None, *, estimate_from=None, share: float = 1.0)
             n = qs.order_by().values("id")[: COUNT_CAP + 1].count()
             cached = (min(n, COUNT_CAP), n > COUNT_CAP, False)
         if cache_key:
-            cache.set(cache_key, cached, COUNT_CACHE_SECONDS)
+            cache.set(cache_key, (version, *cached), COUNT_CACHE_SECONDS)
     return tuple(cached)
 
 
@@ -207,16 +208,21 @@ def posting_search(*, data, queryset=None, page_size: int = PAGE_SIZE) -> Search
     digest = hashlib.sha1(repr(sorted((k, str(v)) for k, v in key_data.items())).encode()).hexdigest()  # noqa: S324
     db = connection.settings_dict["NAME"]
     cache_seconds = getattr(settings, "JOBS_SEARCH_CACHE_SECONDS", 30)
-    # The version is in every cached count's key too (with the page cache off as well): a count must never
-    # outlive the list it describes.
-    version = search_version() if queryset is None else None
-    page_cached = version is not None and cache_seconds
-    page_key = f"jobs:page:{db}:{version}:{digest}:{sort}:{page_size}:{data.get('cursor') if cursor else ''}"
+    # The search version, the cached page and the cached count in one Redis round trip (they were three): a
+    # cached page or count holds the version it was made under and counts only while that is still current,
+    # so a count never outlives the list it describes (with the page cache off as well).
+    searchable = queryset is None
+    page_cached = searchable and cache_seconds
+    page_key = f"jobs:page:{db}:{digest}:{sort}:{page_size}:{data.get('cursor') if cursor else ''}"
+    count_key = f"jobs:count:{db}:{digest}"
+    got = cache.get_many([SEARCH_VERSION_KEY, count_key, *([page_key] if page_cached else [])]) if searchable else {}
+    version = (got.get(SEARCH_VERSION_KEY) or search_version()) if searchable else None
     if page_cached:
-        hit = cache.get(page_key)
-        if hit is not None:
-            result.rows, result.next_cursor, (result.count, result.count_capped, result.count_estimated) = hit
+        hit = got.get(page_key)
+        if hit is not None and hit[0] == version:
+            result.rows, result.next_cursor, (result.count, result.count_capped, result.count_estimated) = hit[1:]
             return result
+    counted = got.get(count_key)
 
     # Within a walking radius the bounding box already makes the candidate set small: no ordered walk, exact count.
     bounded = fs.origin is not None and fs.radius_m() is not None
@@ -249,10 +255,11 @@ def posting_search(*, data, queryset=None, page_size: int = PAGE_SIZE) -> Search
                                             "k": _key(sort, rows[-1], rows[-1].get("tier", 0))})
     result.rows = _decorate(rows)
     result.count, result.count_capped, result.count_estimated = _count(
-        qs, f"jobs:count:{db}:{version}:{digest}" if version is not None else None,
+        qs, count_key if searchable else None, version=version,
+        cached=tuple(counted[1:]) if counted is not None and counted[0] == version else None,
         estimate_from=fs.qs_without_keyword() if dense else None, share=keyword_share(result.terms) if dense else 1.0)
     if page_cached:
-        cache.set(page_key, (result.rows, result.next_cursor,
+        cache.set(page_key, (version, result.rows, result.next_cursor,
                              (result.count, result.count_capped, result.count_estimated)), cache_seconds)
     return result
 

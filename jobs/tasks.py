@@ -13,6 +13,6 @@ def expire_postings() -> int:
 
 
 @shared_task(name="jobs.tasks.posting_import_task", acks_late=True, reject_on_worker_lost=True)
-def posting_import_task(user_id: int, station_id: int, token: str, file_name: str) -> None:
-    """Parse and import an uploaded posting sheet (see jobs.imports: state kept in the cache)."""
-    import_run(user_id=user_id, station_id=station_id, token=token, file_name=file_name)
+def posting_import_task(job_id: int) -> None:
+    """Parse and import an uploaded posting sheet (see jobs.imports: an ImportJob row of kind "postings")."""
+    import_run(job_id=job_id)

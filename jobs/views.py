@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -22,11 +20,10 @@ from django.views.generic import DetailView, ListView
 from core.forms import add_service_errors
 from core.geo import walk_model
 from core.permissions import InternalRequiredMixin
-from core.queue import enqueue
 from core.spreadsheets import xlsx_response
 
 from . import imports, services
-from .filtersets import EmployerFilterSet, PostingFilterSet, search_choices
+from .filtersets import EmployerFilterSet, PostingFilterSet
 from .forms import (
     EmployerForm,
     ImportForm,
@@ -38,6 +35,7 @@ from .forms import (
 from .maplinks import map_links
 from .models import Employer, JobPosting, Lead
 from .notices import LEAD_NOTICE
+from .search_page import display_rows, search_options
 from .selectors import (
     lead_list,
     posting_ended_get,
@@ -78,10 +76,10 @@ def job_search(request):
     model = walk_model()
     return render(request, "jobs/job_search.html", {
         "walk_detour": model.detour_factor, "walk_speed": model.speed_kmh,
-        "result": page, "form": page.filterset.form, "next_url": next_url, "first_url": f"?{params.urlencode()}",
+        "result": page, "rows": display_rows(page.rows), "form": page.filterset.form, "next_url": next_url,
+        "first_url": f"?{params.urlencode()}",
         "has_query": any(v for k, v in request.GET.items() if k not in {"cursor", "q"}),
-        "choices": search_choices(), "selected": {k: request.GET.get(k, "") for k in ("district", "street", "occupation",
-                                                                                    "near_street")},
+        "options": search_options(request.GET),
     })
 
 
@@ -324,13 +322,10 @@ class PostingImportView(InternalRequiredMixin, View):
         form = ImportForm(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
-        token = uuid.uuid4().hex
-        name = form.cleaned_data["file"].name
-        imports.import_store(actor=request.user, content=form.content, file_name=name, token=token)
-        # The upload is in the import store, not in a transaction: hand the call over at once.
-        enqueue("jobs.tasks.posting_import_task", after_commit=False, user_id=request.user.pk,
-                station_id=form.cleaned_data["station"].pk, token=token, file_name=name)
-        return redirect("jobs:posting_import_status", token=token)
+        # Queued on commit; with the broker down it waits in the outbox (DeferredWorkMiddleware says so).
+        job = imports.import_store(actor=request.user, station=form.cleaned_data["station"],
+                                   content=form.content, file_name=form.cleaned_data["file"].name)
+        return redirect("jobs:posting_import_status", token=job.pk)
 
 
 class PostingImportStatusView(InternalRequiredMixin, View):

@@ -7,6 +7,8 @@ Reading, cell parsing and writing are `core.spreadsheets`; this module only know
 from __future__ import annotations
 
 import datetime as dt
+import math
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from django.utils import timezone
 from core import spreadsheets as sheets
 from core.audit import audit_record
 from core.choices import HoursType, KeyGroup
+from core.geo import in_shanghai
 from core.masking import mask_id_number
 from core.models import Occupation
 from core.validators import normalize_id_number
@@ -35,6 +38,9 @@ COLUMNS = [
     ("手机号", "phone", False, "11位手机号；本列为文本格式"),
     ("户籍", "hukou", False, "、".join(Hukou.labels) + "；默认本市户籍"),
     ("居住地址", "address", False, ""),
+    ("纬度", "lat", False, "居住地点的纬度，WGS-84 十进制度数（手机定位、天地图的数值），如 31.1935；可不填，"
+                          "与经度同时填写；不填时按居住街镇估算距离"),
+    ("经度", "lng", False, "居住地点的经度，WGS-84 十进制度数，如 121.4370；可不填，与纬度同时填写"),
     ("学历", "education", False, "、".join(Education.labels)),
     ("毕业年份", "graduation_year", False, "如 2025"),
     ("毕业院校", "school", False, ""),
@@ -59,12 +65,13 @@ EXPORT_HEADERS = ["姓名", "身份证号", "性别", "出生日期", "手机号
 # Template, export, error report -----------------------------------------------------------------
 
 def template_workbook():
-    example = ["张三", "11010519491231002X", "13800138000", "本市户籍", "徐汇区漕溪北路 1 号", "高中/中专/技校", "", "",
+    example = ["张三", "11010519491231002X", "13800138000", "本市户籍", "徐汇区漕溪北路 1 号", 31.1935, 121.437,
+               "高中/中专/技校", "", "",
                "叉车", "叉车证", "仓库管理 3 年", "4-02-06-01", 6000, "全职", "4050人员", "失业", "2026-11-01",
                ConsentScope.SERVICE.label]
     return sheets.template_workbook(
         title="档案", headers=HEADERS, example=example, notes=[(h, note) for h, _k, _r, note in COLUMNS],
-        text_columns=TEXT_COLUMNS, widths=[12, 22, 14, 12, 24, 14, 10, 16, 16, 16, 20, 18, 10, 10, 18, 12, 12, 24],
+        text_columns=TEXT_COLUMNS, widths=[12, 22, 14, 12, 24, 10, 11, 14, 10, 16, 16, 16, 20, 18, 10, 10, 18, 12, 12, 24],
         footer=[f"第一个工作表第一行为列名，请勿修改。每个文件最多 {MAX_ROWS} 行。可上传 {sheets.ACCEPTED}。"])
 
 
@@ -92,6 +99,36 @@ def error_report_workbook(rows: list[tuple[int, list, str]]):
 
 
 # One row ------------------------------------------------------------------------------------------
+
+def _coordinate(value, label: str, low: float, high: float) -> float | None:
+    """A decimal degree from a number cell or its text ("31.1935"); degrees-minutes text is refused."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(f"{label}须为十进制度数，如 31.1935")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValidationError(f"{label}“{text[:20]}”不是十进制度数（WGS-84，如 31.1935）") from None
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ValidationError(f"{label}“{value}”超出范围（{low} 至 {high}），请核对纬度、经度是否填反")
+    return number
+
+
+def _point(values: dict) -> tuple[float | None, float | None]:
+    """The optional home coordinates (WGS-84): both or neither, and inside Shanghai."""
+    lat = _coordinate(values.get("lat"), "纬度", -90, 90)
+    lng = _coordinate(values.get("lng"), "经度", -180, 180)
+    if (lat is None) != (lng is None):
+        raise ValidationError("纬度和经度须同时填写（或都不填）")
+    if lat is not None and not in_shanghai(lat, lng):
+        raise ValidationError(f"坐标（{lat}，{lng}）不在上海市范围内：请填写 WGS-84 十进制度数，纬度在前")
+    return lat, lng
+
 
 def _build(values: dict, *, station, occupations: dict[str, int], intervals: dict, today: dt.date):
     """An unsaved archive (+ occupation ids) from one row's raw cells, or ValidationError with every reason."""
@@ -130,10 +167,11 @@ def _build(values: dict, *, station, occupations: dict[str, int], intervals: dic
             occupation_ids.append(occupations[code])
         else:
             reasons.append(f"意向职业代码“{code}”不是职业分类大典中的细类代码")
+    lat, lng = attempt(_point, values) or (None, None)
     text = {key: sheets.text(values.get(key)) for key in ("name", "address", "school", "skills", "certificates",
                                                         "work_history")}
     archive = JobseekerArchive(
-        station=station, street_id=station.street_id, key_groups=key_groups, phone_encrypted=phone,
+        station=station, street_id=station.street_id, key_groups=key_groups, phone_encrypted=phone, lat=lat, lng=lng,
         current_status=status or EmploymentStatus.UNEMPLOYED, **text,
         **{k: v for k, v in fields.items() if v is not None}, **(identity or {}),
     )
@@ -178,6 +216,8 @@ def _as_uploaded(values: dict) -> list:
 
 SYSTEM_ERROR = "导入过程中发生系统错误，本次未导入任何档案。可点“重试”再次导入，或稍后重新上传。"
 LOST_WORKER = "导入中断（处理它的后台进程已停止），本次未导入任何档案。可点“重试”再次导入，或重新上传。"
+# A posting import writes row by row: the rows before the interruption are in as drafts.
+LOST_WORKER_POSTINGS = "导入中断（处理它的后台进程已停止），请在岗位列表中查看已导入的草稿，再重新上传其余的行。"
 
 
 def _progress(job: ImportJob, **fields) -> None:
@@ -299,10 +339,11 @@ def sweep(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     stale = now - dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
     lost = list(ImportJob.objects.filter(status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING],
-                                         updated_at__lt=stale).values_list("pk", flat=True))
-    for pk in lost:
+                                         updated_at__lt=stale).values_list("pk", "kind"))
+    for pk, kind in lost:
+        message = LOST_WORKER_POSTINGS if kind == ImportJob.Kind.POSTINGS else LOST_WORKER
         ImportJob.objects.filter(pk=pk, updated_at__lt=stale).update(
-            status=ImportJob.Status.FAILED, phase="", message=LOST_WORKER, finished_at=now, updated_at=now)
+            status=ImportJob.Status.FAILED, phase="", message=message, finished_at=now, updated_at=now)
         audit_record(actor=None, action=events.JOBSEEKER_IMPORT_LOST, obj=ImportJob.objects.get(pk=pk),
                      summary="导入中断：后台进程停止，已标记为失败，可重试")
     expired = now - dt.timedelta(hours=settings.IMPORT_RETENTION_HOURS)

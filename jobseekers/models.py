@@ -383,7 +383,15 @@ class FollowUpTask(models.Model):
 
 
 class ImportJob(models.Model):
-    """One Excel upload being imported by a Celery task; counters are polled for progress."""
+    """One Excel upload being imported by a Celery task; counters are polled for progress.
+
+    Both imports use it (archives here, postings in jobs.imports: `kind`), so both keep their state, upload
+    and error report in the database and share the stale-job sweeper: a Redis outage or a lost worker
+    leaves neither stuck."""
+
+    class Kind(models.TextChoices):
+        ARCHIVES = "archives", "求职者档案"
+        POSTINGS = "postings", "岗位"
 
     class Mode(models.TextChoices):
         PARTIAL = "partial", gettext_noop("导入正确的行，错误行出报告")
@@ -404,6 +412,7 @@ class ImportJob(models.Model):
                                 related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+")
+    kind = models.CharField(_("导入内容"), max_length=16, choices=translated(Kind), default=Kind.ARCHIVES)
     file_name = models.CharField(_("文件名"), max_length=200)
     # The upload, Fernet-encrypted (it holds ID numbers); cleared once processed.
     source = models.BinaryField(_("文件内容（加密）"), editable=False, default=bytes)
@@ -415,6 +424,7 @@ class ImportJob(models.Model):
     imported_rows = models.PositiveIntegerField(_("已导入"), default=0)
     failed_rows = models.PositiveIntegerField(_("错误行"), default=0)
     duplicate_rows = models.PositiveIntegerField(_("重复行"), default=0)
+    example_rows = models.PositiveIntegerField(_("示例行（未导入）"), default=0)
     errors = models.JSONField(_("错误明细"), default=list, blank=True)  # [{"row", "name", "id_number", "reason"}] masked
     # The error report (.xlsx with every original column of the failed rows), Fernet-encrypted; kept until
     # the retention sweep, like a kept upload.

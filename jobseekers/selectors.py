@@ -49,11 +49,13 @@ def worklist_for(*, user, today: dt.date):
 
 
 def import_job_get(*, user, pk: int) -> ImportJob:
-    return get_object_or_404(ImportJob.objects.visible_to(user).select_related("station"), pk=pk)
+    return get_object_or_404(ImportJob.objects.visible_to(user).filter(kind=ImportJob.Kind.ARCHIVES)
+                             .select_related("station"), pk=pk)
 
 
 def import_jobs_recent(*, user, limit: int = 10):
-    return list(ImportJob.objects.visible_to(user).select_related("station", "created_by").defer("source", "errors")
+    return list(ImportJob.objects.visible_to(user).filter(kind=ImportJob.Kind.ARCHIVES)
+                .select_related("station", "created_by").defer("source", "errors")
                 .order_by("-created_at")[:limit])
 
 

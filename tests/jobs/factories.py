@@ -36,3 +36,17 @@ def make_posting(employer, *, actor=None, publish=True, reviewer=None, **fields)
 
         posting = posting_publish(actor=reviewer or make_city_admin("jobs_factory_city"), posting=posting)
     return posting
+
+
+def post_import(client, capture, data):
+    """Upload a posting sheet as the page does; the import task is queued on commit, so run the captured
+    callbacks (`django_capture_on_commit_callbacks`) and then open the job's page as the redirect would."""
+    from django.urls import reverse
+
+    with capture(execute=True):
+        response = client.post(reverse("jobs:posting_import"), data)
+    if response.status_code != 302:
+        return response
+    page = client.get(response.url)
+    page.status_url = response.url
+    return page

@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 from core.models import AuditEvent
 from jobs.imports import COLUMNS, MAX_ROWS
 from jobs.models import Employer, JobPosting, Lead
-from tests.jobs.factories import credit_code, make_employer, make_posting
+from tests.jobs.factories import credit_code, make_employer, make_posting, post_import
 from tests.matrix import ANY_INTERNAL, OWNED_BY_A, PUBLIC, assert_matrix
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +165,7 @@ def _xlsx(rows, header=None) -> io.BytesIO:
     return buffer
 
 
-def test_import_row_by_row_with_error_report(client, world, owned):
+def test_import_row_by_row_with_error_report(client, world, owned, django_capture_on_commit_callbacks):
     client.force_login(world["staff"])
     assert client.get(reverse("jobs:posting_import"), {"template": 1})["Content-Type"].startswith("application/vnd")
     name = owned["employer"].name
@@ -175,8 +175,7 @@ def test_import_row_by_row_with_error_report(client, world, owned):
         ["不存在的单位", "保安员", "", "", "", 4000, 5000, "元/月", 1, "全职", "", "", "", ""],
         [name, "司机", "", "", "", 4000, 5000, "元/周", 1, "全职", "", "", "", ""],
     ])
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": upload},
-                           follow=True)
+    response = post_import(client, django_capture_on_commit_callbacks, {"station": world["station_a"].pk, "file": upload})
     body = response.content.decode()
     assert "成功导入 1 行" in body and "3 行有错误" in body
     created = JobPosting.objects.get(title="收银员")
@@ -197,51 +196,47 @@ def test_import_form_preselects_the_only_station(client, world):
     assert form["station"].value() == world["station_a"].pk
 
 
-def test_import_refuses_non_excel(client, world):
+def test_import_refuses_non_excel(client, world, django_capture_on_commit_callbacks):
     client.force_login(world["staff"])
     bad = io.BytesIO(b"not excel")
     bad.name = "x.csv"
     bad.name = "x.pdf"
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": bad})
+    response = post_import(client, django_capture_on_commit_callbacks, {"station": world["station_a"].pk, "file": bad})
     assert response.status_code == 400 and ".xlsx、.xls" in response.content.decode()
 
 
-def test_import_refuses_wrong_columns_and_saves_nothing(client, world, owned):
+def test_import_refuses_wrong_columns_and_saves_nothing(client, world, owned, django_capture_on_commit_callbacks):
     client.force_login(world["staff"])
     before = JobPosting.objects.count()
     row = [owned["employer"].name, "收银员", "", "", "", 4000, 5000, "元/月", 1, "全职", "", "", "", ""]
     wrong = _xlsx([row], header=["单位", "岗位", "薪资"])
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": wrong},
-                           follow=True)
+    response = post_import(client, django_capture_on_commit_callbacks, {"station": world["station_a"].pk, "file": wrong})
     body = response.content.decode()
     assert "未导入" in body and "表格列名与模板不一致" in body and "缺少列" in body
     assert JobPosting.objects.count() == before
 
 
-def test_import_refuses_too_many_rows_before_saving_any(client, world, owned):
+def test_import_refuses_too_many_rows_before_saving_any(client, world, owned, django_capture_on_commit_callbacks):
     client.force_login(world["staff"])
     before = JobPosting.objects.count()
     row = [owned["employer"].name, "收银员", "", "", "", 4000, 5000, "元/月", 1, "全职", "", "", "", ""]
-    response = client.post(reverse("jobs:posting_import"),
-                           {"station": world["station_a"].pk, "file": _xlsx([row] * (MAX_ROWS + 1))}, follow=True)
+    response = post_import(client, django_capture_on_commit_callbacks, {"station": world["station_a"].pk, "file": _xlsx([row] * (MAX_ROWS + 1))})
     assert f"数据超过 {MAX_ROWS} 行" in response.content.decode()
     assert JobPosting.objects.count() == before
 
 
-def test_import_refuses_corrupt_empty_and_oversized_files(client, world, owned):
+def test_import_refuses_corrupt_empty_and_oversized_files(client, world, owned, django_capture_on_commit_callbacks):
     client.force_login(world["staff"])
     before = JobPosting.objects.count()
     corrupt = io.BytesIO(b"PK\x03\x04 this is no workbook")
     corrupt.name = "postings.xlsx"
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": corrupt},
-                           follow=True)
+    response = post_import(client, django_capture_on_commit_callbacks, {"station": world["station_a"].pk, "file": corrupt})
     assert "文件无法读取" in response.content.decode()
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": _xlsx([])},
-                           follow=True)
+    response = post_import(client, django_capture_on_commit_callbacks, {"station": world["station_a"].pk, "file": _xlsx([])})
     assert "没有数据行" in response.content.decode()
     big = io.BytesIO(b"0" * (5 * 1024 * 1024 + 1))
     big.name = "postings.xlsx"
-    response = client.post(reverse("jobs:posting_import"), {"station": world["station_a"].pk, "file": big})
+    response = post_import(client, django_capture_on_commit_callbacks, {"station": world["station_a"].pk, "file": big})
     assert response.status_code == 400 and "文件过大（超过 5 MB）" in response.content.decode()
     assert JobPosting.objects.count() == before
 

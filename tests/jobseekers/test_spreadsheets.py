@@ -203,17 +203,17 @@ def test_progress_says_which_phase_it_is_in(client, world):
     assert "写入中" in client.get(url, headers={"HX-Request": "true"}).content.decode()
 
 
-def test_posting_import_reads_gbk_csv_and_its_report_holds_no_formula(client, world):
+def test_posting_import_reads_gbk_csv_and_its_report_holds_no_formula(client, world, django_capture_on_commit_callbacks):
     from jobs.imports import LABELS
     from jobs.models import JobPosting
-    from tests.jobs.factories import make_employer
+    from tests.jobs.factories import make_employer, post_import
 
     employer = make_employer(world["station_a"])
     text = ",".join(LABELS) + "\n" + f"{employer.name},收银员,,,,4000,5000,元/月,1,全职,,,2030年12月31日,\n" \
         + f"{employer.name},=理货员,,,,9000,5000,元/月,1,全职,,,,\n"
     client.force_login(world["staff"])
-    response = client.post(reverse("jobs:posting_import"), {
-        "station": world["station_a"].pk, "file": SimpleUploadedFile("postings.csv", text.encode("gbk"))}, follow=True)
+    response = post_import(client, django_capture_on_commit_callbacks, {
+        "station": world["station_a"].pk, "file": SimpleUploadedFile("postings.csv", text.encode("gbk"))})
     body = response.content.decode()
     assert "成功导入 1 行" in body and "1 行有错误" in body
     assert JobPosting.objects.get(title="收银员").expires_on == dt.date(2030, 12, 31)
