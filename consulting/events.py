@@ -1,0 +1,12 @@
+"""Audit actions of the consulting app (rendered in Chinese by core.audit.audit_record)."""
+
+EXPERT_SAVE = "consulting.expert_save"
+SESSION_CREATE = "consulting.session_create"
+SESSION_CANCEL = "consulting.session_cancel"
+SLOTS_GENERATE = "consulting.slots_generate"
+SLOT_CANCEL = "consulting.slot_cancel"
+APPOINTMENT_BOOK = "consulting.appointment_book"
+APPOINTMENT_CANCEL = "consulting.appointment_cancel"
+APPOINTMENT_ATTENDED = "consulting.appointment_attended"
+APPOINTMENT_NO_SHOW = "consulting.appointment_no_show"
+APPOINTMENT_PHONE_REVEAL = "consulting.appointment_phone_reveal"
