@@ -3,19 +3,25 @@ through `booking_throttled`, by the public page (one mechanism; rates in REST_FR
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.validators import normalize_phone
 
 
-class BookingAddressThrottle(SimpleRateThrottle):
+class _SettingsRate(SimpleRateThrottle):
+    def get_rate(self):  # read now, not at import (DRF copies the rates once): settings can change in tests
+        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
+
+
+class BookingAddressThrottle(_SettingsRate):
     scope = "consulting_booking_address"
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class BookingPhoneThrottle(SimpleRateThrottle):
+class BookingPhoneThrottle(_SettingsRate):
     scope = "consulting_booking_phone"
 
     def get_cache_key(self, request, view):
