@@ -296,3 +296,6 @@ class AppointmentNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.appointment_id}"
+
+
+BookingChannel = Appointment.Channel  # named for the OpenAPI enum (SPECTACULAR_SETTINGS ENUM_NAME_OVERRIDES)

@@ -263,3 +263,6 @@ class InsuranceHelp(TimeStampedModel):
     def missing_items(self) -> list[str]:
         # Plain strings in the active language: services join them into a message ("、".join).
         return [str(label) for value, label in self.Item.choices if value not in self.checklist]
+
+
+PushChannel = PushRecord.Channel  # named for the OpenAPI enum (SPECTACULAR_SETTINGS ENUM_NAME_OVERRIDES)

@@ -166,6 +166,8 @@ SPECTACULAR_SETTINGS = {
         "KeyGroupEnum": "core.choices.KeyGroup",
         "HoursTypeEnum": "core.choices.HoursType",
         "SalaryUnitEnum": "core.choices.SalaryUnit",
+        "BookingChannelEnum": "consulting.models.BookingChannel",
+        "PushChannelEnum": "matching.models.PushChannel",
     },
 }
 
