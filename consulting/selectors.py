@@ -50,3 +50,41 @@ def noshow_rates(*, user) -> list[dict]:
             .order_by("station__name"))
     return [{"station": r["station__name"], "attended": r["attended"], "no_show": r["no_show"],
              "rate": round(100 * r["no_show"] / (r["attended"] + r["no_show"]))} for r in rows]
+
+
+def week_slots(*, user, monday) -> dict:
+    """The week's slots in scope, by day, each with its active appointment (the staff calendar)."""
+    import datetime as dt
+
+    start = dt.datetime.combine(monday, dt.time.min, tzinfo=timezone.get_current_timezone())
+    slots = (Slot.objects.visible_to(user).filter(start__gte=start, start__lt=start + dt.timedelta(days=7))
+             .select_related("expert", "station", "session").order_by("start"))
+    held = {a.slot_id: a for a in Appointment.objects.visible_to(user).active()
+            .filter(slot__in=[s.pk for s in slots])}
+    days = {monday + dt.timedelta(days=i): [] for i in range(7)}
+    for slot in slots:
+        slot.appointment = held.get(slot.pk)
+        days[timezone.localdate(slot.start)].append(slot)
+    return days
+
+
+def appointment_list(*, user, status: str = "", day=None):
+    qs = Appointment.objects.visible_to(user).select_related("expert", "station", "archive").order_by("-start")
+    if status:
+        qs = qs.filter(status=status)
+    if day:
+        qs = qs.filter(start__date=day)
+    return qs
+
+
+def utilisation(*, user, month_start, month_end) -> list[dict]:
+    """Per expert in the month (slots offered, booked, attended, no-show) over the user's scope."""
+    slots = (Slot.objects.visible_to(user).filter(start__date__gte=month_start, start__date__lt=month_end)
+             .values("expert_id", "expert__name")
+             .annotate(offered=Count("pk", distinct=True, filter=Q(status=Slot.Status.OPEN)),
+                       booked=Count("appointments", filter=Q(appointments__status__in=HELD)),
+                       attended=Count("appointments", filter=Q(appointments__status=Appointment.Status.ATTENDED)),
+                       no_show=Count("appointments", filter=Q(appointments__status=Appointment.Status.NO_SHOW)))
+             .order_by("expert__name"))
+    return [{"expert": r["expert__name"], "offered": r["offered"], "booked": r["booked"], "attended": r["attended"],
+             "no_show": r["no_show"]} for r in slots]

@@ -9,4 +9,9 @@ urlpatterns = [
     path("experts/<int:pk>/", views.expert_public, name="expert_public"),
     path("book/<int:slot_pk>/", views.book, name="book"),
     path("cancel/<str:token>/", views.appointment_cancel_public, name="cancel"),
+    path("staff/week/", views.WeekView.as_view(), name="week"),
+    path("staff/slots/<int:pk>/cancel/", views.SlotCancelView.as_view(), name="slot_cancel"),
+    path("staff/appointments/", views.AppointmentListView.as_view(), name="appointment_list"),
+    path("staff/appointments/<int:pk>/<str:what>/", views.AppointmentActionView.as_view(), name="appointment_action"),
+    path("staff/utilisation/", views.UtilisationView.as_view(), name="utilisation"),
 ]

@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from openpyxl import Workbook
 
 from core.errors import ConflictError
 from core.forms import add_service_errors
+from core.permissions import AdminRequiredMixin, RoleRequiredMixin
 from core.scoping import scope_of
+from core.spreadsheets import xlsx_response
 
 from .forms import BookingForm
-from .models import Expert
-from .selectors import expert_fields, free_slots, noshow_rates, public_experts, public_slot_get
-from .services import appointment_book, appointment_cancel_by_token
+from .models import Appointment, Expert, Slot
+from .selectors import (
+    appointment_list,
+    expert_fields,
+    free_slots,
+    noshow_rates,
+    public_experts,
+    public_slot_get,
+    utilisation,
+    week_slots,
+)
+from .services import (
+    appointment_book,
+    appointment_cancel,
+    appointment_cancel_by_token,
+    appointment_mark,
+    slot_cancel,
+)
 from .throttles import booking_throttled
 
 # Public -------------------------------------------------------------------------------------------------
@@ -78,3 +102,92 @@ def appointment_cancel_public(request, token: str):
         return render(request, "consulting/cancel.html", {**context, "done": True,
                                                           "when": timezone.localtime(appointment.start)})
     return render(request, "consulting/cancel.html", context)
+
+
+# Staff, experts, district admins ------------------------------------------------------------------------
+
+class ConsultingMixin(RoleRequiredMixin):
+    allowed_levels = ("staff", "district", "city", "expert")
+
+
+def _date(value: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+class WeekView(ConsultingMixin, View):
+    """坐诊日历: the week's slots in scope, by day, with who booked them (names only, phones masked)."""
+
+    def get(self, request):
+        day = _date(request.GET.get("week"), timezone.localdate())
+        monday = day - dt.timedelta(days=day.weekday())
+        return render(request, "consulting/week.html", {
+            "days": sorted(week_slots(user=request.user, monday=monday).items()), "monday": monday,
+            "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7), "now": timezone.now()})
+
+
+class SlotCancelView(ConsultingMixin, View):
+    def post(self, request, pk: int):
+        slot = get_object_or_404(Slot.objects.visible_to(request.user), pk=pk)
+        try:
+            slot_cancel(actor=request.user, slot=slot)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("时段已取消；已预约的居民会收到短信通知。"))
+        return redirect(f"{reverse('consulting:week')}?week={timezone.localdate(slot.start)}")
+
+
+class AppointmentListView(ConsultingMixin, View):
+    """预约列表 (the expert's day page when the expert logs in: today's appointments by default)."""
+
+    def get(self, request):
+        is_expert = scope_of(request.user).is_expert
+        default_day = timezone.localdate() if is_expert else None
+        day = _date(request.GET.get("day"), default_day) if request.GET.get("day") or is_expert else None
+        status = request.GET.get("status", "")
+        status = status if status in Appointment.Status.values else ""
+        rows = list(appointment_list(user=request.user, status=status, day=day)[:200])
+        return render(request, "consulting/appointment_list.html", {
+            "rows": rows, "day": day, "status": status, "statuses": Appointment.Status.choices,
+            "is_expert": is_expert, "now": timezone.now()})
+
+
+class AppointmentActionView(ConsultingMixin, View):
+    """Mark attended / no-show, or cancel on the resident's behalf."""
+
+    def post(self, request, pk: int, what: str):
+        appointment = get_object_or_404(Appointment.objects.visible_to(request.user), pk=pk)
+        try:
+            if what == "cancel":
+                appointment_cancel(actor=request.user, appointment=appointment)
+            elif what in (Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW):
+                appointment_mark(actor=request.user, appointment=appointment, status=what)
+            else:
+                raise Http404
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("已保存。"))
+        return redirect("consulting:appointment_list")
+
+
+class UtilisationView(AdminRequiredMixin, View):
+    """District admins: per expert per month, slots offered, booked, attended, no-show; Excel export."""
+
+    def get(self, request):
+        month = _date(f"{request.GET['month']}-01" if request.GET.get("month") else None,
+                      timezone.localdate()).replace(day=1)
+        end = (month + dt.timedelta(days=32)).replace(day=1)
+        rows = utilisation(user=request.user, month_start=month, month_end=end)
+        if request.GET.get("format") == "xlsx":
+            wb = Workbook()
+            ws = wb.active
+            ws.title = f"{month:%Y-%m}"
+            ws.append([_("专家"), _("开放时段"), _("已预约"), _("到场"), _("未到场")])
+            for r in rows:
+                ws.append([r["expert"], r["offered"], r["booked"], r["attended"], r["no_show"]])
+            return xlsx_response(wb, f"创业指导专家利用率-{month:%Y-%m}.xlsx")
+        return render(request, "consulting/utilisation.html", {"rows": rows, "month": month})
