@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["jobs_search", "matching"]
+BENCHMARKS = ["jobs_search", "matching", "consulting"]
 
 
 def _one(name: str, argv: list[str]) -> int:
@@ -34,6 +34,19 @@ def _one(name: str, argv: list[str]) -> int:
         from bench import matching
 
         matching.run()
+        return 0
+    if name == "consulting":
+        from bench.jobs_search import _bench_url, _ensure_database, _manage
+
+        url = _bench_url(os.environ["DATABASE_URL"]) + "_consulting"
+        _ensure_database(url)
+        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings", "DJANGO_DEBUG": "0"}
+        _manage(env, "migrate")
+        _manage(env, "load_reference_data")
+        os.environ.update(env)
+        from bench import consulting
+
+        consulting.run()
         return 0
     raise SystemExit(f"unknown benchmark {name}")
 
