@@ -32,3 +32,32 @@ class BookingForm(PortalFormMixin, forms.Form):
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
+
+
+class RecordForm(PortalFormMixin, forms.Form):
+    """A consultation record; follow-ups one per line as `YYYY-MM-DD 事项`."""
+
+    topics = forms.CharField(label=_("咨询议题（用顿号或逗号分隔）"), max_length=200, required=False)
+    advice = forms.CharField(label=_("指导意见"), widget=forms.Textarea(attrs={"rows": 4}))
+    actions = forms.CharField(label=_("跟进事项（每行一项：日期 事项，如 2026-12-20 提交营业执照材料）"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label=_("附件（PDF、JPEG、PNG，不超过 5 MB）"), required=False)
+
+    def clean_topics(self):
+        import re
+
+        return [t for t in re.split(r"[、,，;；\s]+", self.cleaned_data["topics"]) if t]
+
+    def clean_actions(self):
+        import datetime as dt
+
+        rows = []
+        for line in self.cleaned_data["actions"].splitlines():
+            if not line.strip():
+                continue
+            day, _sep, text = line.strip().partition(" ")
+            try:
+                rows.append((text.strip(), dt.date.fromisoformat(day)))
+            except ValueError:
+                raise forms.ValidationError(_("每行以日期开头（如 2026-12-20），再写事项。")) from None
+        return rows

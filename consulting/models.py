@@ -299,3 +299,87 @@ class AppointmentNotice(models.Model):
 
 
 BookingChannel = Appointment.Channel  # named for the OpenAPI enum (SPECTACULAR_SETTINGS ENUM_NAME_OVERRIDES)
+
+
+class RecordQuerySet(ScopedQuerySet):
+    station_path = "station"
+    expert_path = "expert"
+
+
+class ConsultationRecord(TimeStampedModel):
+    """What was discussed and advised at one consultation, linked to the jobseeker's archive when there is one."""
+
+    appointment = models.OneToOneField(Appointment, on_delete=models.PROTECT, related_name="record")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="records")
+    station = models.ForeignKey("stations.Station", on_delete=models.PROTECT, related_name="+")
+    archive = models.ForeignKey("jobseekers.JobseekerArchive", verbose_name="就业服务档案", on_delete=models.SET_NULL,
+                                null=True, blank=True, related_name="consultation_records")
+    topics = ArrayField(models.CharField(max_length=16), verbose_name="咨询议题", default=list, blank=True)
+    advice = models.TextField("指导意见")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "咨询记录"
+        verbose_name_plural = "咨询记录"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"咨询记录 #{self.pk}"
+
+
+class FollowUpQuerySet(ScopedQuerySet):
+    station_path = "record__station"
+    expert_path = "record__expert"
+
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+
+class FollowUpAction(models.Model):
+    """A follow-up agreed at a consultation, due on a date; open ones join the station's worklist (panels.py)."""
+
+    record = models.ForeignKey(ConsultationRecord, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField("跟进事项", max_length=200)
+    due_date = models.DateField("完成期限")
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "跟进事项"
+        verbose_name_plural = "跟进事项"
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["due_date"], condition=Q(done_at__isnull=True), name="consulting_open_due")]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class AttachmentQuerySet(ScopedQuerySet):
+    station_path = "record__station"
+    expert_path = "record__expert"
+
+
+class RecordAttachment(models.Model):
+    """A PDF, JPEG or PNG (decided by its content), encrypted at rest; served only through a scope-checking view."""
+
+    record = models.ForeignKey(ConsultationRecord, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField("文件名", max_length=120)
+    content_type = models.CharField("类型", max_length=20)
+    size = models.PositiveIntegerField("大小（字节）")
+    data_encrypted = models.TextField(editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "咨询附件"
+        verbose_name_plural = "咨询附件"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

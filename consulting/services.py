@@ -8,7 +8,9 @@ serialise (bookings among themselves do not: the constraints decide between them
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import os
 import uuid
 from collections.abc import Callable
 
@@ -21,14 +23,23 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 
 from core.audit import audit_record
-from core.crypto import encrypt, keyed_hash
+from core.crypto import decrypt, encrypt, keyed_hash
 from core.errors import ConflictError
 from core.scoping import require_visible
 from core.validators import normalize_phone, validate_mobile
 from matching.services import sms_queue
 
 from . import events
-from .models import Appointment, AppointmentNotice, Expert, Session, Slot
+from .models import (
+    Appointment,
+    AppointmentNotice,
+    ConsultationRecord,
+    Expert,
+    FollowUpAction,
+    RecordAttachment,
+    Session,
+    Slot,
+)
 
 SLOT_TAKEN = "该时段已被预约，请选择其他时段。"
 CANCEL_SALT = "consulting.appointment.cancel"
@@ -350,6 +361,103 @@ def appointment_mark(*, actor, appointment: Appointment, status: str) -> Appoint
     return appointment
 
 
+# --- consultation records -----------------------------------------------------------------------------------
+
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
+
+def record_create(*, actor, appointment: Appointment, advice: str, topics: list[str] = (),
+                  actions: list[tuple[str, dt.date]] = (), archive=None, create_archive: dict | None = None
+                  ) -> ConsultationRecord:
+    """Record a consultation (after it began): advice, topics, follow-ups with due dates; link it to an archive,
+    or create one from the booking's name and phone with the resident's consent (`create_archive`: id_number,
+    consent_date, consent_scope, street)."""
+    require_visible(actor, station=appointment.station, expert=appointment.expert)
+    errors: dict[str, list[str]] = {}
+    if not (advice or "").strip():
+        errors["advice"] = ["请填写指导意见。"]
+    if appointment.start > timezone.now():
+        errors["__all__"] = ["预约时间未到，不能填写咨询记录。"]
+    if appointment.status == Appointment.Status.CANCELLED:
+        errors["__all__"] = ["该预约已取消，不能填写咨询记录。"]
+    for description, due in actions:
+        if not (description or "").strip() or due is None:
+            errors.setdefault("actions", []).append("每个跟进事项都需要内容和完成期限。")
+        elif due < timezone.localdate():
+            errors.setdefault("actions", []).append("跟进事项的完成期限不能早于今天。")
+    if ConsultationRecord.objects.filter(appointment=appointment).exists():
+        errors["__all__"] = ["这次预约已有咨询记录。"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if archive is not None:
+            require_visible(actor, station=archive.station, message="只能关联本站点的档案。")
+        elif create_archive:
+            from jobseekers.services import archive_create
+
+            archive = archive_create(actor=actor, station=appointment.station, phone=appointment.phone,
+                                     name=appointment.name, **create_archive)
+        record = ConsultationRecord.objects.create(
+            appointment=appointment, expert=appointment.expert, station=appointment.station, archive=archive,
+            topics=[t.strip()[:16] for t in topics if t.strip()], advice=advice.strip(),
+            created_by=actor if getattr(actor, "pk", None) else None)
+        FollowUpAction.objects.bulk_create([FollowUpAction(record=record, description=d.strip()[:200], due_date=due)
+                                            for d, due in actions])
+        if appointment.archive_id is None and archive is not None:
+            Appointment.objects.filter(pk=appointment.pk).update(archive=archive)
+        if appointment.status == Appointment.Status.BOOKED:
+            Appointment.objects.filter(pk=appointment.pk).update(status=Appointment.Status.ATTENDED)
+        audit_record(actor=actor, action=events.RECORD_CREATE, obj=record,
+                     summary=f"填写咨询记录（跟进事项 {len(actions)} 项）")
+    return record
+
+
+@transaction.atomic
+def followup_done(*, actor, action: FollowUpAction) -> FollowUpAction:
+    require_visible(actor, station=action.record.station, expert=action.record.expert)
+    action = FollowUpAction.objects.select_for_update().get(pk=action.pk)
+    if action.done_at is not None:
+        raise ValidationError("该跟进事项已完成。")
+    action.done_at = timezone.now()
+    action.save(update_fields=["done_at"])
+    audit_record(actor=actor, action=events.FOLLOWUP_DONE, obj=action.record, summary=f"完成跟进事项：{action}")
+    return action
+
+
+def sniff(content: bytes) -> str | None:
+    """The content type by the file's own first bytes (never its name or the browser's word): PDF, JPEG, PNG."""
+    return next((kind for magic, kind in SIGNATURES if content.startswith(magic)), None)
+
+
+@transaction.atomic
+def attachment_add(*, actor, record: ConsultationRecord, name: str, content: bytes) -> RecordAttachment:
+    """Keep an attachment encrypted at rest; only PDF/JPEG/PNG by content, at most 5 MB."""
+    require_visible(actor, station=record.station, expert=record.expert)
+    if not content:
+        raise ValidationError({"file": ["文件是空的。"]})
+    if len(content) > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": ["附件不能超过 5 MB。"]})
+    kind = sniff(content)
+    if kind is None:
+        raise ValidationError({"file": ["只能上传 PDF、JPEG 或 PNG 文件（按文件内容判断）。"]})
+    safe_name = os.path.basename(name or "附件").replace("\x00", "")[:120] or "附件"
+    attachment = RecordAttachment.objects.create(
+        record=record, name=safe_name, content_type=kind, size=len(content),
+        data_encrypted=encrypt(base64.b64encode(content).decode()),
+        uploaded_by=actor if getattr(actor, "pk", None) else None)
+    audit_record(actor=actor, action=events.ATTACHMENT_ADD, obj=record, summary=f"上传附件 {safe_name}")
+    return attachment
+
+
+def attachment_read(*, actor, attachment: RecordAttachment) -> bytes:
+    """The decrypted bytes, for the scope-checking download view; every download is audited."""
+    require_visible(actor, station=attachment.record.station, expert=attachment.record.expert)
+    audit_record(actor=actor, action=events.ATTACHMENT_DOWNLOAD, obj=attachment.record,
+                 summary=f"下载附件 {attachment.name}")
+    return base64.b64decode(decrypt(attachment.data_encrypted))
+
+
 # --- hooks for later apps --------------------------------------------------------------------------------------
 
 # "申请创业补贴": apps after consulting (assistance's cases) register a function that opens a case pre-filled
@@ -361,17 +469,19 @@ def case_opener_register(kind: str, opener: Callable) -> None:
     CASE_OPENERS[kind] = opener
 
 
-def appointment_details(appointment: Appointment) -> dict:
-    """What an opener gets: the booking's details (the consultation record's, once records exist)."""
-    return {"appointment": appointment.pk, "archive": appointment.archive_id, "station": appointment.station_id,
-            "expert": appointment.expert.name, "name": appointment.name, "phone": appointment.phone,
-            "topic": appointment.topic, "date": timezone.localdate(appointment.start).isoformat()}
+def record_details(record: ConsultationRecord) -> dict:
+    """What an opener gets: the consultation record's and its booking's details."""
+    appointment = record.appointment
+    return {"record": record.pk, "appointment": appointment.pk, "archive": record.archive_id,
+            "station": record.station_id, "expert": record.expert.name, "name": appointment.name,
+            "phone": appointment.phone, "topic": appointment.topic, "topics": list(record.topics),
+            "advice": record.advice, "date": timezone.localdate(appointment.start).isoformat()}
 
 
-def case_open(*, actor, kind: str, appointment: Appointment):
-    """Open a case of `kind` (e.g. "startup_subsidy", 创业补贴) through its registered opener."""
-    require_visible(actor, station=appointment.station, expert=appointment.expert)
+def case_open(*, actor, kind: str, record: ConsultationRecord):
+    """"申请创业补贴": open a case of `kind` ("startup_subsidy", 创业补贴) through its registered opener."""
+    require_visible(actor, station=record.station, expert=record.expert)
     opener = CASE_OPENERS.get(kind)
     if opener is None:
         raise ValidationError("该类业务（如创业补贴申请）尚未开通，请在就业援助模块中办理。")
-    return opener(actor=actor, details=appointment_details(appointment))
+    return opener(actor=actor, details=record_details(record))

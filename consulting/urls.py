@@ -12,6 +12,8 @@ urlpatterns = [
     path("staff/week/", views.WeekView.as_view(), name="week"),
     path("staff/slots/<int:pk>/cancel/", views.SlotCancelView.as_view(), name="slot_cancel"),
     path("staff/appointments/", views.AppointmentListView.as_view(), name="appointment_list"),
+    path("staff/appointments/<int:pk>/record/", views.RecordCreateView.as_view(), name="record"),
     path("staff/appointments/<int:pk>/<str:what>/", views.AppointmentActionView.as_view(), name="appointment_action"),
+    path("staff/attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
     path("staff/utilisation/", views.UtilisationView.as_view(), name="utilisation"),
 ]

@@ -6,10 +6,12 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from openpyxl import Workbook
@@ -20,8 +22,8 @@ from core.permissions import AdminRequiredMixin, RoleRequiredMixin
 from core.scoping import scope_of
 from core.spreadsheets import xlsx_response
 
-from .forms import BookingForm
-from .models import Appointment, Expert, Slot
+from .forms import BookingForm, RecordForm
+from .models import Appointment, ConsultationRecord, Expert, RecordAttachment, Slot
 from .selectors import (
     appointment_list,
     expert_fields,
@@ -37,6 +39,9 @@ from .services import (
     appointment_cancel,
     appointment_cancel_by_token,
     appointment_mark,
+    attachment_add,
+    attachment_read,
+    record_create,
     slot_cancel,
 )
 from .throttles import booking_throttled
@@ -191,3 +196,53 @@ class UtilisationView(AdminRequiredMixin, View):
                 ws.append([r["expert"], r["offered"], r["booked"], r["attended"], r["no_show"]])
             return xlsx_response(wb, f"创业指导专家利用率-{month:%Y-%m}.xlsx")
         return render(request, "consulting/utilisation.html", {"rows": rows, "month": month})
+
+
+class RecordCreateView(ConsultingMixin, View):
+    """咨询记录 of one appointment: advice, topics, follow-ups, an attachment."""
+
+    def _page(self, request, appointment, form, status=200):
+        record = ConsultationRecord.objects.visible_to(request.user).filter(appointment=appointment).first()
+        attachments = list(RecordAttachment.objects.visible_to(request.user).filter(record=record)) if record else []
+        return render(request, "consulting/record.html", {"appointment": appointment, "form": form, "record": record,
+                                                          "attachments": attachments}, status=status)
+
+    def get(self, request, pk: int):
+        appointment = get_object_or_404(Appointment.objects.visible_to(request.user).select_related("expert"), pk=pk)
+        return self._page(request, appointment, RecordForm())
+
+    def post(self, request, pk: int):
+        appointment = get_object_or_404(Appointment.objects.visible_to(request.user).select_related("expert"), pk=pk)
+        form = RecordForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    record = record_create(actor=request.user, appointment=appointment, advice=data["advice"],
+                                           topics=data["topics"], actions=data["actions"],
+                                           archive=appointment.archive)
+                    if data["file"]:
+                        attachment_add(actor=request.user, record=record, name=data["file"].name,
+                                       content=data["file"].read(ATTACHMENT_READ_LIMIT))
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("咨询记录已保存。"))
+                return redirect("consulting:record", pk=appointment.pk)
+        return self._page(request, appointment, form, status=400)
+
+
+ATTACHMENT_READ_LIMIT = 5 * 1024 * 1024 + 1  # one byte more than allowed, so the service can refuse it
+
+
+class AttachmentDownloadView(ConsultingMixin, View):
+    """The only way to an attachment: scope-checked, decrypted, audited, never rendered inline."""
+
+    def get(self, request, pk: int):
+        attachment = get_object_or_404(RecordAttachment.objects.visible_to(request.user).select_related(
+            "record__station", "record__expert"), pk=pk)
+        content = attachment_read(actor=request.user, attachment=attachment)
+        response = HttpResponse(content, content_type=attachment.content_type)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=attachment.name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import Appointment, Expert, Session, Slot
+from ..models import Appointment, ConsultationRecord, Expert, FollowUpAction, Session, Slot
 
 
 class ExpertSerializer(serializers.ModelSerializer):
@@ -66,3 +66,23 @@ class PublicBookedSerializer(serializers.Serializer):
 
 class MarkSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW])
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUpAction
+        fields = ["id", "description", "due_date", "done_at"]
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    actions = FollowUpSerializer(many=True, read_only=True)
+    attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConsultationRecord
+        fields = ["id", "appointment", "expert", "station", "archive", "topics", "advice", "actions", "attachments",
+                  "created_at"]
+
+    def get_attachments(self, record) -> list[dict]:
+        return [{"id": a.id, "name": a.name, "content_type": a.content_type, "size": a.size}
+                for a in record.attachments.all()]

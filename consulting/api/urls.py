@@ -5,6 +5,7 @@ from .views import (
     ExpertViewSet,
     PublicBookingViewSet,
     PublicExpertViewSet,
+    RecordViewSet,
     SessionViewSet,
     SlotViewSet,
 )
@@ -15,6 +16,7 @@ router.register("consulting/experts", ExpertViewSet, basename="consulting-expert
 router.register("consulting/sessions", SessionViewSet, basename="consulting-session")
 router.register("consulting/slots", SlotViewSet, basename="consulting-slot")
 router.register("consulting/appointments", AppointmentViewSet, basename="consulting-appointment")
+router.register("consulting/records", RecordViewSet, basename="consulting-record")
 router.register("consulting/public/experts", PublicExpertViewSet, basename="consulting-public-expert")
 router.register("consulting/public/bookings", PublicBookingViewSet, basename="consulting-public-booking")
 

@@ -13,7 +13,7 @@ from core.scoping import scope_of
 from jobseekers.selectors import archive_get
 
 from .. import selectors, services
-from ..models import Appointment, Expert, Session, Slot
+from ..models import Appointment, ConsultationRecord, Expert, Session, Slot
 from ..throttles import BookingAddressThrottle, BookingPhoneThrottle
 from .serializers import (
     AppointmentSerializer,
@@ -21,6 +21,7 @@ from .serializers import (
     ExpertSerializer,
     MarkSerializer,
     PublicBookedSerializer,
+    RecordSerializer,
     SessionSerializer,
     SlotSerializer,
     StaffBookingSerializer,
@@ -160,3 +161,14 @@ class PublicBookingViewSet(viewsets.GenericViewSet):
             raise Http404
         appointment = services.appointment_book(actor=None, slot=slot, **values)
         return Response(PublicBookedSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+
+class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+    """Consultation records in scope (written on the page, which takes the attachment upload)."""
+
+    permission_classes = [IsInternalOrExpert]
+    serializer_class = RecordSerializer
+
+    def get_queryset(self):
+        return (ConsultationRecord.objects.visible_to(self.request.user)
+                .prefetch_related("actions", "attachments").order_by("-created_at"))

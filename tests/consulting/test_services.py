@@ -163,13 +163,20 @@ def test_attendance_is_recorded_after_the_start_only_by_the_station_or_the_exper
     assert appointment_mark(actor=world["staff"], appointment=appointment, status="attended").status == "attended"
 
 
-def test_a_registered_case_opener_gets_the_booking_details(world, slots, monkeypatch):
+def test_a_registered_case_opener_gets_the_record_details(world, slots, monkeypatch):
+    from consulting.services import record_create
+
     appointment = book(slots[0])
+    Appointment.objects.filter(pk=appointment.pk).update(start=timezone.now() - dt.timedelta(minutes=1))
+    appointment.refresh_from_db()
+    record = record_create(actor=world["staff"], appointment=appointment, advice="可申请一次性创业补贴",
+                           topics=["补贴"])
     got = {}
     monkeypatch.setattr(services, "CASE_OPENERS", {})
     with pytest.raises(ValidationError, match="尚未开通"):
-        services.case_open(actor=world["staff"], kind="startup_subsidy", appointment=appointment)
+        services.case_open(actor=world["staff"], kind="startup_subsidy", record=record)
     services.case_opener_register("startup_subsidy", lambda *, actor, details: got.update(details) or "case")
-    assert services.case_open(actor=world["staff"], kind="startup_subsidy", appointment=appointment) == "case"
+    assert services.case_open(actor=world["staff"], kind="startup_subsidy", record=record) == "case"
     assert got["name"] == "陈小明" and got["phone"] == PHONE and got["topic"].startswith("想开")
     assert got["station"] == world["station_a"].pk and got["expert"] == "王创业"
+    assert got["advice"] == "可申请一次性创业补贴" and got["topics"] == ["补贴"] and got["record"] == record.pk

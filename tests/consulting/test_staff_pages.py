@@ -12,7 +12,7 @@ from django.utils import timezone
 from consulting.models import Appointment, Slot
 from consulting.services import appointment_book
 from tests.consulting.conftest import PHONE, make_expert
-from tests.matrix import ADMINS_ONLY, ANY_INTERNAL, assert_matrix
+from tests.matrix import ADMINS_ONLY, ANY_INTERNAL, OWNED_BY_A, assert_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,15 @@ def test_pages_follow_the_permission_matrix(client, world, slots):
               "district_other": 404, "city": 302}
     assert_matrix(client, world, f"/consulting/staff/appointments/{a.pk}/attended/", expect, method="post")
     assert_matrix(client, world, f"/consulting/staff/slots/{slots[5].pk}/cancel/", expect, method="post")
+    assert_matrix(client, world, f"/consulting/staff/appointments/{a.pk}/record/", OWNED_BY_A)
+    from consulting.services import attachment_add, record_create
+
+    Appointment.objects.filter(pk=a.pk).update(start=timezone.now() - dt.timedelta(minutes=1))
+    a.refresh_from_db()
+    record = record_create(actor=world["staff"], appointment=a, advice="建议")
+    attachment = attachment_add(actor=world["staff"], record=record, name="a.pdf", content=b"%PDF-1.4 x")
+    assert_matrix(client, world, f"/consulting/staff/attachments/{attachment.pk}/", OWNED_BY_A)
+    assert_matrix(client, world, f"/api/consulting/records/{record.pk}/", OWNED_BY_A, api=True)
 
 
 def test_week_calendar_shows_the_booked_name_and_appointments_list_masks_the_phone(client, world, slots):
