@@ -51,7 +51,7 @@ class ExpertQuerySet(ScopedQuerySet):
     expert_path = "pk"
 
     def active(self):
-        return self.filter(is_active=True)
+        return self.filter(is_active=True).defer("photo")
 
 
 class Expert(TimeStampedModel):

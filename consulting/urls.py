@@ -7,6 +7,7 @@ app_name = "consulting"
 urlpatterns = [
     path("", views.home, name="home"),
     path("experts/<int:pk>/", views.expert_public, name="expert_public"),
+    path("experts/<int:pk>/photo/", views.expert_photo, name="expert_photo"),
     path("book/<int:slot_pk>/", views.book, name="book"),
     path("cancel/<str:token>/", views.appointment_cancel_public, name="cancel"),
     path("staff/week/", views.WeekView.as_view(), name="week"),

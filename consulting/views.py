@@ -67,6 +67,15 @@ def expert_public(request, pk: int):
     return render(request, "consulting/expert_public.html", {"expert": expert, "days": sorted(days.items())})
 
 
+def expert_photo(request, pk: int):
+    """An active expert's photo (stored in the database, type checked by content on upload)."""
+    expert = get_object_or_404(Expert.objects.active().exclude(photo=None), pk=pk)
+    response = HttpResponse(bytes(expert.photo), content_type=expert.photo_content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 def book(request, slot_pk: int):
     """Step 4: name, phone, topic, consent; throttled per address and phone, with a honeypot."""
     slot = public_slot_get(slot_pk)

@@ -100,3 +100,20 @@ def test_no_show_rates_are_shown_to_staff_not_to_residents(client, world, slots)
 def test_public_pages_open_to_everyone(client, world, slots):
     for url in ("/consulting/", f"/consulting/experts/{slots[0].expert_id}/", f"/consulting/book/{slots[0].pk}/"):
         assert_matrix(client, world, url, PUBLIC)
+
+
+def test_an_expert_photo_is_checked_by_content_and_served_through_its_view(client, world, expert):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from consulting.admin import ExpertAdminForm
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 50
+    base = {"name": expert.name, "fields": "餐饮", "district": expert.district_id, "is_active": "on"}
+    form = ExpertAdminForm(base, {"photo_upload": SimpleUploadedFile("a.png", b"<svg onload=x>")}, instance=expert)
+    assert not form.is_valid() and "JPEG 或 PNG" in str(form.errors)
+    form = ExpertAdminForm(base, {"photo_upload": SimpleUploadedFile("a.png", png)}, instance=expert)
+    assert form.is_valid(), form.errors
+    form.save()
+    response = client.get(f"/consulting/experts/{expert.pk}/photo/")
+    assert response.status_code == 200 and response.content == png and response["Content-Type"] == "image/png"
+    assert client.get(f"/consulting/experts/{expert.pk + 999}/photo/").status_code == 404
