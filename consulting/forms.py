@@ -61,3 +61,20 @@ class RecordForm(PortalFormMixin, forms.Form):
             except ValueError:
                 raise forms.ValidationError(_("每行以日期开头（如 2026-12-20），再写事项。")) from None
         return rows
+
+
+class StaffBookingForm(PortalFormMixin, forms.Form):
+    """Staff book a free slot for a jobseeker of their station (name and phone from the archive)."""
+
+    slot = forms.TypedChoiceField(label=_("专家与时段"), coerce=int)
+    topic = forms.CharField(label=_("想咨询的问题"), max_length=200)
+    consent = forms.BooleanField(label=_("求职者本人同意将手机号用于本次预约的确认和提醒"),
+                                 error_messages={"required": _("须同意将手机号用于预约联系，才能预约。")})
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        self.fields["slot"].choices = [
+            (s.pk, f"{s.expert.name}（{'、'.join(s.expert.fields)}）· {timezone.localtime(s.start):%m-%d %H:%M} · "
+                   f"{s.session.get_kind_display()}") for s in slots]

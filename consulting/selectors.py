@@ -88,3 +88,10 @@ def utilisation(*, user, month_start, month_end) -> list[dict]:
              .order_by("expert__name"))
     return [{"expert": r["expert__name"], "offered": r["offered"], "booked": r["booked"], "attended": r["attended"],
              "no_show": r["no_show"]} for r in slots]
+
+
+def staff_free_slots(*, user, limit: int = 200) -> list[Slot]:
+    """Free slots staff may book: their stations' sessions (district/city admins: their scope's)."""
+    return list(Slot.objects.visible_to(user).open().filter(start__gt=timezone.now(), expert__is_active=True)
+                .exclude(Exists(Appointment.objects.filter(slot=OuterRef("pk"), status__in=HELD)))
+                .select_related("expert", "station", "session").order_by("start")[:limit])

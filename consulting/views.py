@@ -21,8 +21,9 @@ from core.forms import add_service_errors
 from core.permissions import AdminRequiredMixin, RoleRequiredMixin
 from core.scoping import scope_of
 from core.spreadsheets import xlsx_response
+from jobseekers.selectors import archive_get
 
-from .forms import BookingForm, RecordForm
+from .forms import BookingForm, RecordForm, StaffBookingForm
 from .models import Appointment, ConsultationRecord, Expert, RecordAttachment, Slot
 from .selectors import (
     appointment_list,
@@ -31,6 +32,7 @@ from .selectors import (
     noshow_rates,
     public_experts,
     public_slot_get,
+    staff_free_slots,
     utilisation,
     week_slots,
 )
@@ -255,3 +257,33 @@ class AttachmentDownloadView(ConsultingMixin, View):
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=attachment.name)
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+class ArchiveBookView(RoleRequiredMixin, View):
+    """Staff book a consultation for a jobseeker (from the archive): a free slot of their station's experts."""
+
+    allowed_levels = ("staff", "district", "city")
+
+    def _render(self, request, archive, form, status=200):
+        return render(request, "consulting/archive_book.html", {"archive": archive, "form": form}, status=status)
+
+    def get(self, request, archive_pk: int):
+        archive = archive_get(user=request.user, pk=archive_pk)
+        return self._render(request, archive, StaffBookingForm(slots=staff_free_slots(user=request.user)))
+
+    def post(self, request, archive_pk: int):
+        archive = archive_get(user=request.user, pk=archive_pk)
+        slots = staff_free_slots(user=request.user)
+        form = StaffBookingForm(request.POST, slots=slots)
+        if form.is_valid():
+            slot = next(s for s in slots if s.pk == form.cleaned_data["slot"])
+            try:
+                appointment_book(actor=request.user, slot=slot, name=archive.name, phone=archive.phone,
+                                 topic=form.cleaned_data["topic"], consent=form.cleaned_data["consent"],
+                                 archive=archive)
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已为该求职者预约创业指导，确认短信将发到其手机。"))
+                return redirect("consulting:appointment_list")
+        return self._render(request, archive, form, status=409 if form.errors.get("__all__") else 400)

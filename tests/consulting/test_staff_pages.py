@@ -85,3 +85,18 @@ def test_district_utilisation_per_expert_per_month_and_its_excel_export(client, 
     assert [c.value for c in ws[2]] == ["王创业", offered, 2, 1, 1]
     client.force_login(world["district_other"])
     assert "王创业" not in client.get("/consulting/staff/utilisation/", {"month": month}).content.decode()
+
+
+def test_staff_book_for_a_jobseeker_of_their_station_from_the_archive(client, world, slots):
+    from tests.matching.factories import make_archive
+
+    archive = make_archive(world["station_a"], phone="13712345678", name="李求职")
+    url = f"/consulting/staff/archives/{archive.pk}/book/"
+    assert_matrix(client, world, url, {"anonymous": "login", "staff": 200, "staff_other": 404, "district": 200,
+                                       "district_other": 404, "city": 200})
+    client.force_login(world["staff"])
+    response = client.post(url, {"slot": slots[0].pk, "topic": "开店"})
+    assert response.status_code == 400 and "须同意" in response.content.decode()
+    assert client.post(url, {"slot": slots[0].pk, "topic": "开店", "consent": "on"}).status_code == 302
+    a = Appointment.objects.get()
+    assert a.archive_id == archive.pk and a.phone == "13712345678" and a.channel == "staff"
