@@ -100,3 +100,23 @@ def test_staff_book_for_a_jobseeker_of_their_station_from_the_archive(client, wo
     assert client.post(url, {"slot": slots[0].pk, "topic": "开店", "consent": "on"}).status_code == 302
     a = Appointment.objects.get()
     assert a.archive_id == archive.pk and a.phone == "13712345678" and a.channel == "staff"
+
+
+def test_lists_take_the_same_number_of_queries_for_one_row_or_five(client, world, slots):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["staff"])
+    counts = []
+    for n in (1, 5):
+        Appointment.objects.all().delete()
+        for i in range(n):
+            appointment_book(actor=None, slot=slots[i], **{**BOOK, "phone": f"1380000010{i}"})
+        row = []
+        for url in ("/consulting/staff/appointments/", "/api/consulting/appointments/",
+                    f"/consulting/staff/week/?week={timezone.localdate(slots[0].start)}"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            row.append(len(ctx.captured_queries))
+        counts.append(row)
+    assert counts[0] == counts[1]
