@@ -1,8 +1,8 @@
 """One scope decision for reads and writes.
 
 A user's scope is computed once per request (cached on the user object): city admins see everything,
-district admins their district, station staff their stations, anonymous users and experts nothing of the
-internal data. `Scope.allows(station_id=…, district_id=…)` is the one predicate:
+district admins their district, station staff their stations, experts (Role.EXPERT) only what names their
+own expert record (`ScopedQuerySet.expert_path`), anonymous users nothing of the internal data. `Scope.allows(station_id=…, district_id=…)` is the one predicate:
 
 * reads: `Model.objects.visible_to(user)` (`ScopedQuerySet`, the only implementation; subclasses name the
   paths to the owning station and district) on every queryset a page, API or export reads;
@@ -25,6 +25,7 @@ class Scope:
     level: str  # "anonymous" | "staff" | "district" | "city" | "expert"
     station_ids: frozenset[int] = field(default_factory=frozenset)
     district_id: int | None = None
+    expert_id: int | None = None  # level "expert": the consulting expert record the login belongs to
 
     @property
     def is_city(self) -> bool:
@@ -39,6 +40,10 @@ class Scope:
         return self.level == "staff"
 
     @property
+    def is_expert(self) -> bool:
+        return self.level == "expert"
+
+    @property
     def is_admin(self) -> bool:
         return self.level in {"city", "district"}
 
@@ -46,11 +51,13 @@ class Scope:
     def is_internal(self) -> bool:
         return self.level in {"staff", "district", "city"}
 
-    def allows(self, *, station_id: int | None = None, district_id: int | None = None) -> bool:
-        """Whether something owned by this station (and/or in this district) is inside the scope.
+    def allows(self, *, station_id: int | None = None, district_id: int | None = None,
+               expert_id: int | None = None) -> bool:
+        """Whether something owned by this station (and/or in this district, or of this expert) is inside the scope.
 
         City admins: anything. District admins: their district (`district_id` must be given). Station staff:
-        their stations (`station_id` must be given; a district alone is not theirs). Everyone else: nothing.
+        their stations (`station_id` must be given; a district alone is not theirs). Experts: what names their
+        own expert record (`expert_id` must be given). Everyone else: nothing.
         """
         if self.is_city:
             return True
@@ -58,6 +65,8 @@ class Scope:
             return district_id is not None and district_id == self.district_id
         if self.is_staff_member:
             return station_id is not None and station_id in self.station_ids
+        if self.is_expert:
+            return expert_id is not None and expert_id == self.expert_id
         return False
 
 
@@ -82,7 +91,10 @@ def scope_of(user) -> Scope:
     elif role == "staff":
         ids = user.station_memberships.filter(is_active=True).values_list("station_id", flat=True)
         scope = Scope("staff", station_ids=frozenset(ids))
-    else:  # "city", "expert": the role's value is the scope's level
+    elif role == "expert":  # the expert record's reverse accessor (consulting.Expert.user): core names no app
+        expert = getattr(user, "consulting_expert", None)
+        scope = Scope("expert", expert_id=expert.pk if expert is not None else None)
+    else:  # "city": the role's value is the scope's level
         scope = Scope(role)
     user._portal_scope = scope
     return scope
@@ -91,16 +103,19 @@ def scope_of(user) -> Scope:
 OUT_OF_SCOPE = "不在您的管理范围内：只能操作本人所在站点（区级管理员：本区）的数据。"
 
 
-def require_visible(user, *, station=None, street=None, message: str = OUT_OF_SCOPE) -> None:
+def require_visible(user, *, station=None, street=None, expert=None, message: str = OUT_OF_SCOPE) -> None:
     """Refuse, with PermissionDenied (403), a write by `user` that names `station` or `street` outside their scope.
 
     Pass the station the written object belongs to (staff: one of theirs; district admins: in their district),
     or, for registry data owned by a street (片区, grids, a station's street), the street (district and city
     admins only). Services call it before writing; the same decision as `visible_to` for reads. Writes
-    by the system (imports, tasks, demo data: `actor=None`) skip the call at the service.
+    by the system (imports, tasks, demo data: `actor=None`) skip the call at the service. `expert`: the expert
+    record the written object belongs to, for the expert role (an expert writes only their own).
     """
     scope = scope_of(user)
-    if station is not None:  # the station's district is read only when it decides (district admins)
+    if scope.is_expert:
+        allowed = expert is not None and scope.allows(expert_id=expert.pk)
+    elif station is not None:  # the station's district is read only when it decides (district admins)
         allowed = scope.allows(station_id=station.pk,
                                district_id=station.street.district_id if scope.is_district else None)
     elif street is not None:
@@ -117,10 +132,12 @@ class ScopedQuerySet(models.QuerySet):
     Subclasses name `station_path` (the owning station's key, from this model) and, when it is not
     `<station_path>__street__district`, `district_path`. `station_path = None`: station staff see none of
     these rows (audit events). `staff_distinct = True` when the station path crosses a to-many relation.
+    `expert_path` (the owning consulting expert's key): experts see the rows that name them; None: none.
     """
 
     station_path: str | None = "station"
     district_path: str | None = None
+    expert_path: str | None = None
     staff_distinct: bool = False
 
     def visible_to(self, user):
@@ -133,4 +150,6 @@ class ScopedQuerySet(models.QuerySet):
         if scope.is_staff_member and self.station_path is not None:
             qs = self.filter(**{f"{self.station_path}__in": scope.station_ids})
             return qs.distinct() if self.staff_distinct else qs
+        if scope.is_expert and self.expert_path is not None and scope.expert_id is not None:
+            return self.filter(**{self.expert_path: scope.expert_id})
         return self.none()

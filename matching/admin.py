@@ -14,7 +14,7 @@ class PushRecordAdmin(admin.ModelAdmin):
 class SmsOutboxAdmin(admin.ModelAdmin):
     list_display = ["created_at", "archive", "status", "attempts", "last_error", "next_attempt_at"]
     list_filter = ["status"]
-    raw_id_fields = ["archive", "push"]
+    raw_id_fields = ["archive", "station", "push"]
     exclude = ["phone_encrypted"]
 
 

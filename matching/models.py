@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
+from core.scoping import ScopedQuerySet
 from jobseekers.models import ArchiveOwnedQuerySet
 
 
@@ -69,7 +70,11 @@ class PushRecord(TimeStampedModel):
         return f"{self.posting_id} → {self.archive_id}（{self.get_channel_display()}）"
 
 
-class SmsOutboxQuerySet(ArchiveOwnedQuerySet):
+class SmsOutboxQuerySet(ScopedQuerySet):
+    """Scoped by the message's station (the archive's station for pushes; the appointment's for consulting)."""
+
+    station_path = "station"
+
     def due(self, now=None):
         now = now or timezone.now()
         return self.filter(status=SmsOutbox.Status.PENDING, next_attempt_at__lte=now)
@@ -84,7 +89,10 @@ class SmsOutbox(TimeStampedModel):
         UNSENT = "unsent", _("未发送（未配置短信通道）")
         FAILED = "failed", _("发送失败")
 
-    archive = models.ForeignKey("jobseekers.JobseekerArchive", on_delete=models.CASCADE, related_name="+")
+    archive = models.ForeignKey("jobseekers.JobseekerArchive", on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="+")
+    station = models.ForeignKey("stations.Station", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                help_text="短信所属站点（决定谁能看到）")
     push = models.ForeignKey(PushRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms")
     phone_encrypted = models.TextField(_("手机号（加密）"), editable=False)
     body = models.CharField(_("短信内容"), max_length=300)
@@ -256,3 +264,6 @@ class InsuranceHelp(TimeStampedModel):
     def missing_items(self) -> list[str]:
         # Plain strings in the active language: services join them into a message ("、".join).
         return [str(label) for value, label in self.Item.choices if value not in self.checklist]
+
+
+PushChannel = PushRecord.Channel  # named for the OpenAPI enum (SPECTACULAR_SETTINGS ENUM_NAME_OVERRIDES)

@@ -84,9 +84,8 @@ def push_create(*, actor, archive: JobseekerArchive, postings: list[JobPosting],
                      summary=format_lazy("推送岗位「{}」（{}）", posting.title, PushRecord.Channel(channel).label),
                      changes={"posting": posting.pk, "channel": channel})
         if channel == PushRecord.Channel.SMS:
-            outbox = SmsOutbox.objects.create(archive=archive, push=push, phone_encrypted=archive.phone_encrypted,
-                                              body=sms.push_message(posting))
-            enqueue("matching.tasks.send_sms", outbox_id=outbox.pk)
+            sms_queue(station=archive.station, archive=archive, push=push, phone_encrypted=archive.phone_encrypted,
+                      body=sms.push_message(posting))
         records.append(push)
     return records
 
@@ -158,6 +157,15 @@ def push_record_outcome(*, actor, push: PushRecord, outcome: str, outcome_date: 
 
 # --- SMS outbox -------------------------------------------------------------------------------
 
+def sms_queue(*, station, phone_encrypted: str, body: str, archive=None, push=None) -> SmsOutbox:
+    """Put one message in the outbox (for an archive, or for a resident without one: consulting bookings)
+    and send it once the transaction commits. `station` scopes the message on the outbox page."""
+    outbox = SmsOutbox.objects.create(station=station, archive=archive, push=push, phone_encrypted=phone_encrypted,
+                                      body=body[:300])
+    enqueue("matching.tasks.send_sms", outbox_id=outbox.pk)
+    return outbox
+
+
 def sms_send(*, outbox_id: int, now=None) -> SmsOutbox | None:
     """Try to send one pending message; a failure is recorded and retried later with backoff."""
     now = now or timezone.now()
@@ -196,13 +204,13 @@ def sms_send_due(*, now=None, limit: int = 200) -> int:
 @transaction.atomic
 def sms_retry(*, actor, outbox: SmsOutbox) -> SmsOutbox:
     """Put a failed message back in the queue (an admin's decision after fixing the cause)."""
-    require_visible(actor, station=outbox.archive.station, message=_("不能重发其他站点的短信。"))
+    require_visible(actor, station=outbox.station, message=_("不能重发其他站点的短信。"))
     if outbox.status != SmsOutbox.Status.FAILED:
         raise ValidationError(_("只有发送失败的短信可以重新发送。"))
     tried = outbox.attempts
     outbox.status, outbox.next_attempt_at, outbox.attempts = SmsOutbox.Status.PENDING, timezone.now(), 0
     outbox.save(update_fields=["status", "next_attempt_at", "attempts", "updated_at"])
-    audit_record(actor=actor, action=events.MATCHING_SMS_RETRY, obj=outbox.archive,
+    audit_record(actor=actor, action=events.MATCHING_SMS_RETRY, obj=outbox.archive or outbox.station,
                  summary=f"重新发送短信 #{outbox.pk}（此前已尝试 {tried} 次）")
     enqueue("matching.tasks.send_sms", outbox_id=outbox.pk)
     return outbox

@@ -36,7 +36,8 @@ THIRD_PARTY_APPS = [
 ]
 # The portal's own apps, from the ground floor up: an app imports only apps before it (README).
 # Plug-ins (core/plugins.py) are discovered in this order.
-LOCAL_APPS = ["core", "stations", "jobseekers", "jobs", "matching", "training", "assistance", "dashboard"]
+LOCAL_APPS = ["core", "stations", "jobseekers", "jobs", "matching", "training", "assistance", "consulting",
+              "dashboard"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -149,7 +150,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "core.api.exceptions.PortalAutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",  # one error body shape, see that module
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "public_form": "20/hour"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "public_form": "20/hour", "consulting_booking_address": "20/hour",
+                               "consulting_booking_phone": "5/hour"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "社区就业服务站门户 API",
@@ -178,6 +180,8 @@ SPECTACULAR_SETTINGS = {
         "SmsStatusEnum": "matching.models.SmsOutbox.Status",
         "BatchRunStatusEnum": "matching.models.BatchRun.Status",
         "EmploymentStatusEnum": "jobseekers.models.EmploymentStatus",
+        "BookingChannelEnum": "consulting.models.BookingChannel",
+        "PushChannelEnum": "matching.models.PushChannel",
     },
 }
 
@@ -246,6 +250,14 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE: dict = {}
 for _beat in app_modules("beat", apps=LOCAL_APPS):
     CELERY_BEAT_SCHEDULE.update(_beat.SCHEDULE)
+
+# Startup guidance (consulting/): the address SMS links point at, how far ahead slots are generated, and the
+# no-show rule (this many no-shows of one phone within the days given: book through the station instead).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CONSULTING_SLOT_WEEKS = env_int("CONSULTING_SLOT_WEEKS", 4)
+CONSULTING_NO_SHOW_LIMIT = env_int("CONSULTING_NO_SHOW_LIMIT", 2)
+CONSULTING_NO_SHOW_DAYS = env_int("CONSULTING_NO_SHOW_DAYS", 180)
+CONSULTING_CANCEL_LINK_DAYS = env_int("CONSULTING_CANCEL_LINK_DAYS", 60)
 
 # ---------------------------------------------------------------------------------------------------
 # Hardening (issue 12): sessions, API tokens, client address, throttles, security headers.

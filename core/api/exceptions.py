@@ -8,6 +8,7 @@ Every 4xx response of /api/ has the same shape (the `Error` component of the Ope
 * Django `ValidationError` from a service or `full_clean` (a message, a list or a dict) and DRF's own
   validation errors → 400; `errors` holds the messages by field (`non_field_errors` for the rest) and
   `detail` the only message, the first form-wide one, or a sentence pointing at the fields.
+* `core.errors.ConflictError` (a ValidationError: a concurrent write won) → 409, the same body plus `offer`.
 * Django `PermissionDenied` (`core.scoping.require_visible`, role checks) → 403 with its message;
   `Http404` → 404; everything else DRF knows (401, 405, 409, 429 …) keeps its status. `errors` is `{}`.
 
@@ -25,6 +26,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.errors import ConflictError
 from core.versioning import StaleVersionError
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
@@ -46,6 +48,7 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         help_text="按字段的错误信息；不属于某个字段的在 non_field_errors 下；403/404 时为空对象",
     )
+    offer = serializers.JSONField(required=False, help_text="仅 409：可改选的内容（如该专家最近的空闲时段）")
 
 
 def _translate(exc):
@@ -119,10 +122,14 @@ def error_body(exc: exceptions.APIException, data) -> dict:
 
 def exception_handler(exc, context):
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: DRF's handler, fed Django's exceptions, answering one shape."""
+    conflict = exc if isinstance(exc, ConflictError) else None
     exc = _translate(exc)
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = error_body(exc, response.data)
+        if conflict is not None:
+            response.status_code = status.HTTP_409_CONFLICT
+            response.data["offer"] = conflict.offer
     return response
 
 

@@ -200,7 +200,9 @@ def test_the_openapi_schema_documents_the_error_body(client):
     import yaml
 
     spec = yaml.safe_load(client.get("/api/schema/").content)
-    assert set(spec["components"]["schemas"]["Error"]["properties"]) == {"detail", "errors"}
+    error = spec["components"]["schemas"]["Error"]
+    assert set(error["properties"]) == {"detail", "errors", "offer"}  # offer: only on a 409 (core/errors.py)
+    assert set(error["required"]) == {"detail", "errors"}
     create = spec["paths"]["/api/employers/"]["post"]["responses"]
     for code in ("400", "403"):
         assert create[code]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")

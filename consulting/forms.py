@@ -1,0 +1,80 @@
+"""Forms of the consulting app."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import PortalFormMixin
+from core.validators import normalize_phone, validate_mobile
+
+CONSENT_LABEL = _("我同意服务站将我的姓名和手机号用于本次预约的确认、提醒和联系")
+
+
+class BookingForm(PortalFormMixin, forms.Form):
+    """The public booking: name, phone, topic, consent; `website` is a honeypot people never see."""
+
+    name = forms.CharField(label=_("您的姓名"), max_length=40)
+    phone = forms.CharField(label=_("手机号"), max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    topic = forms.CharField(label=_("想咨询的问题"), max_length=200,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    consent = forms.BooleanField(label=CONSENT_LABEL,
+                                 error_messages={"required": _("须同意将手机号用于预约联系，才能预约。")})
+    website = forms.CharField(required=False, label=_("请勿填写"),
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+    def clean_phone(self):
+        phone = normalize_phone(self.cleaned_data["phone"])
+        validate_mobile(phone)
+        return phone
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class RecordForm(PortalFormMixin, forms.Form):
+    """A consultation record; follow-ups one per line as `YYYY-MM-DD 事项`."""
+
+    topics = forms.CharField(label=_("咨询议题（用顿号或逗号分隔）"), max_length=200, required=False)
+    advice = forms.CharField(label=_("指导意见"), widget=forms.Textarea(attrs={"rows": 4}))
+    actions = forms.CharField(label=_("跟进事项（每行一项：日期 事项，如 2026-12-20 提交营业执照材料）"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label=_("附件（PDF、JPEG、PNG，不超过 5 MB）"), required=False)
+
+    def clean_topics(self):
+        import re
+
+        return [t for t in re.split(r"[、,，;；\s]+", self.cleaned_data["topics"]) if t]
+
+    def clean_actions(self):
+        import datetime as dt
+
+        rows = []
+        for line in self.cleaned_data["actions"].splitlines():
+            if not line.strip():
+                continue
+            day, _sep, text = line.strip().partition(" ")
+            try:
+                rows.append((text.strip(), dt.date.fromisoformat(day)))
+            except ValueError:
+                raise forms.ValidationError(_("每行以日期开头（如 2026-12-20），再写事项。")) from None
+        return rows
+
+
+class StaffBookingForm(PortalFormMixin, forms.Form):
+    """Staff book a free slot for a jobseeker of their station (name and phone from the archive)."""
+
+    slot = forms.TypedChoiceField(label=_("专家与时段"), coerce=int)
+    topic = forms.CharField(label=_("想咨询的问题"), max_length=200)
+    consent = forms.BooleanField(label=_("求职者本人同意将手机号用于本次预约的确认和提醒"),
+                                 error_messages={"required": _("须同意将手机号用于预约联系，才能预约。")})
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        self.fields["slot"].choices = [
+            (s.pk, f"{s.expert.name}（{'、'.join(s.expert.fields)}）· {timezone.localtime(s.start):%m-%d %H:%M} · "
+                   f"{s.session.get_kind_display()}") for s in slots]

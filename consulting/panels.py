@@ -1,0 +1,17 @@
+"""Home-page panel: the consultations' follow-up actions due in the next week join the station's worklist."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from .models import FollowUpAction
+
+
+def staff_panels(request):
+    horizon = timezone.localdate() + dt.timedelta(days=7)
+    actions = list(FollowUpAction.objects.visible_to(request.user).open().filter(due_date__lte=horizon)
+                   .select_related("record__appointment", "record__expert").order_by("due_date")[:20])
+    return [{"template": "consulting/_panel_staff.html", "context": {"actions": actions,
+                                                                     "today": timezone.localdate()}}]

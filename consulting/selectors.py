@@ -1,0 +1,97 @@
+"""Reads of the consulting app."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from .models import Appointment, Expert, Slot
+
+HELD = [Appointment.Status.BOOKED, Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW]
+
+
+def expert_fields() -> list[str]:
+    """Every field of expertise of an active expert, for the public page's first step."""
+    fields = set()
+    for values in Expert.objects.active().values_list("fields", flat=True):
+        fields.update(values)
+    return sorted(fields)
+
+
+def public_experts(*, field: str = "") -> list[Expert]:
+    qs = Expert.objects.active()
+    if field:
+        qs = qs.filter(fields__contains=[field])
+    now = timezone.now()
+    free = Slot.objects.open().filter(expert=OuterRef("pk"), start__gt=now).exclude(
+        Exists(Appointment.objects.filter(slot=OuterRef("pk"), status__in=HELD)))
+    return list(qs.annotate(has_free=Exists(free)).order_by("-has_free", "name"))
+
+
+def free_slots(expert: Expert, *, limit: int = 60) -> list[Slot]:
+    """The expert's bookable slots: open, in the future, nobody holding them."""
+    return list(Slot.objects.open().filter(expert=expert, start__gt=timezone.now())
+                .exclude(Exists(Appointment.objects.filter(slot=OuterRef("pk"), status__in=HELD)))
+                .select_related("station", "session").order_by("start")[:limit])
+
+
+def public_slot_get(pk: int) -> Slot | None:
+    return (Slot.objects.select_related("expert", "station", "session").filter(pk=pk, expert__is_active=True)
+            .first())
+
+
+def noshow_rates(*, user) -> list[dict]:
+    """Per station in the user's scope: attended, no-show and the no-show rate of past appointments (staff only)."""
+    rows = (Appointment.objects.visible_to(user).filter(status__in=[Appointment.Status.ATTENDED,
+                                                                    Appointment.Status.NO_SHOW])
+            .values("station_id", "station__name")
+            .annotate(attended=Count("pk", filter=Q(status=Appointment.Status.ATTENDED)),
+                      no_show=Count("pk", filter=Q(status=Appointment.Status.NO_SHOW)))
+            .order_by("station__name"))
+    return [{"station": r["station__name"], "attended": r["attended"], "no_show": r["no_show"],
+             "rate": round(100 * r["no_show"] / (r["attended"] + r["no_show"]))} for r in rows]
+
+
+def week_slots(*, user, monday) -> dict:
+    """The week's slots in scope, by day, each with its active appointment (the staff calendar)."""
+    import datetime as dt
+
+    start = dt.datetime.combine(monday, dt.time.min, tzinfo=timezone.get_current_timezone())
+    slots = (Slot.objects.visible_to(user).filter(start__gte=start, start__lt=start + dt.timedelta(days=7))
+             .select_related("expert", "station", "session").order_by("start"))
+    held = {a.slot_id: a for a in Appointment.objects.visible_to(user).active()
+            .filter(slot__in=[s.pk for s in slots])}
+    days = {monday + dt.timedelta(days=i): [] for i in range(7)}
+    for slot in slots:
+        slot.appointment = held.get(slot.pk)
+        days[timezone.localdate(slot.start)].append(slot)
+    return days
+
+
+def appointment_list(*, user, status: str = "", day=None):
+    qs = Appointment.objects.visible_to(user).select_related("expert", "station", "archive").order_by("-start")
+    if status:
+        qs = qs.filter(status=status)
+    if day:
+        qs = qs.filter(start__date=day)
+    return qs
+
+
+def utilisation(*, user, month_start, month_end) -> list[dict]:
+    """Per expert in the month (slots offered, booked, attended, no-show) over the user's scope."""
+    slots = (Slot.objects.visible_to(user).filter(start__date__gte=month_start, start__date__lt=month_end)
+             .values("expert_id", "expert__name")
+             .annotate(offered=Count("pk", distinct=True, filter=Q(status=Slot.Status.OPEN)),
+                       booked=Count("appointments", filter=Q(appointments__status__in=HELD)),
+                       attended=Count("appointments", filter=Q(appointments__status=Appointment.Status.ATTENDED)),
+                       no_show=Count("appointments", filter=Q(appointments__status=Appointment.Status.NO_SHOW)))
+             .order_by("expert__name"))
+    return [{"expert": r["expert__name"], "offered": r["offered"], "booked": r["booked"], "attended": r["attended"],
+             "no_show": r["no_show"]} for r in slots]
+
+
+def staff_free_slots(*, user, limit: int = 200) -> list[Slot]:
+    """Free slots staff may book: their stations' sessions (district/city admins: their scope's)."""
+    return list(Slot.objects.visible_to(user).open().filter(start__gt=timezone.now(), expert__is_active=True)
+                .exclude(Exists(Appointment.objects.filter(slot=OuterRef("pk"), status__in=HELD)))
+                .select_related("expert", "station", "session").order_by("start")[:limit])
