@@ -19,7 +19,8 @@ def test_archive_reveal_and_full_export_are_not_cacheable(client, world):
     archive = make_archive(world["station_a"], actor=world["staff"], phone="13912345678")
     client.force_login(world["district"])
     _no_store(client.post(reverse("jobseekers:archive_reveal", args=[archive.pk])))
-    _no_store(client.get(reverse("jobseekers:archive_export"), {"full": "1"}))
+    _no_store(client.post(reverse("jobseekers:archive_export_full"),
+                          {"reason": "报送区就业促进中心核对名单", "confirm": "on", "query": ""}))
     _no_store(client.get(reverse("jobseekers:archive_export")))
 
 

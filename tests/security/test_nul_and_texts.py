@@ -43,7 +43,9 @@ def test_closed_posting_edit_says_its_status_once(client, world, close, shown):
     posting = make_posting(make_employer(world["station_a"]), actor=world["staff"])
     getattr(services, close)(actor=world["city"], posting=posting)
     client.force_login(world["staff"])
-    response = client.patch(f"/api/postings/{posting.pk}/", {"title": "新标题"}, content_type="application/json")
+    posting.refresh_from_db()
+    response = client.patch(f"/api/postings/{posting.pk}/", {"title": "新标题", "version": posting.version},
+                            content_type="application/json")
     assert response.status_code == 400
     body = response.content.decode()
     assert shown in body
