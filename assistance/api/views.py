@@ -70,6 +70,8 @@ class PolicyViewSet(viewsets.ModelViewSet):
 class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """应享尽享 rows in scope, oldest first; `?state=&policy=&key_group=&station=`."""
 
+    lookup_value_regex = r"\d+"  # a non-number is no object: 404, never a 500
+
     serializer_class = s.EntitlementSerializer
     permission_classes = [IsInternalUser]
     queryset = Entitlement.objects.none()
@@ -218,6 +220,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 class DocumentViewSet(viewsets.GenericViewSet):
     """A case document's content (scope-checked; each download audited)."""
 
+    lookup_value_regex = r"\d+"  # a non-number is no object: 404, never a 500
+
     permission_classes = [IsInternalUser]
     queryset = CaseDocument.objects.none()
     serializer_class = s.CaseDocumentSerializer
@@ -236,6 +240,8 @@ class DocumentViewSet(viewsets.GenericViewSet):
 
 class ArchiveEligibilityViewSet(viewsets.GenericViewSet):
     """One archive's policies evaluated live, condition by condition (what the archive panel shows)."""
+
+    lookup_value_regex = r"\d+"  # a non-number is no object: 404, never a 500
 
     permission_classes = [IsInternalUser]
     queryset = JobseekerArchive.objects.none()

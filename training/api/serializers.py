@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from core.api.serializers import ModelCleanSerializer
@@ -84,3 +85,10 @@ class PublicProgramDetailSerializer(PublicProgramSerializer):
     policy_code = serializers.CharField(allow_null=True)
     verification = serializers.CharField()
     designated = serializers.BooleanField()
+
+
+@extend_schema_serializer(many=False)  # the catalog's list action answers one page object, not an array
+class PublicCatalogPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    count_capped = serializers.BooleanField(help_text="count 为上限值（实际更多）")
+    results = PublicProgramSerializer(many=True)

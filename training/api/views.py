@@ -24,6 +24,7 @@ from .serializers import (
     DropSerializer,
     ProgramSerializer,
     ProviderSerializer,
+    PublicCatalogPageSerializer,
     PublicProgramDetailSerializer,
     PublicProgramSerializer,
     ReferralSerializer,
@@ -144,7 +145,7 @@ class PublicCatalogViewSet(viewsets.GenericViewSet):
     pagination_class = None
     filter_backends: list = []
 
-    @extend_schema(parameters=CATALOG_PARAMS, responses=PublicProgramSerializer(many=True))
+    @extend_schema(parameters=CATALOG_PARAMS, responses=PublicCatalogPageSerializer)
     def list(self, request):
         form = CatalogForm(request.query_params)
         if not form.is_valid():
