@@ -8,15 +8,14 @@ answers 409 with the error body).
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
-
-from core.errors import ConflictError
 
 STALE_MESSAGE = "数据已被他人修改，请刷新后重试。"
 
 
-class StaleVersionError(ConflictError):
-    """A save based on an older version of the row than the one stored (a conflict: 409 in the API)."""
+class StaleVersionError(ValidationError):
+    """A save based on an older version of the row than the one stored (409 in the API, without an offer)."""
 
 
 def check_version(locked, expected_version: int | None, message: str = STALE_MESSAGE) -> None:

@@ -71,7 +71,7 @@ def test_editing_without_retyping_keeps_the_phone(client, world, owned):
     client.force_login(world["staff"])
     form = client.get(reverse("jobs:employer_update", args=[employer.pk])).context["form"]
     data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
-    data.update(name="改名后的公司", street=employer.street_id)
+    data.update(name="改名后的公司", street=employer.street_id, version=form["version"].initial)
     response = client.post(reverse("jobs:employer_update", args=[employer.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     employer.refresh_from_db()

@@ -171,7 +171,7 @@ def test_the_public_detail_explains_the_subsidy_and_the_leaflet_has_a_qr_code(cl
     html = client.get(reverse("training:program_public", args=[program.pk])).content.decode()
     assert "结业取证后可申请全额培训补贴。" in html and "已核验" in html
     leaflet = client.get(reverse("training:program_leaflet", args=[program.pk])).content.decode()
-    assert "<svg" in leaflet and "size: A4" in leaflet and program.get_public_url() in leaflet
+    assert "<svg" in leaflet and "css/leaflet.css" in leaflet and program.get_public_url() in leaflet
     cancelled = make_program(program.provider, status=Program.Status.CANCELLED)
     assert client.get(reverse("training:program_public", args=[cancelled.pk])).status_code == 404
 
