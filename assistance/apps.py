@@ -14,3 +14,9 @@ class AssistanceConfig(AppConfig):
 
         if engine.schedule_reevaluation not in hooks.ARCHIVE_CHANGED:
             hooks.ARCHIVE_CHANGED.append(engine.schedule_reevaluation)
+
+        from training.services import register_claim_opener
+
+        from .services import training_claim_open
+
+        register_claim_opener(training_claim_open)  # 申领培训补贴 → a 补贴申领 draft

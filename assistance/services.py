@@ -482,3 +482,40 @@ def helpers_reassign(*, actor, archive_ids: list[int], helper) -> int:
     audit_record(actor=actor, action=events.HELPERS_REASSIGN,
                  summary=f"批量分配帮办员 {helper.get_username()}：{changed} 份档案")
     return changed
+
+
+# --- openers for the earlier apps' hooks (registered in apps.py ready / consulting's apps.py) ----------------
+
+STARTUP_NAME = "创业"  # a start-up subsidy is a verified-or-not subsidy policy whose name says 创业
+
+
+def training_claim_open(completion) -> Case:
+    """申领培训补贴 (training.services.CLAIM_OPENERS): a 补贴申领 draft for the program's policy.
+
+    No matching policy (the program has no policy code, or that policy is unknown or not active): refused with a
+    message, nothing created."""
+    policy = (Policy.objects.filter(code=completion.policy_code, is_active=True, current_version__isnull=False).first()
+              if completion.policy_code else None)
+    if policy is None:
+        raise ValidationError("该培训项目没有设置适用且已启用的补贴政策，无法起草补贴申领；请先在项目中设置政策。")
+    archive = JobseekerArchive.objects.select_related("station__street").get(pk=completion.archive_id)
+    return case_create(actor=completion.actor, archive=archive, policy=policy, kind=Case.Kind.CLAIM,
+                       note=f"培训取证后申领（培训推荐 #{completion.referral_id}）")
+
+
+def startup_case_open(*, actor, details: dict) -> Case:
+    """申请创业补贴 (consulting.services.CASE_OPENERS["startup_subsidy"]): a 创业补贴 draft for the record's archive.
+
+    The policy: an active subsidy whose name contains 创业, the archive's district's own before a city-wide one.
+    No archive on the booking, or no such policy: refused with a message, nothing created."""
+    if not details.get("archive"):
+        raise ValidationError("该预约未关联就业服务档案，请先为咨询人建档或关联档案，再申请创业补贴。")
+    archive = JobseekerArchive.objects.select_related("station__street__district").get(pk=details["archive"])
+    district = archive.station.street.district.code
+    policy = (Policy.objects.filter(is_active=True, current_version__isnull=False, kind=Policy.Kind.SUBSIDY,
+                                    name__contains=STARTUP_NAME, district_code__in=["", district])
+              .order_by("-district_code", "code").first())
+    if policy is None:
+        raise ValidationError("没有适用于该求职者所在区的创业补贴政策，无法起草创业补贴申请。")
+    note = f"创业咨询后申请（{details.get('date', '')} {details.get('expert', '')}）：{details.get('advice', '')}"
+    return case_create(actor=actor, archive=archive, policy=policy, kind=Case.Kind.STARTUP, note=note[:2000])

@@ -15,3 +15,13 @@ def staff_panels(request):
                    .select_related("record__appointment", "record__expert").order_by("due_date")[:20])
     return [{"template": "consulting/_panel_staff.html", "context": {"actions": actions,
                                                                      "today": timezone.localdate()}}]
+
+
+def archive_side_panels(*, request, archive):
+    """The archive page: this jobseeker's upcoming consultations and a link to book one (staff booking page)."""
+    from .models import Appointment
+
+    upcoming = list(Appointment.objects.visible_to(request.user)
+                    .filter(archive=archive, status=Appointment.Status.BOOKED, start__gte=timezone.now())
+                    .select_related("expert", "station").order_by("start")[:10])
+    return [{"template": "consulting/_archive_panel.html", "context": {"upcoming": upcoming}}]

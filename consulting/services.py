@@ -472,7 +472,7 @@ def case_opener_register(kind: str, opener: Callable) -> None:
 def record_details(record: ConsultationRecord) -> dict:
     """What an opener gets: the consultation record's and its booking's details."""
     appointment = record.appointment
-    return {"record": record.pk, "appointment": appointment.pk, "archive": record.archive_id,
+    return {"record": record.pk, "appointment": appointment.pk, "archive": record.archive_id or appointment.archive_id,
             "station": record.station_id, "expert": record.expert.name, "name": appointment.name,
             "phone": appointment.phone, "topic": appointment.topic, "topics": list(record.topics),
             "advice": record.advice, "date": timezone.localdate(appointment.start).isoformat()}

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -165,9 +166,11 @@ class AppointmentListView(ConsultingMixin, View):
         day = _date(request.GET.get("day"), default_day) if request.GET.get("day") or is_expert else None
         status = request.GET.get("status", "")
         status = status if status in Appointment.Status.values else ""
-        rows = list(appointment_list(user=request.user, status=status, day=day)[:200])
+        paginator = Paginator(appointment_list(user=request.user, status=status, day=day), 50)
+        page = paginator.get_page(request.GET.get("page"))
         return render(request, "consulting/appointment_list.html", {
-            "rows": rows, "day": day, "status": status, "statuses": Appointment.Status.choices,
+            "rows": page.object_list, "paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
+            "day": day, "status": status, "statuses": Appointment.Status.choices,
             "is_expert": is_expert, "now": timezone.now()})
 
 

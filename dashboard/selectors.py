@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -93,8 +94,9 @@ def _cached(run: SummaryRun | None, scope, name: str, compute):
     if run is None:
         return compute()
     stations = ",".join(map(str, sorted(scope.station_ids)))
-    key = (f"dashboard:{connection.settings_dict['NAME']}:{run.pk}:{run.finished_at.timestamp()}:"
+    raw = (f"{connection.settings_dict['NAME']}:{run.pk}:{run.finished_at.timestamp()}:"
            f"{scope.level}:{scope.district_id}:{stations}:{name}")
+    key = f"dashboard:{hashlib.sha256(raw.encode()).hexdigest()}"  # hashed: a district's ids and every column are long
     return cache.get_or_set(key, compute, CACHE_SECONDS)
 
 

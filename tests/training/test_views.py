@@ -86,9 +86,9 @@ def test_the_archive_page_shows_referrals_and_staff_move_them_on(client, world, 
     html = client.get(archive.get_absolute_url()).content.decode()
     assert "养老护理员（五级）培训" in html and "已取证" in html and "NO-2026-7" in html
     assert AuditEvent.objects.filter(action=events.REFERRAL_CERTIFY, object_id=str(archive.pk)).exists()
-    # the claim hook answers plainly while assistance has no opener registered
+    # the claim hook (assistance's opener) refuses plainly: this program has no active policy
     response = client.post(reverse("training:referral_transition", args=[referral.pk, "claim"]), follow=True)
-    assert "补贴申领功能尚未开通" in response.content.decode()
+    assert "没有设置适用且已启用的补贴政策" in response.content.decode()
 
 
 def test_an_off_site_next_is_ignored(client, world, program):
