@@ -269,7 +269,7 @@ def _case_context(request, case, **extra):
         "checklist_form": ChecklistForm(initial={"expected_state": case.state, "checked": case.checklist},
                                         documents=case.version.required_documents),
         "upload_form": extra.pop("upload_form", None) or UploadForm(documents=case.version.required_documents),
-        "trace": rules._flat(case.decision_trace["tree"]) if case.decision_trace.get("tree") else [],
+        "trace": rules.shown(rules._flat(case.decision_trace["tree"])) if case.decision_trace.get("tree") else [],
         **extra,
     }
 

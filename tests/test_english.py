@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.apps import apps
+from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
 from django.db import models
 from django.urls import Resolver404, resolve
@@ -83,6 +84,13 @@ class _Page(HTMLParser):
             self.texts.append((f"<{self._stack[-1] if self._stack else '?'}>", data.strip()))
 
 
+def _stores_text(field) -> bool:
+    """A free-text column: a char/text/JSON field without choices, or an array of them (a policy's documents)."""
+    if isinstance(field, ArrayField):
+        return _stores_text(field.base_field)
+    return isinstance(field, models.CharField | models.TextField | models.JSONField) and not field.choices
+
+
 def _data_values() -> list[str]:
     """Every Chinese text stored in the database, longest first (so a name is removed before its parts)."""
     values: set[str] = set()
@@ -99,8 +107,7 @@ def _data_values() -> list[str]:
                 add(v)
 
     for model in apps.get_models():
-        fields = [f.attname for f in model._meta.concrete_fields
-                  if isinstance(f, models.CharField | models.TextField | models.JSONField) and not f.choices]
+        fields = [f.attname for f in model._meta.concrete_fields if _stores_text(f)]
         if fields:
             for row in model._default_manager.values_list(*fields):
                 add(list(row))
