@@ -488,6 +488,9 @@ def shown(conditions: list[dict]) -> list[dict]:
     """Conditions of a trace (stored or fresh) with their text re-rendered in the reader's language."""
     out = []
     for c in conditions:
+        if c.get("fact") == "review":  # a rejection's reason, added to the trace by case_reject
+            out.append({**c, "text": gettext("审核意见：%(reason)s") % {"reason": c.get("actual", "")} + " ✗"})
+            continue
         try:
             out.append({**c, "text": leaf_text(c)})
         except (KeyError, TypeError):  # a trace stored under an older rule language stays as stored
