@@ -267,3 +267,18 @@ def test_service_messages_translate_and_audit_summaries_stay_chinese(english, wo
                  {"status": "employed", "effective_date": timezone.localdate().isoformat(), "source": "phone"})
     event = AuditEvent.objects.filter(action="jobseeker.status_add").latest("id")
     assert event.summary.startswith("就业状态记录：已就业") and "电话" in event.summary, event.summary
+
+
+def test_eligibility_traces_render_in_the_readers_language_and_store_chinese(english, world):
+    from django.urls import reverse
+
+    from assistance import rules
+    from tests.assistance.factories import make_policy
+
+    make_policy(rule={"all": [{"fact": "age", "op": ">=", "value": 40},
+                              {"fact": "key_groups", "op": "has_any", "value": ["graduate"]}]}, name="自测政策")
+    body = english.get(reverse("assistance:self_check"), {"age": 45}).content.decode()
+    assert "Age 45 years, needs ≥ 40 years ✓" in body and "年龄" not in body
+    facts = rules.Facts(ref="2026-01-01", age=45)
+    result = rules.evaluate({"fact": "age", "op": ">=", "value": 40}, facts, policy_id=1)
+    assert result.conditions[0]["text"] == "年龄 45 岁，需 ≥ 40 岁 ✓"  # what a stored trace keeps

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record, diff
@@ -41,7 +42,7 @@ PROGRAM_FIELDS = ("provider", "title", "occupation", "skill_level", "description
                   "status")
 OPEN_FOR_ENROLMENT = (Program.Status.ENROLLING, Program.Status.RUNNING)
 OFFER_HOURS = 48  # how long a waitlist offer stays open
-FULL_MESSAGE = _("该培训项目名额已满，可加入候补名单。")
+FULL_MESSAGE = gettext_noop("该培训项目名额已满，可加入候补名单。")  # raised as gettext(FULL_MESSAGE)
 
 # --- the "申领培训补贴" hook ---------------------------------------------------------------------
 
@@ -211,7 +212,7 @@ def _lock_referral(referral: Referral) -> Referral:
 def _take_seat(program: Program) -> None:
     """Take one seat of a locked program, or refuse."""
     if program.seats_taken >= program.capacity:
-        raise ValidationError(FULL_MESSAGE, code="full")
+        raise ValidationError(gettext(FULL_MESSAGE), code="full")
     Program.objects.filter(pk=program.pk).update(seats_taken=F("seats_taken") + 1)  # the CheckConstraint guards it
     program.seats_taken += 1
 
