@@ -8,6 +8,8 @@ import json
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.choices import KeyGroup, translated
 from core.forms import DateInput, PortalFilterForm, PortalForm, PortalFormMixin
@@ -36,17 +38,18 @@ class PolicyForm(PortalFormMixin, forms.ModelForm):
                    "benefit_text": forms.Textarea(attrs={"rows": 4})}
 
 
-FACT_CHOICES = [(name, spec.label) for name, spec in rules.FACTS.items()]
-OP_CHOICES = sorted({(op, f"{op}（{text}）") for spec in rules.FACTS.values() for op, text in spec.ops.items()})
+FACT_CHOICES = [(name, _(spec.label)) for name, spec in rules.FACTS.items()]
+OP_CHOICES = [(op, format_lazy(_("{op}（{text}）"), op=op, text=_(text))) for op, text in sorted(
+    {(op, text) for spec in rules.FACTS.values() for op, text in spec.ops.items()})]
 
 
 class ConditionForm(PortalForm):
     compact = True
 
-    fact = forms.ChoiceField(label="条件项", choices=[("", "—")] + FACT_CHOICES, required=False)
-    op = forms.ChoiceField(label="运算符", choices=[("", "—")] + OP_CHOICES, required=False)
-    value = forms.CharField(label="取值", required=False, max_length=300,
-                            help_text="数字；多个取值用逗号分隔（代码，如 unemployed,flexible）；是/否填 true 或 false")
+    fact = forms.ChoiceField(label=_("条件项"), choices=[("", "—")] + FACT_CHOICES, required=False)
+    op = forms.ChoiceField(label=_("运算符"), choices=[("", "—")] + OP_CHOICES, required=False)
+    value = forms.CharField(label=_("取值"), required=False, max_length=300,
+                            help_text=_("数字；多个取值用逗号分隔（代码，如 unemployed,flexible）；是/否填 true 或 false"))
 
     def node(self) -> dict | None:
         fact, op, raw = self.cleaned_data.get("fact"), self.cleaned_data.get("op"), self.cleaned_data.get("value", "")
@@ -70,12 +73,12 @@ ConditionFormSet = forms.formset_factory(ConditionForm, extra=2, max_num=20)
 
 
 class RuleForm(PortalForm):
-    combine = forms.ChoiceField(label="组合方式", choices=[("all", "全部满足"), ("any", "满足其一")], initial="all")
-    raw = forms.CharField(label="规则 JSON（高级）", required=False, widget=forms.Textarea(attrs={"rows": 8}),
-                          help_text="填写时以此为准，忽略上面的条件行。")
-    required_documents = forms.CharField(label="所需材料（每行一项，按顺序）", required=False,
+    combine = forms.ChoiceField(label=_("组合方式"), choices=[("all", _("全部满足")), ("any", _("满足其一"))], initial="all")
+    raw = forms.CharField(label=_("规则 JSON（高级）"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
+                          help_text=_("填写时以此为准，忽略上面的条件行。"))
+    required_documents = forms.CharField(label=_("所需材料（每行一项，按顺序）"), required=False,
                                          widget=forms.Textarea(attrs={"rows": 4}))
-    note = forms.CharField(label="修改说明", required=False, max_length=200)
+    note = forms.CharField(label=_("修改说明"), required=False, max_length=200)
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean_raw(self):
@@ -99,27 +102,27 @@ class RuleForm(PortalForm):
 
 class CaseCreateForm(PortalForm):
     archive = forms.IntegerField(widget=forms.HiddenInput)
-    policy = forms.ModelChoiceField(queryset=Policy.objects.active(), label="政策",
-                                    error_messages={"invalid_choice": "请选择启用中的政策。"})
-    claim_period = forms.CharField(label="申领期（年-月）", required=False, max_length=7)
-    kind = forms.ChoiceField(label="类型", choices=[("", "按政策")] + list(Case.Kind.choices), required=False)
+    policy = forms.ModelChoiceField(queryset=Policy.objects.active(), label=_("政策"),
+                                    error_messages={"invalid_choice": _("请选择启用中的政策。")})
+    claim_period = forms.CharField(label=_("申领期（年-月）"), required=False, max_length=7)
+    kind = forms.ChoiceField(label=_("类型"), choices=[("", _("按政策"))] + translated(Case.Kind), required=False)
 
 
 class TransitionForm(PortalForm):
-    expected_state = forms.ChoiceField(choices=Case.State.choices, widget=forms.HiddenInput)
-    note = forms.CharField(label="说明", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    expected_state = forms.ChoiceField(choices=translated(Case.State), widget=forms.HiddenInput)
+    note = forms.CharField(label=_("说明"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PayForm(PortalForm):
-    expected_state = forms.ChoiceField(choices=Case.State.choices, widget=forms.HiddenInput)
-    amount = forms.DecimalField(label="发放金额（元）", max_digits=10, decimal_places=2, min_value=0.01)
-    paid_on = forms.DateField(label="发放日期", widget=DateInput())
-    payment_reference = forms.CharField(label="发放凭证号", max_length=64)
+    expected_state = forms.ChoiceField(choices=translated(Case.State), widget=forms.HiddenInput)
+    amount = forms.DecimalField(label=_("发放金额（元）"), max_digits=10, decimal_places=2, min_value=0.01)
+    paid_on = forms.DateField(label=_("发放日期"), widget=DateInput())
+    payment_reference = forms.CharField(label=_("发放凭证号"), max_length=64)
 
 
 class ChecklistForm(PortalForm):
-    expected_state = forms.ChoiceField(choices=Case.State.choices, widget=forms.HiddenInput)
-    checked = forms.MultipleChoiceField(label="已核验材料", required=False, widget=forms.CheckboxSelectMultiple)
+    expected_state = forms.ChoiceField(choices=translated(Case.State), widget=forms.HiddenInput)
+    checked = forms.MultipleChoiceField(label=_("已核验材料"), required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, documents=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,8 +130,8 @@ class ChecklistForm(PortalForm):
 
 
 class UploadForm(PortalForm):
-    item = forms.ChoiceField(label="材料项")
-    file = forms.FileField(label="文件（PDF/JPEG/PNG，≤ 5 MB）")
+    item = forms.ChoiceField(label=_("材料项"))
+    file = forms.FileField(label=_("文件（PDF/JPEG/PNG，≤ 5 MB）"))
 
     def __init__(self, *args, documents=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,40 +139,40 @@ class UploadForm(PortalForm):
 
 
 class DeclineForm(PortalForm):
-    reason = forms.CharField(label="放弃原因", max_length=200)
+    reason = forms.CharField(label=_("放弃原因"), max_length=200)
 
 
 class WorklistFilterForm(PortalFilterForm):
-    policy = forms.ModelChoiceField(queryset=Policy.objects.all(), required=False, label="政策")
-    key_group = forms.ChoiceField(choices=[("", "全部")] + translated(KeyGroup), required=False, label="重点群体")
+    policy = forms.ModelChoiceField(queryset=Policy.objects.all(), required=False, label=_("政策"))
+    key_group = forms.ChoiceField(choices=[("", _("全部"))] + translated(KeyGroup), required=False, label=_("重点群体"))
     station = forms.IntegerField(required=False, widget=forms.HiddenInput)
     helper = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class CaseFilterForm(PortalFilterForm):
-    kind = forms.ChoiceField(choices=[("", "全部")] + list(Case.Kind.choices), required=False, label="类型")
-    state = forms.ChoiceField(choices=[("", "全部")] + list(Case.State.choices), required=False, label="状态")
-    policy = forms.ModelChoiceField(queryset=Policy.objects.all(), required=False, label="政策")
-    station = forms.IntegerField(required=False, label="站点ID", min_value=1)
-    waiting_days = forms.IntegerField(required=False, min_value=0, max_value=3650, label="等待天数 ≥")
+    kind = forms.ChoiceField(choices=[("", _("全部"))] + translated(Case.Kind), required=False, label=_("类型"))
+    state = forms.ChoiceField(choices=[("", _("全部"))] + translated(Case.State), required=False, label=_("状态"))
+    policy = forms.ModelChoiceField(queryset=Policy.objects.all(), required=False, label=_("政策"))
+    station = forms.IntegerField(required=False, label=_("站点ID"), min_value=1)
+    waiting_days = forms.IntegerField(required=False, min_value=0, max_value=3650, label=_("等待天数 ≥"))
 
 
 SELF_CHECK_FIELDS = {
-    "age": forms.IntegerField(label="您的年龄（周岁）", min_value=16, max_value=100, required=False),
-    "sex": forms.ChoiceField(label="性别", choices=[("", "—"), ("M", "男"), ("F", "女")], required=False),
-    "hukou": forms.ChoiceField(label="户籍", choices=[("", "—")] + translated(Hukou), required=False),
-    "status": forms.ChoiceField(label="目前就业状态", choices=[("", "—")] + translated(EmploymentStatus), required=False),
-    "months_out_of_work": forms.IntegerField(label="上一份工作结束至今几个月（在业不填）", min_value=0, max_value=600,
+    "age": forms.IntegerField(label=_("您的年龄（周岁）"), min_value=16, max_value=100, required=False),
+    "sex": forms.ChoiceField(label=_("性别"), choices=[("", "—"), ("M", _("男")), ("F", _("女"))], required=False),
+    "hukou": forms.ChoiceField(label=_("户籍"), choices=[("", "—")] + translated(Hukou), required=False),
+    "status": forms.ChoiceField(label=_("目前就业状态"), choices=[("", "—")] + translated(EmploymentStatus), required=False),
+    "months_out_of_work": forms.IntegerField(label=_("上一份工作结束至今几个月（在业不填）"), min_value=0, max_value=600,
                                              required=False),
-    "registered_unemployed": forms.ChoiceField(label="是否已办理失业登记", required=False,
-                                               choices=[("", "—"), ("1", "是"), ("0", "否")]),
-    "certified_difficulty": forms.ChoiceField(label="是否已认定为就业困难人员", required=False,
-                                              choices=[("", "—"), ("1", "是"), ("0", "否")]),
-    "education": forms.ChoiceField(label="学历", choices=[("", "—")] + translated(Education), required=False),
-    "graduation_year": forms.IntegerField(label="毕业年份", min_value=1950, max_value=2100, required=False),
-    "district": forms.ChoiceField(label="居住区", required=False),
-    "street": forms.ChoiceField(label="居住街镇", required=False),
-    "key_groups": forms.MultipleChoiceField(label="以下情况是否符合（可多选）", choices=translated(KeyGroup),
+    "registered_unemployed": forms.ChoiceField(label=_("是否已办理失业登记"), required=False,
+                                               choices=[("", "—"), ("1", _("是")), ("0", _("否"))]),
+    "certified_difficulty": forms.ChoiceField(label=_("是否已认定为就业困难人员"), required=False,
+                                              choices=[("", "—"), ("1", _("是")), ("0", _("否"))]),
+    "education": forms.ChoiceField(label=_("学历"), choices=[("", "—")] + translated(Education), required=False),
+    "graduation_year": forms.IntegerField(label=_("毕业年份"), min_value=1950, max_value=2100, required=False),
+    "district": forms.ChoiceField(label=_("居住区"), required=False),
+    "street": forms.ChoiceField(label=_("居住街镇"), required=False),
+    "key_groups": forms.MultipleChoiceField(label=_("以下情况是否符合（可多选）"), choices=translated(KeyGroup),
                                             required=False, widget=forms.CheckboxSelectMultiple),
 }
 

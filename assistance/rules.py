@@ -21,20 +21,23 @@ import calendar
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from core.choices import KeyGroup
 from jobseekers.models import Education, EmploymentStatus, Hukou, JobseekerArchive
 
 EMPLOYED_KINDS = (EmploymentStatus.EMPLOYED.value, EmploymentStatus.FLEXIBLE.value,
                   EmploymentStatus.SELF_EMPLOYED.value)
-SEXES = {"M": "男", "F": "女"}
+SEXES = {"M": gettext_noop("男"), "F": gettext_noop("女")}
 
 NUMBER_OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
-CHOICE_OPS = {"in": "为", "not_in": "不为"}
-SET_OPS = {"has_any": "含其一", "has_all": "全部包含", "has_none": "均不含"}
-BOOL_OPS = {"is": "为"}
-RECEIVED_OPS = {"not_within_months": "近 N 个月未享受"}
+CHOICE_OPS = {"in": gettext_noop("为"), "not_in": gettext_noop("不为")}
+SET_OPS = {"has_any": gettext_noop("含其一"), "has_all": gettext_noop("全部包含"), "has_none": gettext_noop("均不含")}
+BOOL_OPS = {"is": gettext_noop("为")}
+RECEIVED_OPS = {"not_within_months": gettext_noop("近 N 个月未享受")}
 
 
 @dataclass(frozen=True)
@@ -56,22 +59,22 @@ def _labels(choices) -> dict:
 
 
 FACTS: dict[str, FactSpec] = {f.name: f for f in [
-    FactSpec("key_groups", "重点群体", "set", choices=_labels(KeyGroup)),
-    FactSpec("age", "年龄", "number", "岁"),
-    FactSpec("sex", "性别", "choice", choices=SEXES),
-    FactSpec("hukou", "户籍", "choice", choices=_labels(Hukou)),
-    FactSpec("status", "当前就业状态", "choice", choices=_labels(EmploymentStatus)),
-    FactSpec("months_out_of_work", "距上次就业结束", "number", "个月"),
-    FactSpec("registered_unemployed", "失业登记", "bool"),
-    FactSpec("certified_difficulty", "就业困难人员认定", "bool"),
-    FactSpec("education", "学历", "choice", choices=_labels(Education)),
-    FactSpec("graduation_year", "毕业年份", "number", "年"),
-    FactSpec("district", "居住区", "choice"),
-    FactSpec("street", "居住街镇", "choice"),
-    FactSpec("received_policy", "本政策享受记录", "received"),
+    FactSpec("key_groups", gettext_noop("重点群体"), "set", choices=_labels(KeyGroup)),
+    FactSpec("age", gettext_noop("年龄"), "number", gettext_noop("岁")),
+    FactSpec("sex", gettext_noop("性别"), "choice", choices=SEXES),
+    FactSpec("hukou", gettext_noop("户籍"), "choice", choices=_labels(Hukou)),
+    FactSpec("status", gettext_noop("当前就业状态"), "choice", choices=_labels(EmploymentStatus)),
+    FactSpec("months_out_of_work", gettext_noop("距上次就业结束"), "number", gettext_noop("个月")),
+    FactSpec("registered_unemployed", gettext_noop("失业登记"), "bool"),
+    FactSpec("certified_difficulty", gettext_noop("就业困难人员认定"), "bool"),
+    FactSpec("education", gettext_noop("学历"), "choice", choices=_labels(Education)),
+    FactSpec("graduation_year", gettext_noop("毕业年份"), "number", gettext_noop("年")),
+    FactSpec("district", gettext_noop("居住区"), "choice"),
+    FactSpec("street", gettext_noop("居住街镇"), "choice"),
+    FactSpec("received_policy", gettext_noop("本政策享受记录"), "received"),
 ]}
-BOOL_TEXT = {"registered_unemployed": ("已办理失业登记", "未办理失业登记"),
-             "certified_difficulty": ("已认定为就业困难人员", "未认定为就业困难人员")}
+BOOL_TEXT = {"registered_unemployed": (gettext_noop("已办理失业登记"), gettext_noop("未办理失业登记")),
+             "certified_difficulty": (gettext_noop("已认定为就业困难人员"), gettext_noop("未认定为就业困难人员"))}
 
 
 def _place_labels(kind: str) -> dict[str, str]:
@@ -365,6 +368,10 @@ class Result:
     def conditions(self) -> list[dict]:
         return _flat(self.tree)
 
+    @property
+    def shown_conditions(self) -> list[dict]:
+        return shown(self.conditions)
+
     def to_json(self) -> dict:
         return {"ok": self.ok, "fixes": self.fixes, "tree": self.tree}
 
@@ -402,11 +409,10 @@ def _eval(node, facts: Facts, *, policy_id: int) -> tuple[dict, bool, int, int]:
 
 def _choice_text(spec: FactSpec, value) -> str:
     if value is None:
-        return "未填写"
-    labels = spec.choices if spec.choices is not None else None
-    if labels is None:
-        labels = _place_label_cache(spec.name)
-    return labels.get(value, value)
+        return gettext("未填写")
+    if spec.choices is not None:
+        return gettext(spec.choices.get(value, value))
+    return _place_label_cache(spec.name).get(value, value)
 
 
 _PLACE_CACHE: dict[str, dict] = {}
@@ -425,30 +431,68 @@ def _leaf(node, facts: Facts, *, policy_id: int) -> dict:
         ok = actual is not None and {">=": actual >= want, "<=": actual <= want, ">": actual > want,
                                      "<": actual < want, "==": actual == want, "!=": actual != want}[op] \
             if actual is not None else False
-        shown = f"{actual} {spec.unit}".strip() if actual is not None else "无"
-        if spec.name == "months_out_of_work" and actual is None:
-            shown = "无（在业或无失业记录）"
-        text = f"{spec.label} {shown}，需 {NUMBER_OPS[op]} {want} {spec.unit}".rstrip()
     elif spec.kind == "choice":
         inside = actual is not None and actual in want
         ok = inside if op == "in" else (actual is not None and not inside)
-        wanted = "、".join(_choice_text(spec, v) for v in want)
-        text = f"{spec.label} {_choice_text(spec, actual)}，需{'为' if op == 'in' else '不为'}{wanted}"
     elif spec.kind == "set":
         have = set(actual or [])
         ok = {"has_any": bool(have & set(want)), "has_all": set(want) <= have,
               "has_none": not (have & set(want))}[op]
-        labels = spec.choices
-        shown = "、".join(labels.get(v, v) for v in sorted(have)) or "无"
-        text = f"{spec.label} {shown}，需{SET_OPS[op]}：{'、'.join(labels.get(v, v) for v in want)}"
     elif spec.kind == "bool":
         ok = bool(actual) == want
-        yes, no = BOOL_TEXT.get(spec.name, (f"{spec.label}：是", f"{spec.label}：否"))
-        text = (yes if actual else no) + ("" if want else f"，需{no}")
     else:
         since = months_before(facts.ref_date, want)
         dates = [d for d in facts.paid.get(str(policy_id), []) if dt.date.fromisoformat(d) > since]
         ok, actual = not dates, (max(dates) if dates else None)
-        text = (f"近 {want} 个月未享受本政策" if ok else f"已于 {actual} 享受本政策，需近 {want} 个月未享受")
-    return {"fact": spec.name, "label": spec.label, "op": op, "value": want, "actual": actual, "ok": ok,
-            "text": f"{text} {'✓' if ok else '✗'}"}
+    leaf = {"fact": spec.name, "label": spec.label, "op": op, "value": want, "actual": actual, "ok": ok}
+    # The stored text is Chinese (as services join it into Chinese notes); pages re-render it with `shown`.
+    with translation.override(settings.LANGUAGE_CODE):
+        leaf["text"] = leaf_text(leaf)
+    return leaf
+
+
+def leaf_text(leaf: dict) -> str:
+    """One condition's line ("年龄 41 岁，需 ≥ 16 岁 ✓") in the active language, from its structured parts."""
+    spec, op, want, actual, ok = FACTS[leaf["fact"]], leaf["op"], leaf["value"], leaf["actual"], leaf["ok"]
+    label, unit = gettext(spec.label), gettext(spec.unit) if spec.unit else ""
+    if spec.kind == "number":
+        shown = f"{actual} {unit}".strip() if actual is not None else gettext("无")
+        if spec.name == "months_out_of_work" and actual is None:
+            shown = gettext("无（在业或无失业记录）")
+        text = gettext("%(label)s %(shown)s，需 %(op)s %(want)s %(unit)s") % {
+            "label": label, "shown": shown, "op": NUMBER_OPS[op], "want": want, "unit": unit}
+        text = text.rstrip()
+    elif spec.kind == "choice":
+        wanted = gettext("、").join(_choice_text(spec, v) for v in want)
+        template = gettext("%(label)s %(shown)s，需为%(wanted)s") if op == "in" else \
+            gettext("%(label)s %(shown)s，需不为%(wanted)s")
+        text = template % {"label": label, "shown": _choice_text(spec, actual), "wanted": wanted}
+    elif spec.kind == "set":
+        labels = spec.choices
+        sep = gettext("、")
+        shown = sep.join(gettext(labels.get(v, v)) for v in sorted(actual or [])) or gettext("无")
+        text = gettext("%(label)s %(shown)s，需%(op)s：%(wanted)s") % {
+            "label": label, "shown": shown, "op": gettext(SET_OPS[op]),
+            "wanted": sep.join(gettext(labels.get(v, v)) for v in want)}
+    elif spec.kind == "bool":
+        yes, no = BOOL_TEXT.get(spec.name, (f"{spec.label}：是", f"{spec.label}：否"))
+        yes, no = gettext(yes), gettext(no)
+        text = (yes if actual else no) + ("" if want else gettext("，需%(text)s") % {"text": no})
+    else:
+        text = (gettext("近 %(n)s 个月未享受本政策") % {"n": want} if ok else
+                gettext("已于 %(date)s 享受本政策，需近 %(n)s 个月未享受") % {"date": actual, "n": want})
+    return f"{text} {'✓' if ok else '✗'}"
+
+
+def shown(conditions: list[dict]) -> list[dict]:
+    """Conditions of a trace (stored or fresh) with their text re-rendered in the reader's language."""
+    out = []
+    for c in conditions:
+        if c.get("fact") == "review":  # a rejection's reason, added to the trace by case_reject
+            out.append({**c, "text": gettext("审核意见：%(reason)s") % {"reason": c.get("actual", "")} + " ✗"})
+            continue
+        try:
+            out.append({**c, "text": leaf_text(c)})
+        except (KeyError, TypeError):  # a trace stored under an older rule language stays as stored
+            out.append(c)
+    return out

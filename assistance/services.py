@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.audit import audit_record, diff
 from core.scoping import require_visible
@@ -21,7 +23,7 @@ from . import engine, events, rules
 from .models import Case, CaseDocument, CaseTransition, Entitlement, Policy, PolicyVersion
 
 S = Case.State
-STALE = "该案件已被他人处理（当前状态：{now}），您的操作未执行。请刷新页面查看最新状态。"
+STALE = _("该案件已被他人处理（当前状态：{now}），您的操作未执行。请刷新页面查看最新状态。")
 OPEN_STATES = {S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.RETURNED}
 
 POLICY_FIELDS = ("code", "name", "kind", "district_code", "doc_number", "issuer", "valid_from", "valid_to",
@@ -35,7 +37,7 @@ def _city_only(actor) -> None:
     from core.scoping import scope_of
 
     if not scope_of(actor).is_city:
-        raise PermissionDenied("只有市级管理员可以修改政策。")
+        raise PermissionDenied(_("只有市级管理员可以修改政策。"))
 
 
 @transaction.atomic
@@ -77,15 +79,15 @@ def policy_update(*, actor, policy: Policy, **fields) -> Policy:
 
 def _clean_docs(docs) -> list[str]:
     if not isinstance(docs, list) or not all(isinstance(d, str) for d in docs):
-        raise ValidationError({"required_documents": "所需材料须为文字列表。"})
+        raise ValidationError({"required_documents": _("所需材料须为文字列表。")})
     out = []
     for d in (d.strip() for d in docs):
         if not d:
             continue
         if len(d) > 100:
-            raise ValidationError({"required_documents": f"材料名称“{d[:20]}…”过长（最多100字）。"})
+            raise ValidationError({"required_documents": _("材料名称“%(name)s…”过长（最多100字）。") % {"name": d[:20]}})
         if d in out:
-            raise ValidationError({"required_documents": f"材料“{d}”重复。"})
+            raise ValidationError({"required_documents": _("材料“%(name)s”重复。") % {"name": d}})
         out.append(d)
     return out
 
@@ -105,7 +107,7 @@ def policy_rule_update(*, actor, policy: Policy, rule: dict, required_documents:
     locked = Policy.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=policy.pk)
     current = locked.current_version
     if expected_version is not None and (current.number if current else 0) != expected_version:
-        raise ValidationError("该政策的规则已被他人修改，您的修改未保存。请刷新后重新修改。", code="stale")
+        raise ValidationError(_("该政策的规则已被他人修改，您的修改未保存。请刷新后重新修改。"), code="stale")
     _check_rule(rule)
     docs = _clean_docs(required_documents)
     if current and current.rule == rule and list(current.required_documents) == docs:
@@ -129,10 +131,10 @@ def entitlement_decline(*, actor, entitlement: Entitlement, reason: str) -> Enti
     require_visible(actor, station=entitlement.archive.station)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写放弃原因。"})
+        raise ValidationError({"reason": _("请填写放弃原因。")})
     locked = Entitlement.objects.select_for_update().get(pk=entitlement.pk)
     if locked.state != Entitlement.State.ELIGIBLE:
-        raise ValidationError(f"该记录当前为“{locked.get_state_display()}”，不能登记放弃。")
+        raise ValidationError(_("该记录当前为“%(state)s”，不能登记放弃。") % {"state": locked.get_state_display()})
     locked.state, locked.reason = Entitlement.State.DECLINED, reason[:200]
     locked.save(update_fields=["state", "reason"])
     audit_record(actor=actor, action=events.ENTITLEMENT_DECLINE, obj=locked.archive,
@@ -154,17 +156,17 @@ def _staff_of(actor, archive) -> None:
 
     scope = scope_of(actor)
     if not scope.is_staff_member or archive.station_id not in scope.station_ids:
-        raise PermissionDenied("只有本站点工作人员可以起草、提交或撤回案件。")
+        raise PermissionDenied(_("只有本站点工作人员可以起草、提交或撤回案件。"))
 
 
 def _reviewer(actor, case: Case) -> None:
     from core.scoping import scope_of
 
     if not scope_of(actor).is_admin:
-        raise PermissionDenied("只有区级或市级管理员可以审核、决定和登记发放。")
+        raise PermissionDenied(_("只有区级或市级管理员可以审核、决定和登记发放。"))
     require_visible(actor, station=case.archive.station)
     if case.submitted_by_id and case.submitted_by_id == getattr(actor, "pk", None):
-        raise PermissionDenied("不能审核自己提交的案件。")
+        raise PermissionDenied(_("不能审核自己提交的案件。"))
 
 
 def _period_ok(period: str) -> bool:
@@ -181,20 +183,20 @@ def case_create(*, actor, archive: JobseekerArchive, policy: Policy, claim_perio
     require_visible(actor, station=archive.station)
     errors = {}
     if not policy.is_active or policy.current_version_id is None:
-        errors["policy"] = "该政策未启用或没有资格规则，不能办理。"
+        errors["policy"] = _("该政策未启用或没有资格规则，不能办理。")
     if not archive.is_open:
-        errors["archive"] = "档案已关闭，不能办理。"
+        errors["archive"] = _("档案已关闭，不能办理。")
     kind = kind or policy.case_kind
     if kind not in Case.Kind.values:
-        errors["kind"] = f"未知的案件类型“{kind}”。"
+        errors["kind"] = _("未知的案件类型“%(kind)s”。") % {"kind": kind}
     elif kind == Case.Kind.STARTUP and policy.kind != Policy.Kind.SUBSIDY:
-        errors["kind"] = "创业补贴案件须对应补贴类政策。"
+        errors["kind"] = _("创业补贴案件须对应补贴类政策。")
     elif kind != policy.case_kind and not (kind == Case.Kind.STARTUP and policy.case_kind == Case.Kind.CLAIM):
-        errors["kind"] = "案件类型与政策类型不符。"
+        errors["kind"] = _("案件类型与政策类型不符。")
     if kind in {Case.Kind.CLAIM, Case.Kind.STARTUP}:
         claim_period = claim_period or timezone.localdate().strftime("%Y-%m")
         if not _period_ok(claim_period):
-            errors["claim_period"] = "申领期格式应为“年-月”，如 2026-12。"
+            errors["claim_period"] = _("申领期格式应为“年-月”，如 2026-12。")
     else:
         claim_period = ""
     if errors:
@@ -205,12 +207,17 @@ def case_create(*, actor, archive: JobseekerArchive, policy: Policy, claim_perio
         with transaction.atomic():
             case.save()
     except IntegrityError:
-        raise ValidationError("该求职者已有这项政策的办理中案件，请在原案件中继续办理。", code="open_case") from None
+        raise ValidationError(_("该求职者已有这项政策的办理中案件，请在原案件中继续办理。"), code="open_case") from None
     CaseTransition.objects.create(case=case, from_state="", to_state=S.DRAFT, actor=actor, note="起草")
     _set_entitlement(case, Entitlement.State.CLAIM_OPEN, only_from=(Entitlement.State.ELIGIBLE,))
     audit_record(actor=actor, action=events.CASE_CREATE, obj=case,
-                 summary=f"起草{case.get_kind_display()}：{policy.name}")
+                 summary=f"起草{Case.Kind(case.kind).label}：{policy.name}")
     return case
+
+
+def _audit_name(case: Case) -> str:
+    """The case as audit summaries name it: in Chinese whatever the actor's language (str(case) follows it)."""
+    return f"{Case.Kind(case.kind).label} #{case.pk}"
 
 
 def _lock_case(case: Case, expected_state: str | None) -> Case:
@@ -223,7 +230,8 @@ def _lock_case(case: Case, expected_state: str | None) -> Case:
 
 def _move(*, actor, case: Case, to: str, allowed: set[str], note: str = "", fields: tuple[str, ...] = ()) -> Case:
     if case.state not in allowed:
-        raise ValidationError(f"案件当前为“{case.get_state_display()}”，不能{_VERB[to]}。", code="bad_state")
+        raise ValidationError(_("案件当前为“%(state)s”，不能%(verb)s。") % {"state": case.get_state_display(), "verb": _VERB[to]},
+                              code="bad_state")
     before = case.state
     case.state, case.state_changed_at = to, timezone.now()
     case.is_open = to in OPEN_STATES or (to == S.APPROVED and case.kind in {Case.Kind.CLAIM, Case.Kind.STARTUP})
@@ -231,12 +239,14 @@ def _move(*, actor, case: Case, to: str, allowed: set[str], note: str = "", fiel
     case.save(update_fields=["state", "state_changed_at", "is_open", *fields])
     CaseTransition.objects.create(case=case, from_state=before, to_state=to, actor=actor, note=note[:300])
     audit_record(actor=actor, action=events.case_moved(to), obj=case,
-                 summary=f"{case} {Case.State(before).label} → {Case.State(to).label}" + (f"：{note[:100]}" if note else ""))
+                 summary=f"{_audit_name(case)} {Case.State(before).label} → {Case.State(to).label}" + (f"：{note[:100]}" if note else ""))
     return case
 
 
-_VERB = {S.SUBMITTED: "提交", S.UNDER_REVIEW: "受理审核", S.APPROVED: "核准", S.REJECTED: "不予通过",
-         S.RETURNED: "退回补充材料", S.PAID: "登记发放", S.WITHDRAWN: "撤回", S.DRAFT: "起草"}
+_VERB = {S.SUBMITTED: pgettext_lazy("case action", "提交"), S.UNDER_REVIEW: pgettext_lazy("case action", "受理审核"),
+         S.APPROVED: pgettext_lazy("case action", "核准"), S.REJECTED: pgettext_lazy("case action", "不予通过"),
+         S.RETURNED: pgettext_lazy("case action", "退回补充材料"), S.PAID: pgettext_lazy("case action", "登记发放"),
+         S.WITHDRAWN: pgettext_lazy("case action", "撤回"), S.DRAFT: pgettext_lazy("case action", "起草")}
 
 
 @transaction.atomic
@@ -245,16 +255,16 @@ def case_checklist_update(*, actor, case: Case, checked: list[str], expected_sta
     locked = _lock_case(case, expected_state)
     _staff_of(actor, locked.archive)
     if locked.state not in {S.DRAFT, S.RETURNED}:
-        raise ValidationError("只有草稿或退回的案件可以修改材料清单。")
+        raise ValidationError(_("只有草稿或退回的案件可以修改材料清单。"))
     unknown = [c for c in checked if c not in locked.version.required_documents]
     if unknown:
-        raise ValidationError({"checklist": f"“{'、'.join(unknown)}”不是这项政策要求的材料。"})
+        raise ValidationError({"checklist": _("“%(items)s”不是这项政策要求的材料。") % {"items": "、".join(unknown)}})
     old = list(locked.checklist)
     locked.checklist = [d for d in locked.version.required_documents if d in checked]
     locked.save(update_fields=["checklist"])
     if old != locked.checklist:
         audit_record(actor=actor, action=events.CASE_CHECKLIST, obj=locked,
-                     summary=f"{locked} 材料清单：{'、'.join(locked.checklist) or '无'}")
+                     summary=f"{_audit_name(locked)} 材料清单：{'、'.join(locked.checklist) or '无'}")
     return locked
 
 
@@ -265,7 +275,8 @@ def case_submit(*, actor, case: Case, expected_state: str | None = None, note: s
     _staff_of(actor, locked.archive)
     missing = locked.missing_documents() if locked.state in {S.DRAFT, S.RETURNED} else []
     if missing:
-        raise ValidationError(f"以下材料尚未核验或上传，不能提交：{'、'.join(missing)}。", code="documents")
+        raise ValidationError(_("以下材料尚未核验或上传，不能提交：%(items)s。") % {"items": "、".join(missing)},
+                              code="documents")
     locked.submitted_by, locked.submitted_at = actor, timezone.now()
     return _move(actor=actor, case=locked, to=S.SUBMITTED, allowed={S.DRAFT, S.RETURNED}, note=note,
                  fields=("submitted_by", "submitted_at"))
@@ -295,7 +306,7 @@ def case_review_start(*, actor, case: Case, expected_state: str | None = None, n
 def case_return(*, actor, case: Case, note: str, expected_state: str | None = None) -> Case:
     """退回补充材料 (what is missing is required in the note)."""
     if not (note or "").strip():
-        raise ValidationError({"note": "请说明需要补充的材料。"})
+        raise ValidationError({"note": _("请说明需要补充的材料。")})
     locked = _lock_case(case, expected_state)
     _reviewer(actor, locked)
     return _move(actor=actor, case=locked, to=S.RETURNED, allowed={S.UNDER_REVIEW}, note=note)
@@ -319,8 +330,9 @@ def case_approve(*, actor, case: Case, expected_state: str | None = None, note: 
         return _move(actor=actor, case=locked, to=S.APPROVED, allowed={S.UNDER_REVIEW})
     result, trace = _decision_trace(locked)
     if not result.ok:
-        failing = "；".join(c["text"] for c in result.conditions if not c["ok"])
-        raise ValidationError(f"按当前规则（第 {trace['version']} 版）不符合条件，不能核准：{failing}", code="ineligible")
+        failing = "；".join(c["text"] for c in rules.shown(result.conditions) if not c["ok"])
+        raise ValidationError(_("按当前规则（第 %(version)s 版）不符合条件，不能核准：%(failing)s")
+                              % {"version": trace["version"], "failing": failing}, code="ineligible")
     locked.version_id = trace["version_id"]
     locked.decision_trace, locked.decided_by, locked.decided_at = trace, actor, timezone.now()
     locked.decision_reason = (note or "")[:300]
@@ -352,7 +364,7 @@ def case_reject(*, actor, case: Case, reason: str, expected_state: str | None = 
     """不予通过 (reason required); the stored trace shows the failing conditions and the reviewer's reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "不予通过须填写原因。"})
+        raise ValidationError({"reason": _("不予通过须填写原因。")})
     locked = _lock_case(case, expected_state)
     _reviewer(actor, locked)
     if locked.state != S.UNDER_REVIEW:
@@ -382,20 +394,20 @@ def case_pay(*, actor, case: Case, amount, paid_on: dt.date, payment_reference: 
         if amount <= 0 or amount.as_tuple().exponent < -2 or amount >= Decimal("100000000"):
             raise InvalidOperation
     except (InvalidOperation, ValueError):
-        errors["amount_paid"] = "发放金额须为大于 0 的金额（最多两位小数）。"
+        errors["amount_paid"] = _("发放金额须为大于 0 的金额（最多两位小数）。")
     if not isinstance(paid_on, dt.date):
-        errors["paid_on"] = "请填写发放日期。"
+        errors["paid_on"] = _("请填写发放日期。")
     elif paid_on > timezone.localdate():
-        errors["paid_on"] = "发放日期不能晚于今天。"
+        errors["paid_on"] = _("发放日期不能晚于今天。")
     payment_reference = (payment_reference or "").strip()
     if not payment_reference:
-        errors["payment_reference"] = "请填写发放凭证号。"
+        errors["payment_reference"] = _("请填写发放凭证号。")
     if errors:
         raise ValidationError(errors)
     locked = _lock_case(case, expected_state)
     _reviewer(actor, locked)
     if locked.kind not in {Case.Kind.CLAIM, Case.Kind.STARTUP}:
-        raise ValidationError(f"{locked.get_kind_display()}案件没有发放环节。")
+        raise ValidationError(_("%(kind)s案件没有发放环节。") % {"kind": locked.get_kind_display()})
     locked.amount_paid, locked.paid_on, locked.payment_reference = amount, paid_on, payment_reference[:64]
     try:
         with transaction.atomic():
@@ -403,7 +415,7 @@ def case_pay(*, actor, case: Case, amount, paid_on: dt.date, payment_reference: 
                           note=f"发放 {amount} 元，凭证 {payment_reference[:64]}",
                           fields=("amount_paid", "paid_on", "payment_reference"))
     except IntegrityError:
-        raise ValidationError("该求职者本申领期的这项补贴已发放，不能重复发放。", code="paid_twice") from None
+        raise ValidationError(_("该求职者本申领期的这项补贴已发放，不能重复发放。"), code="paid_twice") from None
     _set_entitlement(moved, Entitlement.State.RECEIVED)
     engine.schedule_reevaluation(moved.archive_id)
     return moved
@@ -429,22 +441,23 @@ def document_upload(*, actor, case: Case, item: str, file_name: str, content: by
     locked = _lock_case(case, None)
     _staff_of(actor, locked.archive)
     if locked.state not in {S.DRAFT, S.RETURNED}:
-        raise ValidationError("只有草稿或退回的案件可以上传材料。")
+        raise ValidationError(_("只有草稿或退回的案件可以上传材料。"))
     if item not in locked.version.required_documents:
-        raise ValidationError({"item": f"“{item}”不是这项政策要求的材料。"})
+        raise ValidationError({"item": _("“%(items)s”不是这项政策要求的材料。") % {"items": item}})
     if not content:
-        raise ValidationError({"file": "文件为空。"})
+        raise ValidationError({"file": _("文件为空。")})
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise ValidationError({"file": f"文件过大（{len(content) // 1024} KB），最大 {MAX_DOCUMENT_BYTES // 1024 // 1024} MB。"})
+        raise ValidationError({"file": _("文件过大（%(kb)s KB），最大 %(mb)s MB。") % {
+            "kb": len(content) // 1024, "mb": MAX_DOCUMENT_BYTES // 1024 // 1024}})
     kind = sniff(content)
     if kind is None:
-        raise ValidationError({"file": "只能上传 PDF、JPEG 或 PNG 文件（按文件内容判断，不看扩展名）。"})
+        raise ValidationError({"file": _("只能上传 PDF、JPEG 或 PNG 文件（按文件内容判断，不看扩展名）。")})
     doc = CaseDocument(case=locked, item=item, file_name=(file_name or "upload")[-200:], content_type=kind,
                        size=len(content), uploaded_by=actor)
     doc.set_content(content)
     doc.save()
     audit_record(actor=actor, action=events.DOCUMENT_UPLOAD, obj=locked,
-                 summary=f"{locked} 上传材料“{item}”（{kind}，{len(content) // 1024} KB）")
+                 summary=f"{_audit_name(locked)} 上传材料“{item}”（{kind}，{len(content) // 1024} KB）")
     return doc
 
 
@@ -453,7 +466,7 @@ def document_download(*, actor, document: CaseDocument) -> bytes:
     """The document's content for a user who may see its case; every download audited."""
     require_visible(actor, station=document.case.archive.station)
     audit_record(actor=actor, action=events.DOCUMENT_DOWNLOAD, obj=document.case,
-                 summary=f"{document.case} 下载材料“{document.item}”")
+                 summary=f"{_audit_name(document.case)} 下载材料“{document.item}”")
     return document.get_content()
 
 
@@ -465,11 +478,11 @@ def helpers_reassign(*, actor, archive_ids: list[int], helper) -> int:
     from jobseekers.services import archive_update
 
     if helper is None:
-        raise ValidationError({"helper": "请选择帮办员。"})
+        raise ValidationError({"helper": _("请选择帮办员。")})
     ids = sorted(set(archive_ids))
     archives = list(JobseekerArchive.objects.visible_to(actor).filter(pk__in=ids).order_by("pk"))
     if not ids or len(archives) != len(ids):
-        raise ValidationError({"archives": "请选择档案；所选档案须在您的管辖范围内。"})
+        raise ValidationError({"archives": _("请选择档案；所选档案须在您的管辖范围内。")})
     changed = 0
     for a in archives:
         if a.helper_id == helper.pk:

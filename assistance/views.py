@@ -12,6 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView
 
@@ -83,7 +85,7 @@ class PolicyFormView(CityAdminRequiredMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "政策已保存。")
+                messages.success(request, _("政策已保存。"))
                 return redirect(policy)
         return render(request, self.template_name, {"form": form, "policy": policy}, status=400)
 
@@ -130,7 +132,7 @@ class PolicyRuleView(CityAdminRequiredMixin, View):
                 else:
                     add_service_errors(form, exc)
             else:
-                messages.success(request, f"规则已保存为第 {version.number} 版。")
+                messages.success(request, _("规则已保存为第 %(n)s 版。") % {"n": version.number})
                 return redirect(policy)
         return render(request, self.template_name, {"policy": policy, "form": form, "conditions": conditions},
                       status=400)
@@ -196,14 +198,14 @@ class EntitlementDeclineView(InternalRequiredMixin, View):
         entitlement = get_object_or_404(Entitlement.objects.visible_to(request.user), pk=pk)
         form = DeclineForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "请填写放弃原因，未做任何修改。")
+            messages.error(request, _("请填写放弃原因，未做任何修改。"))
             return redirect("assistance:worklist")
         try:
             services.entitlement_decline(actor=request.user, entitlement=entitlement, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             messages.error(request, _errors_text(exc))
         else:
-            messages.success(request, "已登记本人放弃。")
+            messages.success(request, _("已登记本人放弃。"))
         return redirect("assistance:worklist")
 
 
@@ -221,7 +223,7 @@ class EngineRunStartView(CityAdminRequiredMixin, View):
 
         enqueue("assistance.tasks.run_engine")
         audit_record(actor=request.user, action=events.ENGINE_START, summary="手动启动资格核查")
-        messages.success(request, "资格核查已排队，刷新本页查看进度。")
+        messages.success(request, _("资格核查已排队，刷新本页查看进度。"))
         return redirect("assistance:engine_runs")
 
 
@@ -269,7 +271,7 @@ def _case_context(request, case, **extra):
         "checklist_form": ChecklistForm(initial={"expected_state": case.state, "checked": case.checklist},
                                         documents=case.version.required_documents),
         "upload_form": extra.pop("upload_form", None) or UploadForm(documents=case.version.required_documents),
-        "trace": rules._flat(case.decision_trace["tree"]) if case.decision_trace.get("tree") else [],
+        "trace": rules.shown(rules._flat(case.decision_trace["tree"])) if case.decision_trace.get("tree") else [],
         **extra,
     }
 
@@ -284,7 +286,7 @@ class CaseCreateView(InternalRequiredMixin, View):
     def post(self, request):
         form = CaseCreateForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "请选择档案和政策，未做任何修改。")
+            messages.error(request, _("请选择档案和政策，未做任何修改。"))
             return redirect(request.META.get("HTTP_REFERER") or "assistance:case_list")
         archive = get_object_or_404(JobseekerArchive.objects.visible_to(request.user), pk=form.cleaned_data["archive"])
         try:
@@ -294,7 +296,7 @@ class CaseCreateView(InternalRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, _errors_text(exc))
             return redirect(archive)
-        messages.success(request, "案件已起草，请核验材料后提交。")
+        messages.success(request, _("案件已起草，请核验材料后提交。"))
         return redirect(case)
 
 
@@ -318,7 +320,7 @@ class CaseTransitionView(InternalRequiredMixin, View):
                 except ValidationError as exc:
                     add_service_errors(form, exc)
                 else:
-                    messages.success(request, "发放已登记。")
+                    messages.success(request, _("发放已登记。"))
                     return redirect(case)
             return render(request, "assistance/case_detail.html", _case_context(request, case, pay_form=form),
                           status=400)
@@ -327,7 +329,7 @@ class CaseTransitionView(InternalRequiredMixin, View):
             return HttpResponse(status=404)
         form = TransitionForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "请求不完整，未做任何修改。请刷新页面后重试。")
+            messages.error(request, _("请求不完整，未做任何修改。请刷新页面后重试。"))
             return redirect(case)
         kwargs = {"expected_state": form.cleaned_data["expected_state"]}
         if action == "reject":
@@ -340,7 +342,7 @@ class CaseTransitionView(InternalRequiredMixin, View):
             messages.error(request, _errors_text(exc))
             return render(request, "assistance/case_detail.html",
                           _case_context(request, selectors.case_get(user=request.user, pk=pk)), status=400)
-        messages.success(request, "案件状态已更新。")
+        messages.success(request, _("案件状态已更新。"))
         return redirect(case)
 
 
@@ -349,7 +351,7 @@ class CaseChecklistView(InternalRequiredMixin, View):
         case = selectors.case_get(user=request.user, pk=pk)
         form = ChecklistForm(request.POST, documents=case.version.required_documents)
         if not form.is_valid():
-            messages.error(request, "材料清单有误，未做任何修改。")
+            messages.error(request, _("材料清单有误，未做任何修改。"))
             return redirect(case)
         try:
             services.case_checklist_update(actor=request.user, case=case, checked=form.cleaned_data["checked"],
@@ -357,7 +359,7 @@ class CaseChecklistView(InternalRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, _errors_text(exc))
         else:
-            messages.success(request, "材料清单已保存。")
+            messages.success(request, _("材料清单已保存。"))
         return redirect(case)
 
 
@@ -368,7 +370,7 @@ class DocumentUploadView(InternalRequiredMixin, View):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > services.MAX_DOCUMENT_BYTES:
-                form.add_error("file", f"文件过大（{upload.size // 1024} KB），最大 5 MB。")
+                form.add_error("file", _("文件过大（%(kb)s KB），最大 %(mb)s MB。") % {"kb": upload.size // 1024, "mb": 5})
             else:
                 try:
                     services.document_upload(actor=request.user, case=case, item=form.cleaned_data["item"],
@@ -376,7 +378,7 @@ class DocumentUploadView(InternalRequiredMixin, View):
                 except ValidationError as exc:
                     add_service_errors(form, exc)
                 else:
-                    messages.success(request, "材料已上传。")
+                    messages.success(request, _("材料已上传。"))
                     return redirect(case)
         return render(request, "assistance/case_detail.html", _case_context(request, case, upload_form=form),
                       status=400)
@@ -492,12 +494,13 @@ class ReassignView(InternalRequiredMixin, View):
         if not back.startswith("/"):
             back = reverse("assistance:unassigned")
         if not ids or helper is None:
-            messages.error(request, "请选择档案和帮办员，未做任何修改。")
+            messages.error(request, _("请选择档案和帮办员，未做任何修改。"))
             return redirect(back)
         try:
             n = services.helpers_reassign(actor=request.user, archive_ids=ids, helper=helper)
         except ValidationError as exc:
-            messages.error(request, _errors_text(exc) + " 未做任何修改。")
+            messages.error(request, _errors_text(exc) + " " + _("未做任何修改。"))
         else:
-            messages.success(request, f"已为 {n} 份档案分配帮办员 {helper.get_username()}。")
+            messages.success(request, ngettext("已为 %(n)s 份档案分配帮办员 %(helper)s。", "已为 %(n)s 份档案分配帮办员 %(helper)s。", n)
+                             % {"n": n, "helper": helper.get_username()})
         return redirect(back)

@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_noop
 
 from core.figures import Figure, Ratio
 from core.scoping import scope_of
@@ -144,7 +145,7 @@ def board_for(*, user) -> Board:
         district = District.objects.get(pk=scope.district_id)
         title, district_code = district.name, district.code
     elif scope.is_city:
-        title = "全市"
+        title = gettext_noop("全市")
     else:
         title = "、".join(stations.order_by("code").values_list("name", flat=True)) or "—"
     tables = {}

@@ -12,6 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 CELL = 56
 GAP = 4
 # light to dark blue, readable on white; the text colour flips on the darker two
@@ -31,7 +34,8 @@ class Tile:
 
     @property
     def label(self) -> str:
-        return self.name[:3]
+        # Three characters fit a tile in Chinese; other languages show the whole name (user data, untranslated).
+        return self.name[:3] if (get_language() or "").startswith("zh") else self.name
 
     @property
     def cx(self) -> float:
@@ -86,5 +90,5 @@ def tile_map(rows, *, column: int, points: dict[int, list[str]]) -> dict:
         tiles.append(Tile(r.key, r.name, value, x0, y0, SHADES[shade], "#ffffff" if shade >= 3 else "#212529", dots))
     width = (max((c for c, _r in cells.values()), default=0) + 1) * (CELL + GAP)
     height = (max((r for _c, r in cells.values()), default=0) + 1) * (CELL + GAP)
-    legend = list(zip(SHADES, ["0", "低于最大值的⅓", "⅓至⅔", "⅔以上", f"最大值 {top}"], strict=True)) if top else []
+    legend = list(zip(SHADES, ["0", _("低于最大值的⅓"), _("⅓至⅔"), _("⅔以上"), _("最大值 %(top)s") % {"top": top}], strict=True)) if top else []
     return {"tiles": tiles, "width": width, "height": height, "legend": legend, "top": top}

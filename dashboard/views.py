@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -36,7 +38,8 @@ class Row:
     def __init__(self, name, value):
         self.name, self.value = name, value
 
-TABLE_TITLES = {"district": "各区", "street": "各街镇（按站点所在街镇）", "station": "各站点"}
+TABLE_TITLES = {"district": gettext_noop("各区"), "street": gettext_noop("各街镇（按站点所在街镇）"),
+                "station": gettext_noop("各站点")}
 
 
 class DashboardView(InternalRequiredMixin, TemplateView):
@@ -80,7 +83,7 @@ class MapGeoJsonView(InternalRequiredMixin, View):
     def get(self, request):
         path = geojson_path(selectors.board_for(user=request.user))
         if path is None:
-            raise Http404("未配置地图边界数据。")
+            raise Http404(_("未配置地图边界数据。"))
         return FileResponse(path.open("rb"), content_type="application/geo+json")
 
 

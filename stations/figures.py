@@ -1,6 +1,7 @@
 """Dashboard figures of the stations app (protocol: core/figures.py)."""
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_noop
 
 from core.figures import Figure
 from core.scoping import scope_of
@@ -21,8 +22,8 @@ def streets_without_station(user) -> int:
 
 
 FIGURES = [
-    Figure("stations.operating", "运行中的站点", "站点与覆盖", "stations:station_list",
+    Figure("stations.operating", gettext_noop("运行中的站点"), gettext_noop("站点与覆盖"), "stations:station_list",
            rows=Station.objects.operating, params={"status": Station.Status.OPERATING}, station_path="id", breakdown=True),
-    Figure("stations.streets_without", "无运行站点的街镇", "站点与覆盖", "stations:coverage",
+    Figure("stations.streets_without", gettext_noop("无运行站点的街镇"), gettext_noop("站点与覆盖"), "stations:coverage",
            value=streets_without_station, live=True, levels=("district", "city")),
 ]

@@ -367,8 +367,8 @@ class StaffTransfer(TimeStampedModel):
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "人员调动申请"
-        verbose_name_plural = "人员调动申请"
+        verbose_name = _("人员调动申请")
+        verbose_name_plural = _("人员调动申请")
         constraints = [
             models.UniqueConstraint(fields=["user", "to_station"], condition=models.Q(status="pending"),
                                     name="transfer_one_pending",

@@ -7,11 +7,20 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from stations.models import Street
 from tests.factories import StationFactory, make_city_admin, make_district_admin, make_staff, street
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware leaves a request's language active in the thread: an English page would turn the next
+    test's lazy messages English. Each test starts in the default language (Chinese)."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.apps import apps
+from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
 from django.db import models
 from django.urls import Resolver404, resolve
@@ -83,6 +84,13 @@ class _Page(HTMLParser):
             self.texts.append((f"<{self._stack[-1] if self._stack else '?'}>", data.strip()))
 
 
+def _stores_text(field) -> bool:
+    """A free-text column: a char/text/JSON field without choices, or an array of them (a policy's documents)."""
+    if isinstance(field, ArrayField):
+        return _stores_text(field.base_field)
+    return isinstance(field, models.CharField | models.TextField | models.JSONField) and not field.choices
+
+
 def _data_values() -> list[str]:
     """Every Chinese text stored in the database, longest first (so a name is removed before its parts)."""
     values: set[str] = set()
@@ -99,8 +107,7 @@ def _data_values() -> list[str]:
                 add(v)
 
     for model in apps.get_models():
-        fields = [f.attname for f in model._meta.concrete_fields
-                  if isinstance(f, models.CharField | models.TextField | models.JSONField) and not f.choices]
+        fields = [f.attname for f in model._meta.concrete_fields if _stores_text(f)]
         if fields:
             for row in model._default_manager.values_list(*fields):
                 add(list(row))
@@ -260,3 +267,18 @@ def test_service_messages_translate_and_audit_summaries_stay_chinese(english, wo
                  {"status": "employed", "effective_date": timezone.localdate().isoformat(), "source": "phone"})
     event = AuditEvent.objects.filter(action="jobseeker.status_add").latest("id")
     assert event.summary.startswith("就业状态记录：已就业") and "电话" in event.summary, event.summary
+
+
+def test_eligibility_traces_render_in_the_readers_language_and_store_chinese(english, world):
+    from django.urls import reverse
+
+    from assistance import rules
+    from tests.assistance.factories import make_policy
+
+    make_policy(rule={"all": [{"fact": "age", "op": ">=", "value": 40},
+                              {"fact": "key_groups", "op": "has_any", "value": ["graduate"]}]}, name="自测政策")
+    body = english.get(reverse("assistance:self_check"), {"age": 45}).content.decode()
+    assert "Age 45 years, needs ≥ 40 years ✓" in body and "年龄" not in body
+    facts = rules.Facts(ref="2026-01-01", age=45)
+    result = rules.evaluate({"fact": "age", "op": ">=", "value": 40}, facts, policy_id=1)
+    assert result.conditions[0]["text"] == "年龄 45 岁，需 ≥ 40 岁 ✓"  # what a stored trace keeps

@@ -65,8 +65,8 @@ class Provider(TimeStampedModel):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "培训机构"
-        verbose_name_plural = "培训机构"
+        verbose_name = _("培训机构")
+        verbose_name_plural = _("培训机构")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -147,8 +147,8 @@ class Program(TimeStampedModel):
     objects = ProgramQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "培训项目"
-        verbose_name_plural = "培训项目"
+        verbose_name = _("培训项目")
+        verbose_name_plural = _("培训项目")
         ordering = ["start_date", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
@@ -226,8 +226,8 @@ class Referral(TimeStampedModel):
     objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "培训推荐"
-        verbose_name_plural = "培训推荐"
+        verbose_name = _("培训推荐")
+        verbose_name_plural = _("培训推荐")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["archive", "program"], condition=~models.Q(status="dropped"),
@@ -269,8 +269,8 @@ class WaitlistEntry(TimeStampedModel):
     objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "培训候补"
-        verbose_name_plural = "培训候补"
+        verbose_name = _("培训候补")
+        verbose_name_plural = _("培训候补")
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["archive", "program"], condition=models.Q(status__in=["waiting", "offered"]),
@@ -302,8 +302,8 @@ class Certificate(TimeStampedModel):
     objects = ArchiveOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "证书"
-        verbose_name_plural = "证书"
+        verbose_name = _("证书")
+        verbose_name_plural = _("证书")
         ordering = ["-issued_on", "-id"]
 
     def __str__(self) -> str:

@@ -20,6 +20,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record, diff
 from core.queue import enqueue
@@ -40,7 +42,7 @@ PROGRAM_FIELDS = ("provider", "title", "occupation", "skill_level", "description
                   "status")
 OPEN_FOR_ENROLMENT = (Program.Status.ENROLLING, Program.Status.RUNNING)
 OFFER_HOURS = 48  # how long a waitlist offer stays open
-FULL_MESSAGE = "该培训项目名额已满，可加入候补名单。"
+FULL_MESSAGE = gettext_noop("该培训项目名额已满，可加入候补名单。")  # raised as gettext(FULL_MESSAGE)
 
 # --- the "申领培训补贴" hook ---------------------------------------------------------------------
 
@@ -73,7 +75,7 @@ def subsidy_claim_open(*, actor, referral: Referral) -> list:
     referral = Referral.objects.select_related("program", "archive__station__street").get(pk=referral.pk)
     require_visible(actor, station=referral.archive.station)
     if referral.status != Referral.Status.CERTIFIED:
-        raise ValidationError("只有已取证的培训才能申领培训补贴。")
+        raise ValidationError(_("只有已取证的培训才能申领培训补贴。"))
     certificate = Certificate.objects.filter(referral=referral).values_list("pk", flat=True).first()
     completion = Completion(referral_id=referral.pk, archive_id=referral.archive_id, program_id=referral.program_id,
                             policy_code=referral.program.policy_code, certificate_id=certificate, actor=actor)
@@ -97,7 +99,7 @@ def program_signup(*, program: Program, name: str, phone: str, consent: bool):
     from .notices import SIGNUP_NOTICE_VERSION
 
     if program.status not in (Program.Status.PLANNED, *OPEN_FOR_ENROLMENT):
-        raise ValidationError("该培训项目已不再接受报名。")
+        raise ValidationError(_("该培训项目已不再接受报名。"))
     return lead_create(name=name, phone=phone, consent=consent, station=signup_station(program),
                        subject=f"培训报名：{program.title}", subject_key=f"training.program:{program.pk}",
                        notice_version=SIGNUP_NOTICE_VERSION)
@@ -151,7 +153,7 @@ def provider_update(*, actor, provider: Provider, **fields) -> Provider:
 
 def _check_provider(actor, provider: Provider | None) -> None:
     if provider is not None and actor is not None:
-        require_visible(actor, station=provider.station, message="只能为本站点（区级管理员：本区）管理的培训机构登记项目。")
+        require_visible(actor, station=provider.station, message=_("只能为本站点（区级管理员：本区）管理的培训机构登记项目。"))
 
 
 def _search_text(program: Program) -> str:
@@ -210,7 +212,7 @@ def _lock_referral(referral: Referral) -> Referral:
 def _take_seat(program: Program) -> None:
     """Take one seat of a locked program, or refuse."""
     if program.seats_taken >= program.capacity:
-        raise ValidationError(FULL_MESSAGE, code="full")
+        raise ValidationError(gettext(FULL_MESSAGE), code="full")
     Program.objects.filter(pk=program.pk).update(seats_taken=F("seats_taken") + 1)  # the CheckConstraint guards it
     program.seats_taken += 1
 
@@ -225,18 +227,18 @@ def referral_create(*, actor, archive: JobseekerArchive, program: Program, note:
     """Refer an open archive to a program (one active referral per archive × program)."""
     archive = JobseekerArchive.objects.select_related("station__street").get(pk=archive.pk)
     if actor is not None:
-        require_visible(actor, station=archive.station, message="只能推荐本站点（区级管理员：本区）的求职者。")
+        require_visible(actor, station=archive.station, message=_("只能推荐本站点（区级管理员：本区）的求职者。"))
     if not archive.is_open:
-        raise ValidationError({"archive": "该档案已关闭，不能推荐培训。"})
+        raise ValidationError({"archive": _("该档案已关闭，不能推荐培训。")})
     if program.status not in (Program.Status.PLANNED, *OPEN_FOR_ENROLMENT):
-        raise ValidationError({"program": f"该培训项目{program.get_status_display()}，不能推荐。"})
+        raise ValidationError({"program": _("该培训项目%(status)s，不能推荐。") % {"status": program.get_status_display()}})
     referral = Referral(archive=archive, program=program, note=(note or "")[:200], referred_by=actor)
     referral.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             referral.save()
     except IntegrityError:
-        raise ValidationError("该求职者已被推荐到这个培训项目。") from None
+        raise ValidationError(_("该求职者已被推荐到这个培训项目。")) from None
     audit_record(actor=actor, action=events.REFERRAL_CREATE, obj=archive,
                  summary=f"推荐参加培训「{program.title}」", changes={"program": program.pk})
     return referral
@@ -247,7 +249,7 @@ def _transition(actor, referral: Referral, allowed: tuple, target) -> Referral:
     if actor is not None:
         require_visible(actor, station=locked.archive.station)
     if locked.status not in allowed:
-        raise ValidationError(format_lazy("该推荐当前为“{}”，不能改为“{}”。", locked.get_status_display(),
+        raise ValidationError(format_lazy(_("该推荐当前为“{}”，不能改为“{}”。"), locked.get_status_display(),
                                           Referral.Status(target).label), code="state")
     return locked
 
@@ -258,7 +260,7 @@ def referral_enrol(*, actor, referral: Referral) -> Referral:
     locked = _transition(actor, referral, (Referral.Status.REFERRED,), Referral.Status.ENROLLED)
     program = _lock_program(locked.program_id)
     if program.status not in OPEN_FOR_ENROLMENT:
-        raise ValidationError(f"该培训项目{program.get_status_display()}，不能报名。")
+        raise ValidationError(_("该培训项目%(status)s，不能报名。") % {"status": program.get_status_display()})
     _take_seat(program)
     locked.status, locked.enrolled_at = Referral.Status.ENROLLED, timezone.now()
     locked.save(update_fields=["status", "enrolled_at", "updated_at"])
@@ -273,7 +275,7 @@ def referral_complete(*, actor, referral: Referral, completed_on: dt.date | None
     locked = _transition(actor, referral, (Referral.Status.ENROLLED,), Referral.Status.COMPLETED)
     completed_on = completed_on or timezone.localdate()
     if completed_on > timezone.localdate():
-        raise ValidationError({"completed_on": "结业日期不能晚于今天。"})
+        raise ValidationError({"completed_on": _("结业日期不能晚于今天。")})
     locked.status, locked.completed_on = Referral.Status.COMPLETED, completed_on
     locked.save(update_fields=["status", "completed_on", "updated_at"])
     audit_record(actor=actor, action=events.REFERRAL_COMPLETE, obj=locked.archive,
@@ -306,7 +308,7 @@ def referral_drop(*, actor, referral: Referral, reason: str) -> Referral:
     """退出, at any point before certification, with a reason; an enrolled seat is freed for the waitlist."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写退出原因。"})
+        raise ValidationError({"reason": _("请填写退出原因。")})
     locked = _transition(actor, referral, (Referral.Status.REFERRED, Referral.Status.ENROLLED, Referral.Status.COMPLETED),
                          Referral.Status.DROPPED)
     if locked.status == Referral.Status.ENROLLED:
@@ -336,22 +338,22 @@ def waitlist_join(*, actor, archive: JobseekerArchive, program: Program) -> Wait
     """Put an open archive on a full program's waitlist (never someone who left this program before)."""
     archive = JobseekerArchive.objects.select_related("station__street").get(pk=archive.pk)
     if actor is not None:
-        require_visible(actor, station=archive.station, message="只能为本站点（区级管理员：本区）的求职者登记候补。")
+        require_visible(actor, station=archive.station, message=_("只能为本站点（区级管理员：本区）的求职者登记候补。"))
     if not archive.is_open:
-        raise ValidationError({"archive": "该档案已关闭，不能登记候补。"})
+        raise ValidationError({"archive": _("该档案已关闭，不能登记候补。")})
     program = _lock_program(program.pk)
     if program.status not in (Program.Status.PLANNED, *OPEN_FOR_ENROLMENT):
-        raise ValidationError({"program": f"该培训项目{program.get_status_display()}，不能登记候补。"})
+        raise ValidationError({"program": _("该培训项目%(status)s，不能登记候补。") % {"status": program.get_status_display()}})
     if Referral.objects.filter(archive=archive, program=program, status__in=Referral.HOLDS_SEAT).exists():
-        raise ValidationError("该求职者已报名这个培训项目。")
+        raise ValidationError(_("该求职者已报名这个培训项目。"))
     if _withdrew(archive.pk, program.pk):
-        raise ValidationError("该求职者曾退出这个培训项目，不再登记候补。")
+        raise ValidationError(_("该求职者曾退出这个培训项目，不再登记候补。"))
     entry = WaitlistEntry(archive=archive, program=program, added_by=actor)
     try:
         with transaction.atomic():
             entry.save()
     except IntegrityError:
-        raise ValidationError("该求职者已在这个项目的候补名单中。") from None
+        raise ValidationError(_("该求职者已在这个项目的候补名单中。")) from None
     audit_record(actor=actor, action=events.WAITLIST_JOIN, obj=archive, summary=f"登记培训候补「{program.title}」",
                  changes={"program": program.pk})
     return entry
@@ -443,16 +445,16 @@ def waitlist_accept(*, actor, entry: WaitlistEntry, now=None) -> Referral:
     now = now or timezone.now()
     locked = _lock_entry(actor, entry)
     if locked.status != WaitlistEntry.Status.OFFERED:
-        raise ValidationError(format_lazy("该候补当前为“{}”，没有待确认的名额。", locked.get_status_display()))
+        raise ValidationError(format_lazy(_("该候补当前为“{}”，没有待确认的名额。"), locked.get_status_display()))
     if locked.offer_expires_at <= now:
-        raise ValidationError("递补名额的确认时间已过。")
+        raise ValidationError(_("递补名额的确认时间已过。"))
     _lock_program(locked.program_id)
     referral = Referral.objects.select_for_update().filter(
         archive=locked.archive, program=locked.program).exclude(status=Referral.Status.DROPPED).first()
     if referral is None:
         referral = Referral(archive=locked.archive, program=locked.program, referred_by=actor, note="候补递补")
     elif referral.status != Referral.Status.REFERRED:
-        raise ValidationError("该求职者已报名这个培训项目。")
+        raise ValidationError(_("该求职者已报名这个培训项目。"))
     referral.status, referral.enrolled_at = Referral.Status.ENROLLED, now
     referral.save()
     locked.status, locked.closed_at = WaitlistEntry.Status.ACCEPTED, now
@@ -476,7 +478,7 @@ def waitlist_leave(*, actor, entry: WaitlistEntry, now=None) -> WaitlistEntry:
         locked.save(update_fields=["status", "closed_at", "updated_at"])
         action, text = events.WAITLIST_WITHDRAW, "退出"
     else:
-        raise ValidationError(format_lazy("该候补已结束（{}）。", locked.get_status_display()))
+        raise ValidationError(format_lazy(_("该候补已结束（{}）。"), locked.get_status_display()))
     audit_record(actor=actor, action=action, obj=locked.archive, summary=f"{text}培训「{locked.program.title}」候补",
                  changes={"program": locked.program_id})
     return locked

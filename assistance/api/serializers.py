@@ -1,5 +1,6 @@
 """API serializers of assistance: reads show masked personal data; writes go through the services."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Case, CaseDocument, CaseTransition, Entitlement, Policy, PolicyVersion
@@ -22,7 +23,7 @@ class PolicySerializer(serializers.ModelSerializer):
 
 
 class RuleWriteSerializer(serializers.Serializer):
-    rule = serializers.JSONField(help_text="资格规则（all/any/not 与 fact 条件，见 README）")
+    rule = serializers.JSONField(help_text=_("资格规则（all/any/not 与 fact 条件，见 README）"))
     required_documents = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
                                                default=list)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -96,7 +97,7 @@ class CaseCreateSerializer(serializers.Serializer):
 
 class CaseActionSerializer(serializers.Serializer):
     expected_state = serializers.ChoiceField(choices=Case.State.choices,
-                                             help_text="您看到的案件状态；已被他人改变时拒绝执行")
+                                             help_text=_("您看到的案件状态；已被他人改变时拒绝执行"))
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 

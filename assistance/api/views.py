@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -28,7 +29,7 @@ from . import serializers as s
 class CityAdminWrites(IsInternalUser):
     """Internal users read the catalogue; only city admins change it."""
 
-    message = "只有市级管理员可以修改政策。"
+    message = _("只有市级管理员可以修改政策。")
 
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
@@ -139,7 +140,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         archive = get_object_or_404(JobseekerArchive.objects.visible_to(request.user), pk=data["archive"])
         policy = Policy.objects.filter(pk=data["policy"]).first()
         if policy is None:
-            raise DjangoValidationError({"policy": "没有这项政策。"})
+            raise DjangoValidationError({"policy": _("没有这项政策。")})
         case = services.case_create(actor=request.user, archive=archive, policy=policy,
                      kind=data["kind"] or None, claim_period=data["claim_period"], note=data["note"])
         return Response(s.CaseSerializer(case).data, status=status.HTTP_201_CREATED)
@@ -211,7 +212,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
         if upload.size > services.MAX_DOCUMENT_BYTES:
-            raise DjangoValidationError({"file": "文件过大，最大 5 MB。"})
+            raise DjangoValidationError({"file": _("文件过大，最大 5 MB。")})
         doc = services.document_upload(actor=request.user, case=case, item=body.validated_data["item"],
                     file_name=upload.name, content=upload.read())
         return Response(s.CaseDocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
