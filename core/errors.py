@@ -10,6 +10,6 @@ class ConflictError(ValidationError):
     the API (core/api/exceptions.py) with the usual body plus `offer`, what the client may try instead
     (JSON-serialisable, e.g. the next free slots)."""
 
-    def __init__(self, message, *, offer=None):
-        super().__init__(message, code="conflict")
+    def __init__(self, message, *, offer=None, code: str = "conflict"):
+        super().__init__(message, code=code)
         self.offer = offer if offer is not None else []
