@@ -122,10 +122,11 @@ class ArchiveFilterSet(django_filters.FilterSet):
 class FollowUpTaskFilterSet(django_filters.FilterSet):
     """The worklist's tasks (open by default, oldest due first), narrowed by station, status and due date."""
 
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=FollowUpTask.Status.choices)
-    station = django_filters.NumberFilter(field_name="archive__station", label=_("站点"))
-    overdue = django_filters.BooleanFilter(label=_("已逾期"), method="filter_overdue")
-    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("应回访日期不晚于"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=translated(FollowUpTask.Status))
+    station = django_filters.ModelChoiceFilter(label=_("站点"), field_name="archive__station", queryset=_stations)
+    overdue = django_filters.BooleanFilter(label=_("已逾期"), method="filter_overdue", widget=YES_NO_ANY)
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("应回访日期不晚于"),
+                                           widget=DateInput())
 
     class Meta:
         model = FollowUpTask

@@ -12,7 +12,7 @@ class PolicyVersionSerializer(serializers.ModelSerializer):
 
 
 class PolicySerializer(serializers.ModelSerializer):
-    current_version = PolicyVersionSerializer(read_only=True)
+    current_version = PolicyVersionSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Policy

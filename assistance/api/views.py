@@ -71,6 +71,7 @@ class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     """应享尽享 rows in scope, oldest first; `?state=&policy=&key_group=&station=`."""
 
     serializer_class = s.EntitlementSerializer
+    lookup_value_regex = r"\d+"  # a non-numeric id is the router's 404, not a ValueError in get_object_or_404
     permission_classes = [IsInternalUser]
     queryset = Entitlement.objects.none()
     filterset_fields = ["state", "policy"]
@@ -221,6 +222,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
     permission_classes = [IsInternalUser]
     queryset = CaseDocument.objects.none()
     serializer_class = s.CaseDocumentSerializer
+    lookup_value_regex = r"\d+"  # a non-numeric id is the router's 404, not a ValueError in get_object_or_404
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
                    parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
@@ -237,6 +239,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
 class ArchiveEligibilityViewSet(viewsets.GenericViewSet):
     """One archive's policies evaluated live, condition by condition (what the archive panel shows)."""
 
+    lookup_value_regex = r"\d+"  # a non-numeric id is the router's 404, not a ValueError in get_object_or_404
     permission_classes = [IsInternalUser]
     queryset = JobseekerArchive.objects.none()
     serializer_class = s.TraceSerializer

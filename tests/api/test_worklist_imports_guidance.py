@@ -161,3 +161,11 @@ def test_insurance_is_written_only_within_the_scope(client, world, archive):
                   content_type="application/json")
     assert not InsuranceHelp.objects.exists()
     assert _api(world["district"]).put(url, {"status": "collecting", "version": 0}, format="json").status_code == 200
+
+
+def test_follow_ups_filter_by_a_station_in_scope_only(world, tasks):
+    api = _api(world["district"])
+    assert len(api.get(f"/api/follow-ups/?station={world['station_a'].pk}").json()["results"]) == 1
+    assert api.get(f"/api/follow-ups/?station={world['station_b'].pk}").json()["results"] == []
+    far = api.get(f"/api/follow-ups/?station={world['station_c'].pk}")
+    assert far.status_code == 400 and "station" in far.json()["errors"]
