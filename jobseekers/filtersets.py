@@ -15,7 +15,7 @@ from core.scoping import scope_of
 from stations.models import Grid, Station, Street
 
 from .identity import id_hash
-from .models import EmploymentStatus, JobseekerArchive
+from .models import EmploymentStatus, FollowUpTask, JobseekerArchive
 
 
 def _stations(request):
@@ -117,3 +117,29 @@ class ArchiveFilterSet(django_filters.FilterSet):
 
     def filter_visited_since(self, queryset, name, value):
         return queryset.filter(visits__visit_date__gte=value).distinct() if value else queryset
+
+
+class FollowUpTaskFilterSet(django_filters.FilterSet):
+    """The worklist's tasks (open by default, oldest due first), narrowed by station, status and due date."""
+
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=translated(FollowUpTask.Status))
+    station = django_filters.ModelChoiceFilter(label=_("站点"), field_name="archive__station", queryset=_stations)
+    overdue = django_filters.BooleanFilter(label=_("已逾期"), method="filter_overdue", widget=YES_NO_ANY)
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("应回访日期不晚于"),
+                                           widget=DateInput())
+
+    class Meta:
+        model = FollowUpTask
+        fields = ["status", "station", "overdue", "due_before"]
+        form = PortalFilterForm
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status=FollowUpTask.Status.OPEN)
+        return queryset
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.filter(due_date__lt=today) if value else queryset.filter(due_date__gte=today)

@@ -74,6 +74,7 @@ class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     lookup_value_regex = r"\d+"  # a non-number is no object: 404, never a 500
 
     serializer_class = s.EntitlementSerializer
+    lookup_value_regex = r"\d+"  # a non-numeric id is the router's 404, not a ValueError in get_object_or_404
     permission_classes = [IsInternalUser]
     queryset = Entitlement.objects.none()
     filterset_fields = ["state", "policy"]
@@ -226,6 +227,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
     permission_classes = [IsInternalUser]
     queryset = CaseDocument.objects.none()
     serializer_class = s.CaseDocumentSerializer
+    lookup_value_regex = r"\d+"  # a non-numeric id is the router's 404, not a ValueError in get_object_or_404
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
                    parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])

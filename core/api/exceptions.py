@@ -129,7 +129,8 @@ def exception_handler(exc, context):
         response.data = error_body(exc, response.data)
         if conflict is not None:
             response.status_code = status.HTTP_409_CONFLICT
-            response.data["offer"] = conflict.offer
+            if conflict.offer:  # a stale version offers nothing: the body stays {"detail", "errors"}
+                response.data["offer"] = conflict.offer
     return response
 
 

@@ -7,7 +7,7 @@ from core.choices import KeyGroup
 from core.models import Occupation
 from stations.models import Area, Grid, Station
 
-from ..models import EmploymentStatus, JobseekerArchive, StatusEntry, Visit
+from ..models import EmploymentStatus, FollowUpTask, ImportJob, JobseekerArchive, StatusEntry, Visit
 
 
 class ArchiveSerializer(serializers.ModelSerializer):
@@ -86,3 +86,27 @@ class VisitSerializer(serializers.ModelSerializer):
         fields = ["id", "visit_date", "method", "staff", "findings", "needs", "status_observed", "next_follow_up",
                   "created_at"]
         read_only_fields = ["staff", "created_at"]
+
+
+class FollowUpTaskSerializer(serializers.ModelSerializer):
+    archive_name = serializers.CharField(source="archive.name", read_only=True)
+    station = serializers.IntegerField(source="archive.station_id", read_only=True)
+
+    class Meta:
+        model = FollowUpTask
+        fields = ["id", "archive", "archive_name", "station", "due_date", "status", "visit", "created_at", "closed_at"]
+        read_only_fields = fields
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    """An import batch: progress counters and the masked error rows (the full report is the page's download)."""
+
+    can_retry = serializers.BooleanField(read_only=True)
+    errors = serializers.JSONField(read_only=True, help_text="错误行（姓名、脱敏身份证号、原因）")
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "station", "created_by", "file_name", "mode", "status", "phase", "total_rows",
+                  "processed_rows", "imported_rows", "failed_rows", "duplicate_rows", "example_rows", "errors",
+                  "message", "can_retry", "created_at", "finished_at", "updated_at"]
+        read_only_fields = fields

@@ -1,8 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import ArchiveViewSet
+from .views import ArchiveViewSet, FollowUpTaskViewSet, ImportJobViewSet
 
 router = SimpleRouter()
 router.register("jobseekers", ArchiveViewSet, basename="jobseeker")
+router.register("follow-ups", FollowUpTaskViewSet, basename="follow-up")
+router.register("import-jobs", ImportJobViewSet, basename="import-job")
 
 urlpatterns = router.urls

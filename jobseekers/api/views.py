@@ -11,11 +11,13 @@ from core.api.exceptions import Conflict
 from core.api.permissions import IsInternalUser
 
 from .. import services
-from ..filtersets import ArchiveFilterSet, search_by_hash
-from ..models import JobseekerArchive
+from ..filtersets import ArchiveFilterSet, FollowUpTaskFilterSet, search_by_hash
+from ..models import FollowUpTask, ImportJob, JobseekerArchive
 from ..selectors import status_entry_effect
 from .serializers import (
     ArchiveSerializer,
+    FollowUpTaskSerializer,
+    ImportJobSerializer,
     StatusEntryCreatedSerializer,
     StatusEntrySerializer,
     VisitSerializer,
@@ -120,3 +122,33 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             visit = services.visit_create(actor=request.user, archive=archive, **serializer.validated_data)
             return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
         return Response(VisitSerializer(archive.visits.all(), many=True).data)
+
+
+class FollowUpTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """回访任务: the worklist (open tasks, oldest due first) of the user's scope; `status` shows done/cancelled."""
+
+    serializer_class = FollowUpTaskSerializer
+    permission_classes = [IsInternalUser]
+    filterset_class = FollowUpTaskFilterSet
+    queryset = FollowUpTask.objects.none()
+
+    def get_queryset(self):
+        return (FollowUpTask.objects.visible_to(self.request.user).select_related("archive")
+                .order_by("due_date", "id"))
+
+
+class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """档案导入批次 of the user's scope (as the import pages); `retry` queues a failed import again."""
+
+    serializer_class = ImportJobSerializer
+    permission_classes = [IsInternalUser]
+    queryset = ImportJob.objects.none()
+
+    def get_queryset(self):
+        return (ImportJob.objects.visible_to(self.request.user).filter(kind=ImportJob.Kind.ARCHIVES)
+                .defer("source", "report").order_by("-created_at", "-id"))
+
+    @extend_schema(request=None, responses=ImportJobSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        return Response(ImportJobSerializer(services.import_retry(actor=request.user, job=self.get_object())).data)

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from jobs.models import JobPosting
 
-from ..models import BatchRun, PushRecord, SmsOutbox
+from ..models import BatchRun, GuidanceSession, InsuranceHelp, PushRecord, SmsOutbox
 
 
 class RecommendationSerializer(serializers.Serializer):
@@ -100,3 +100,25 @@ class BatchRunSerializer(serializers.ModelSerializer):
         fields = ["id", "started_at", "finished_at", "heartbeat_at", "status", "total", "processed", "percent",
                   "rate", "chunk_size", "fallbacks", "error"]
         read_only_fields = fields
+
+
+class GuidanceSessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GuidanceSession
+        fields = ["id", "archive", "held_on", "kind", "topics", "advice", "follow_up_on", "counsellor", "created_at"]
+        read_only_fields = ["id", "archive", "counsellor", "created_at"]
+
+
+class InsuranceHelpSerializer(serializers.ModelSerializer):
+    """就业参保登记 of one archive; `version` 0 is the record that does not exist yet (send it back to create)."""
+
+    version = serializers.IntegerField(help_text="读取时的版本；已被他人修改则 409")
+    checklist = serializers.ListField(child=serializers.ChoiceField(choices=InsuranceHelp.Item.choices),
+                                      required=False, default=list)
+    missing_items = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = InsuranceHelp
+        fields = ["archive", "status", "checklist", "missing_items", "employer_name", "registered_on", "note",
+                  "version", "updated_at"]
+        read_only_fields = ["archive", "updated_at"]

@@ -16,12 +16,14 @@ from jobseekers.models import JobseekerArchive
 
 from .. import selectors, services
 from ..filtersets import PushRecordFilterSet, SmsOutboxFilterSet
-from ..models import BatchRun, PushRecord, SmsOutbox
+from ..models import BatchRun, GuidanceSession, InsuranceHelp, PushRecord, SmsOutbox
 from .serializers import (
     BatchRunSerializer,
     CandidateListSerializer,
     CandidateSerializer,
     FunnelSerializer,
+    GuidanceSessionSerializer,
+    InsuranceHelpSerializer,
     OutcomeSerializer,
     PushCreateSerializer,
     PushRecordSerializer,
@@ -143,3 +145,48 @@ class BatchRunViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAdminUserRole]
     serializer_class = BatchRunSerializer
     queryset = BatchRun.objects.order_by("-started_at", "-id")
+
+
+class ArchiveGuidanceAPIView(APIView):
+    """GET/POST /api/archives/<pk>/guidance/: the archive's career-guidance sessions (职业指导), newest first."""
+
+    permission_classes = [IsInternalUser]
+    serializer_class = GuidanceSessionSerializer
+
+    @extend_schema(responses=GuidanceSessionSerializer(many=True))
+    def get(self, request, pk):
+        archive = get_object_or_404(JobseekerArchive.objects.visible_to(request.user), pk=pk)
+        rows = GuidanceSession.objects.filter(archive=archive).order_by("-held_on", "-id")
+        return Response(GuidanceSessionSerializer(rows, many=True).data)
+
+    @extend_schema(request=GuidanceSessionSerializer, responses={201: GuidanceSessionSerializer})
+    def post(self, request, pk):
+        archive = get_object_or_404(JobseekerArchive.objects.visible_to(request.user), pk=pk)
+        ser = GuidanceSessionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        session = services.guidance_create(actor=request.user, archive=archive, **ser.validated_data)
+        return Response(GuidanceSessionSerializer(session).data, status=status.HTTP_201_CREATED)
+
+
+class ArchiveInsuranceAPIView(APIView):
+    """GET/PUT /api/archives/<pk>/insurance/: the employment-insurance registration help (就业参保登记).
+    Without a record yet GET answers the empty one with `version` 0; PUT with a stale `version` is a 409."""
+
+    permission_classes = [IsInternalUser]
+    serializer_class = InsuranceHelpSerializer
+
+    @extend_schema(responses=InsuranceHelpSerializer)
+    def get(self, request, pk):
+        archive = get_object_or_404(JobseekerArchive.objects.visible_to(request.user), pk=pk)
+        help_ = InsuranceHelp.objects.filter(archive=archive).first() or InsuranceHelp(archive=archive, version=0)
+        return Response(InsuranceHelpSerializer(help_).data)
+
+    @extend_schema(request=InsuranceHelpSerializer, responses=InsuranceHelpSerializer)
+    def put(self, request, pk):
+        archive = get_object_or_404(JobseekerArchive.objects.visible_to(request.user), pk=pk)
+        ser = InsuranceHelpSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        help_ = services.insurance_update(actor=request.user, archive=archive, expected_version=data.pop("version"),
+                                          **data)
+        return Response(InsuranceHelpSerializer(help_).data)

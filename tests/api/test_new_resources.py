@@ -14,8 +14,8 @@ from tests.matrix import ADMINS_ONLY, ANY_INTERNAL, OWNED_BY_A, PUBLIC, assert_m
 @pytest.fixture
 def outbox(world):
     archive = make_archive(world["station_a"], actor=world["staff"])
-    return SmsOutbox.objects.create(archive=archive, station=archive.station, phone_encrypted="x", body="您好，有新岗位", status="failed",
-                                    attempts=3, last_error="网关超时")
+    return SmsOutbox.objects.create(archive=archive, station=archive.station, phone_encrypted="x",
+                                    body="您好，有新岗位", status="failed", attempts=3, last_error="网关超时")
 
 
 @pytest.mark.parametrize("url, expect", [
