@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsultingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "consulting"
-    verbose_name = "创业指导"
+    verbose_name = _("创业指导")
 
     def ready(self):
         from assistance.services import startup_case_open

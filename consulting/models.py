@@ -73,8 +73,8 @@ class Expert(TimeStampedModel):
     objects = ExpertQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "创业指导专家"
-        verbose_name_plural = "创业指导专家"
+        verbose_name = _("创业指导专家")
+        verbose_name_plural = _("创业指导专家")
         ordering = ["name", "pk"]
         indexes = [models.Index(fields=["is_active", "name"])]
 
@@ -129,8 +129,8 @@ class Session(TimeStampedModel):
     objects = SessionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "坐诊安排"
-        verbose_name_plural = "坐诊安排"
+        verbose_name = _("坐诊安排")
+        verbose_name_plural = _("坐诊安排")
         ordering = ["weekday", "start_time", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="consulting_session_time_order",
@@ -184,8 +184,8 @@ class Slot(models.Model):
     objects = SlotQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "预约时段"
-        verbose_name_plural = "预约时段"
+        verbose_name = _("预约时段")
+        verbose_name_plural = _("预约时段")
         ordering = ["start", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["session", "start"], name="consulting_slot_unique_start"),
@@ -240,8 +240,8 @@ class Appointment(TimeStampedModel):
     objects = AppointmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "咨询预约"
-        verbose_name_plural = "咨询预约"
+        verbose_name = _("咨询预约")
+        verbose_name_plural = _("咨询预约")
         ordering = ["start", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(consent=True), name="consulting_appointment_consent",
@@ -290,8 +290,8 @@ class AppointmentNotice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "预约短信"
-        verbose_name_plural = "预约短信"
+        verbose_name = _("预约短信")
+        verbose_name_plural = _("预约短信")
         constraints = [models.UniqueConstraint(fields=["appointment", "kind"], name="consulting_notice_once")]
 
     def __str__(self) -> str:
@@ -322,8 +322,8 @@ class ConsultationRecord(TimeStampedModel):
     objects = RecordQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "咨询记录"
-        verbose_name_plural = "咨询记录"
+        verbose_name = _("咨询记录")
+        verbose_name_plural = _("咨询记录")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -349,8 +349,8 @@ class FollowUpAction(models.Model):
     objects = FollowUpQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "跟进事项"
-        verbose_name_plural = "跟进事项"
+        verbose_name = _("跟进事项")
+        verbose_name_plural = _("跟进事项")
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["due_date"], condition=Q(done_at__isnull=True), name="consulting_open_due")]
 
@@ -377,8 +377,8 @@ class RecordAttachment(models.Model):
     objects = AttachmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "咨询附件"
-        verbose_name_plural = "咨询附件"
+        verbose_name = _("咨询附件")
+        verbose_name_plural = _("咨询附件")
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
