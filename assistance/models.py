@@ -210,11 +210,6 @@ class Entitlement(models.Model):
     def __str__(self) -> str:
         return f"{self.archive_id} · {self.policy_id} · {self.get_state_display()}"
 
-    def trace(self):
-        from .rules import Facts, evaluate
-
-        return evaluate(self.version.rule, Facts.from_json(self.facts), policy_id=self.policy_id)
-
 
 class EngineRun(models.Model):
     """One full run of the eligibility engine over every open archive and active policy."""

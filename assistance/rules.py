@@ -233,6 +233,11 @@ def facts_of(*, archive: JobseekerArchive, entries, cases, ref: dt.date, distric
     )
 
 
+def entitlement_trace(entitlement):
+    """An entitlement's stored decision re-evaluated: its rule version over the facts it was found on."""
+    return evaluate(entitlement.version.rule, Facts.from_json(entitlement.facts), policy_id=entitlement.policy_id)
+
+
 def load_facts(archive_ids: list[int], *, ref: dt.date, stations: dict | None = None) -> dict[int, Facts]:
     """Facts of some archives, computed in Python from their rows (three queries whatever the number).
     `stations`, when given, receives {archive id: station id} of the open ones (for the engine)."""

@@ -21,7 +21,7 @@ from core.api.permissions import IsInternalUser
 from core.scoping import scope_of
 from jobseekers.models import JobseekerArchive
 
-from .. import engine, selectors, services
+from .. import engine, rules, selectors, services
 from ..models import Case, CaseDocument, Entitlement, Policy
 from . import serializers as s
 
@@ -103,7 +103,7 @@ class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def trace(self, request, pk=None):
         """The stored decision inputs re-evaluated: each condition with the person's value."""
         row = get_object_or_404(Entitlement.objects.visible_to(request.user).select_related("version"), pk=pk)
-        result = row.trace()
+        result = rules.entitlement_trace(row)
         return Response({"ok": result.ok, "fixes": result.fixes, "conditions": result.conditions})
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assistance import engine
 from assistance.models import EngineRun, Entitlement
+from assistance.rules import entitlement_trace
 from jobseekers import services as js
 from tests.assistance.factories import make_person
 
@@ -26,7 +27,7 @@ def test_a_full_run_records_who_qualifies_and_a_second_run_changes_nothing(world
 
 def test_the_stored_trace_rebuilds_the_same_result(world, claim_policy, person):
     engine.run_full()
-    trace = Entitlement.objects.get().trace()
+    trace = entitlement_trace(Entitlement.objects.get())
     assert trace.ok and [c["text"] for c in trace.conditions] == ["当前就业状态 失业，需为失业 ✓", "年龄 51 岁，需 ≥ 40 岁 ✓"]
 
 
