@@ -31,7 +31,22 @@ from .serializers import (
 )
 
 
-class ProviderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class StationOwnedWrites:
+    """Create and update through the app's services: the managing station is chosen once, at creation."""
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        station = data.pop("station")
+        serializer.instance = type(self).create_service(actor=self.request.user, station=station, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("station", None)
+        serializer.instance = type(self).update_service(actor=self.request.user,
+                                                        **{self.instance_arg: serializer.instance}, **data)
+
+
+class ProviderViewSet(StationOwnedWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsInternalUser]
     serializer_class = ProviderSerializer
@@ -39,18 +54,10 @@ class ProviderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def get_queryset(self):
         return Provider.objects.visible_to(self.request.user).select_related("station").order_by("name", "id")
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        station = data.pop("station")
-        serializer.instance = services.provider_create(actor=self.request.user, station=station, **data)
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("station", None)
-        serializer.instance = services.provider_update(actor=self.request.user, provider=serializer.instance, **data)
+    create_service, update_service, instance_arg = services.provider_create, services.provider_update, "provider"
 
 
-class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ProgramViewSet(StationOwnedWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsInternalUser]
     serializer_class = ProgramSerializer
@@ -58,15 +65,7 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def get_queryset(self):
         return Program.objects.visible_to(self.request.user).order_by("-start_date", "-id")
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        station = data.pop("station")
-        serializer.instance = services.program_create(actor=self.request.user, station=station, **data)
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("station", None)
-        serializer.instance = services.program_update(actor=self.request.user, program=serializer.instance, **data)
+    create_service, update_service, instance_arg = services.program_create, services.program_update, "program"
 
 
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
