@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from celery import current_app
@@ -38,32 +39,33 @@ def _workbook(n: int) -> bytes:
     return buffer.getvalue()
 
 
-def _wait(predicate, seconds: float, what: str):
+def _wait(predicate, seconds: float, what: str, worker_log: Path):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}; the worker printed:\n{worker_log.read_text()[-3000:]}")
 
 
 @pytest.mark.filterwarnings("ignore:task_always_eager has no effect")
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_import_leaves_a_failed_job_with_a_retry(client, world):
+def test_a_worker_killed_mid_import_leaves_a_failed_job_with_a_retry(client, world, tmp_path):
     job = ImportJob(station=world["station_a"], created_by=world["staff"], file_name="big.xlsx")
     job.set_source(_workbook(ROWS))
     job.save()
     queue = f"test-import-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    log = (tmp_path / "worker.log").open("wb")
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue, "-l", "warning",
          "--without-heartbeat", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         current_app.send_task("jobseekers.tasks.import_run_task", args=[job.pk], queue=queue)
         _wait(lambda: ImportJob.objects.filter(pk=job.pk, processed_rows__gte=200).exists(), 120,
-              "the worker to start validating")
+              "the worker to start validating", worker_log=tmp_path / "worker.log")
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
     finally:
@@ -102,5 +104,7 @@ def test_kept_uploads_and_reports_are_deleted_by_the_retention_rule(world):
 
 
 def _database_url() -> str:
+    """The test database as a URL; the embedded server's host is a socket directory, percent-encoded."""
     s = connection.settings_dict
-    return f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    host, password = quote(s["HOST"] or "127.0.0.1", safe=""), quote(s["PASSWORD"] or "", safe="")
+    return f"postgres://{s['USER']}:{password}@{host}:{s['PORT'] or 5432}/{s['NAME']}"

