@@ -8,12 +8,17 @@ version, and entitlements and cases keep the version they were found or decided 
 from __future__ import annotations
 
 import base64
+import uuid
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -372,15 +377,27 @@ class CaseDocumentQuerySet(ScopedQuerySet):
     district_path = "case__archive__station__street__district"
 
 
+def document_storage():
+    """The Django storage documents go to, or None for the database (`DOCUMENT_STORAGE`, README "Documents")."""
+    alias = settings.DOCUMENT_STORAGE
+    return storages[alias] if alias else None
+
+
 class CaseDocument(models.Model):
-    """An uploaded supporting document, encrypted in the database; served only by a scope-checking view."""
+    """An uploaded supporting document, always encrypted, served only by a scope-checking view.
+
+    The encrypted bytes live in `data` (the database, which every web and worker machine reaches), or, when
+    `DOCUMENT_STORAGE` names a storage (S3-compatible through django-storages, or a shared mount), in that
+    storage under a random name recorded in `stored_name`: no storage URL is ever shown, the file is read
+    back only by `get_content`."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     item = models.CharField(_("材料项"), max_length=100)
     file_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=32)
     size = models.PositiveIntegerField(_("大小（字节）"))
-    data = models.BinaryField(_("内容（加密）"), editable=False)
+    data = models.BinaryField(_("内容（加密）"), editable=False, default=bytes)
+    stored_name = models.CharField(_("存储位置"), max_length=100, blank=True, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
@@ -395,7 +412,26 @@ class CaseDocument(models.Model):
         return f"{self.item}：{self.file_name}"
 
     def set_content(self, content: bytes) -> None:
-        self.data = encrypt(base64.b64encode(content).decode()).encode()
+        token = encrypt(base64.b64encode(content).decode()).encode()
+        storage = document_storage()
+        if storage is None:
+            self.data, self.stored_name = token, ""
+        else:
+            self.data = b""
+            self.stored_name = storage.save(f"case-documents/{uuid.uuid4().hex}.bin", ContentFile(token))
 
     def get_content(self) -> bytes:
-        return base64.b64decode(decrypt(bytes(self.data).decode()))
+        if self.stored_name:
+            with storages[settings.DOCUMENT_STORAGE].open(self.stored_name, "rb") as handle:
+                token = handle.read()
+        else:
+            token = bytes(self.data)
+        return base64.b64decode(decrypt(token.decode()))
+
+
+@receiver(post_delete, sender=CaseDocument, dispatch_uid="assistance-document-file")
+def _delete_stored_file(sender, instance: CaseDocument, **kwargs) -> None:
+    """A deleted document's file goes too, once the deletion is committed (a rollback keeps both)."""
+    if instance.stored_name:
+        name = instance.stored_name
+        transaction.on_commit(lambda: storages[settings.DOCUMENT_STORAGE].delete(name))

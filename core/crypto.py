@@ -7,7 +7,7 @@ import hashlib
 import hmac
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
 
@@ -46,8 +46,13 @@ def decrypt(token: str) -> str:
 
 
 def rotate(token: bytes) -> bytes:
-    """The same value encrypted under the current key (MultiFernet.rotate)."""
-    return _multi(_keys()).rotate(token)
+    """The same value encrypted under the current key (MultiFernet.rotate); a token the current key already
+    opens comes back unchanged, so a finished rotation reports 0 and a second run rewrites nothing."""
+    try:
+        _fernet(settings.FIELD_ENCRYPTION_KEY).decrypt(token)
+    except InvalidToken:
+        return _multi(_keys()).rotate(token)
+    return token
 
 
 def looks_encrypted(value: str) -> bool:

@@ -134,6 +134,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Case documents (assistance): in the database unless DOCUMENT_STORAGE is set (README "Documents"):
+#   "s3"               django-storages' S3Storage (pip install "django-storages[s3]"; AWS_* settings from env)
+#   "directory:/path"  a directory every web and worker machine mounts (never under MEDIA_ROOT or a URL)
+_document_storage = env("DOCUMENT_STORAGE", "") or ""
+if _document_storage == "s3":
+    STORAGES["documents"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env("AWS_STORAGE_BUCKET_NAME"), "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+        "region_name": env("AWS_S3_REGION_NAME"), "default_acl": "private", "querystring_auth": True,
+        "file_overwrite": False, "location": env("AWS_LOCATION", "portal")}}
+elif _document_storage.startswith("directory:"):
+    STORAGES["documents"] = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                             "OPTIONS": {"location": _document_storage.removeprefix("directory:"), "base_url": None,
+                                         "file_permissions_mode": 0o600}}
+elif _document_storage:
+    raise ImproperlyConfigured(f"DOCUMENT_STORAGE must be empty, 's3' or 'directory:/path', not {_document_storage!r}")
+DOCUMENT_STORAGE = "documents" if _document_storage else ""
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

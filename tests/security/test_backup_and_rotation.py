@@ -60,6 +60,9 @@ def test_rotation_re_encrypts_every_field_and_reads_work_throughout(world, setti
     from jobseekers.identity import id_hash
 
     assert JobseekerArchive.objects.filter(id_number_hash=id_hash(id_number)).exists()
+    # a finished rotation has nothing left: a second run rewrites no row and reports 0
+    call_command("rotate_encryption_key", stdout=(out := io.StringIO()))
+    assert "re-encrypted 0 values" in out.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)

