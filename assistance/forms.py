@@ -149,14 +149,6 @@ class WorklistFilterForm(PortalFilterForm):
     helper = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class CaseFilterForm(PortalFilterForm):
-    kind = forms.ChoiceField(choices=[("", _("全部"))] + translated(Case.Kind), required=False, label=_("类型"))
-    state = forms.ChoiceField(choices=[("", _("全部"))] + translated(Case.State), required=False, label=_("状态"))
-    policy = forms.ModelChoiceField(queryset=Policy.objects.all(), required=False, label=_("政策"))
-    station = forms.IntegerField(required=False, label=_("站点ID"), min_value=1)
-    waiting_days = forms.IntegerField(required=False, min_value=0, max_value=3650, label=_("等待天数 ≥"))
-
-
 SELF_CHECK_FIELDS = {
     "age": forms.IntegerField(label=_("您的年龄（周岁）"), min_value=16, max_value=100, required=False),
     "sex": forms.ChoiceField(label=_("性别"), choices=[("", "—"), ("M", _("男")), ("F", _("女"))], required=False),

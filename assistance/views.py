@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django.contrib import messages
@@ -26,9 +25,9 @@ from jobseekers.models import JobseekerArchive
 from stations.models import StationMembership
 
 from . import events, rules, selectors, services
+from .filtersets import CaseFilterSet
 from .forms import (
     CaseCreateForm,
-    CaseFilterForm,
     ChecklistForm,
     ConditionFormSet,
     DeclineForm,
@@ -234,22 +233,12 @@ class CaseListView(InternalRequiredMixin, ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        self.form = CaseFilterForm(self.request.GET or None)
         qs = selectors.case_queryset(user=self.request.user).order_by("state_changed_at", "id")
-        if self.form.is_bound and not self.form.is_valid():
+        self.filterset = CaseFilterSet(self.request.GET or None, queryset=qs)
+        self.form = self.filterset.form
+        if self.filterset.is_bound and not self.filterset.is_valid():
             return qs.none()
-        data = self.form.cleaned_data if self.form.is_bound else {}
-        if data.get("kind"):
-            qs = qs.filter(kind=data["kind"])
-        if data.get("state"):
-            qs = qs.filter(state=data["state"])
-        if data.get("policy"):
-            qs = qs.filter(policy=data["policy"])
-        if data.get("station"):
-            qs = qs.filter(archive__station_id=data["station"])
-        if data.get("waiting_days") is not None:
-            qs = qs.filter(state_changed_at__lte=timezone.now() - dt.timedelta(days=data["waiting_days"]))
-        return qs
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()

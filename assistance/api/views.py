@@ -3,8 +3,6 @@ Same scoping and services as the pages."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -22,6 +20,7 @@ from core.scoping import scope_of
 from jobseekers.models import JobseekerArchive
 
 from .. import engine, rules, selectors, services
+from ..filtersets import CaseFilterSet
 from ..models import Case, CaseDocument, Entitlement, Policy
 from . import serializers as s
 
@@ -119,19 +118,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     serializer_class = s.CaseSerializer
     permission_classes = [IsInternalUser]
     queryset = Case.objects.none()
-    filterset_fields = ["kind", "state", "policy"]
+    filterset_class = CaseFilterSet  # the case list page's filters
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
-        qs = selectors.case_queryset(user=self.request.user).prefetch_related("transitions__actor", "documents")
-        params = self.request.query_params
-        if (params.get("station") or "").isdigit():
-            qs = qs.filter(archive__station_id=int(params["station"]))
-        if (params.get("waiting_days") or "").isdigit():
-            from django.utils import timezone
-
-            qs = qs.filter(state_changed_at__lte=timezone.now() - dt.timedelta(days=int(params["waiting_days"])))
-        return qs.order_by("state_changed_at", "id")
+        return (selectors.case_queryset(user=self.request.user).prefetch_related("transitions__actor", "documents")
+                .order_by("state_changed_at", "id"))
 
     @extend_schema(request=s.CaseCreateSerializer, responses=s.CaseSerializer)
     def create(self, request, *args, **kwargs):
