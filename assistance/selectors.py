@@ -51,6 +51,12 @@ def case_queryset(*, user):
             .select_related("archive__station", "policy", "submitted_by", "decided_by", "version"))
 
 
+def archives_with_open_case(*, archive_ids, kind: str) -> set[int]:
+    """Which of these archives already have an open case of `kind` (at most one per archive × policy)."""
+    return set(Case.objects.filter(archive_id__in=[a for a in archive_ids if a], kind=kind, is_open=True)
+               .values_list("archive_id", flat=True))
+
+
 def case_get(*, user, pk: int) -> Case:
     return get_object_or_404(case_queryset(user=user).prefetch_related("transitions__actor", "documents"), pk=pk)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.scoping import scope_of
+
 from .models import Appointment, Expert, Slot
 
 HELD = [Appointment.Status.BOOKED, Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW]
@@ -68,8 +70,26 @@ def week_slots(*, user, monday) -> dict:
     return days
 
 
+def startup_subsidy_openable(*, user, records) -> set[int]:
+    """The records whose "申请创业补贴" button shows: linked to an archive that has no open 创业补贴 case yet, for
+    staff of the record's station (only they draft cases), while an opener is registered."""
+    from assistance.models import Case
+    from assistance.selectors import archives_with_open_case
+
+    from .services import CASE_OPENERS
+
+    scope = scope_of(user)
+    if not scope.is_staff_member or "startup_subsidy" not in CASE_OPENERS:
+        return set()
+    archive_of = {r.pk: r.archive_id or r.appointment.archive_id for r in records
+                  if r.station_id in scope.station_ids}
+    busy = archives_with_open_case(archive_ids=archive_of.values(), kind=Case.Kind.STARTUP)
+    return {pk for pk, archive in archive_of.items() if archive and archive not in busy}
+
+
 def appointment_list(*, user, status: str = "", day=None):
-    qs = Appointment.objects.visible_to(user).select_related("expert", "station", "archive").order_by("-start")
+    qs = (Appointment.objects.visible_to(user).select_related("expert", "station", "archive", "record")
+          .order_by("-start"))
     if status:
         qs = qs.filter(status=status)
     if day:

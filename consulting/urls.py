@@ -15,6 +15,8 @@ urlpatterns = [
     path("staff/appointments/", views.AppointmentListView.as_view(), name="appointment_list"),
     path("staff/appointments/<int:pk>/record/", views.RecordCreateView.as_view(), name="record"),
     path("staff/appointments/<int:pk>/<str:what>/", views.AppointmentActionView.as_view(), name="appointment_action"),
+    path("staff/records/<int:pk>/startup-subsidy/", views.RecordStartupSubsidyView.as_view(),
+         name="record_startup_subsidy"),
     path("staff/attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
     path("staff/archives/<int:archive_pk>/book/", views.ArchiveBookView.as_view(), name="archive_book"),
     path("staff/utilisation/", views.UtilisationView.as_view(), name="utilisation"),

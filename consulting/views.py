@@ -34,6 +34,7 @@ from .selectors import (
     public_experts,
     public_slot_get,
     staff_free_slots,
+    startup_subsidy_openable,
     utilisation,
     week_slots,
 )
@@ -44,6 +45,7 @@ from .services import (
     appointment_mark,
     attachment_add,
     attachment_read,
+    case_open,
     record_create,
     slot_cancel,
 )
@@ -168,8 +170,9 @@ class AppointmentListView(ConsultingMixin, View):
         status = status if status in Appointment.Status.values else ""
         paginator = Paginator(appointment_list(user=request.user, status=status, day=day), 50)
         page = paginator.get_page(request.GET.get("page"))
+        records = [a.record for a in page.object_list if hasattr(a, "record")]
         return render(request, "consulting/appointment_list.html", {
-            "rows": page.object_list, "paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
+            "rows": page.object_list, "openable": startup_subsidy_openable(user=request.user, records=records), "paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
             "day": day, "status": status, "statuses": Appointment.Status.choices,
             "is_expert": is_expert, "now": timezone.now()})
 
@@ -218,8 +221,10 @@ class RecordCreateView(ConsultingMixin, View):
     def _page(self, request, appointment, form, status=200):
         record = ConsultationRecord.objects.visible_to(request.user).filter(appointment=appointment).first()
         attachments = list(RecordAttachment.objects.visible_to(request.user).filter(record=record)) if record else []
+        openable = startup_subsidy_openable(user=request.user, records=[record]) if record else set()
         return render(request, "consulting/record.html", {"appointment": appointment, "form": form, "record": record,
-                                                          "attachments": attachments}, status=status)
+                                                          "attachments": attachments, "openable": openable},
+                      status=status)
 
     def get(self, request, pk: int):
         appointment = get_object_or_404(Appointment.objects.visible_to(request.user).select_related("expert"), pk=pk)
@@ -244,6 +249,23 @@ class RecordCreateView(ConsultingMixin, View):
                 messages.success(request, _("咨询记录已保存。"))
                 return redirect("consulting:record", pk=appointment.pk)
         return self._page(request, appointment, form, status=400)
+
+
+class RecordStartupSubsidyView(RoleRequiredMixin, View):
+    """"申请创业补贴": a 创业补贴 draft pre-filled from the record (assistance's opener), then its case page."""
+
+    allowed_levels = ("staff", "district", "city")
+
+    def post(self, request, pk: int):
+        record = get_object_or_404(ConsultationRecord.objects.visible_to(request.user)
+                                   .select_related("appointment", "expert", "station"), pk=pk)
+        try:
+            case = case_open(actor=request.user, kind="startup_subsidy", record=record)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("consulting:record", pk=record.appointment_id)
+        messages.success(request, _("已根据咨询记录起草创业补贴申请，请核对材料后提交。"))
+        return redirect(case.get_absolute_url())
 
 
 ATTACHMENT_READ_LIMIT = 5 * 1024 * 1024 + 1  # one byte more than allowed, so the service can refuse it
