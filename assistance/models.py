@@ -383,6 +383,11 @@ def document_storage():
     return storages[alias] if alias else None
 
 
+def store_token(storage, token: bytes) -> str:
+    """Save an encrypted document under a fresh random name in `storage`; the name it was saved as."""
+    return storage.save(f"case-documents/{uuid.uuid4().hex}.bin", ContentFile(token))
+
+
 class CaseDocument(models.Model):
     """An uploaded supporting document, always encrypted, served only by a scope-checking view.
 
@@ -418,11 +423,11 @@ class CaseDocument(models.Model):
             self.data, self.stored_name = token, ""
         else:
             self.data = b""
-            self.stored_name = storage.save(f"case-documents/{uuid.uuid4().hex}.bin", ContentFile(token))
+            self.stored_name = store_token(storage, token)
 
     def get_content(self) -> bytes:
         if self.stored_name:
-            with storages[settings.DOCUMENT_STORAGE].open(self.stored_name, "rb") as handle:
+            with document_storage().open(self.stored_name, "rb") as handle:
                 token = handle.read()
         else:
             token = bytes(self.data)
@@ -433,5 +438,5 @@ class CaseDocument(models.Model):
 def _delete_stored_file(sender, instance: CaseDocument, **kwargs) -> None:
     """A deleted document's file goes too, once the deletion is committed (a rollback keeps both)."""
     if instance.stored_name:
-        name = instance.stored_name
-        transaction.on_commit(lambda: storages[settings.DOCUMENT_STORAGE].delete(name))
+        name, storage = instance.stored_name, document_storage()
+        transaction.on_commit(lambda: storage.delete(name))

@@ -4,12 +4,9 @@ it still names the old file, and the old file deleted."""
 
 from __future__ import annotations
 
-import uuid
-
-from django.core.files.base import ContentFile
 from django.db import transaction
 
-from .models import CaseDocument, document_storage
+from .models import CaseDocument, document_storage, store_token
 
 
 def rotate_external(rotate) -> int:
@@ -23,7 +20,7 @@ def rotate_external(rotate) -> int:
         fresh = rotate(token)
         if fresh == token:
             continue
-        new_name = storage.save(f"case-documents/{uuid.uuid4().hex}.bin", ContentFile(fresh))
+        new_name = store_token(storage, fresh)
         with transaction.atomic():
             moved = CaseDocument.objects.filter(pk=pk, stored_name=name).update(stored_name=new_name)
         storage.delete(name if moved else new_name)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from assistance.models import Case
+from assistance.selectors import archives_with_open_case
 from core.scoping import scope_of
 
+from . import services
 from .models import Appointment, Expert, Slot
 
 HELD = [Appointment.Status.BOOKED, Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW]
@@ -73,13 +76,8 @@ def week_slots(*, user, monday) -> dict:
 def startup_subsidy_openable(*, user, records) -> set[int]:
     """The records whose "申请创业补贴" button shows: linked to an archive that has no open 创业补贴 case yet, for
     staff of the record's station (only they draft cases), while an opener is registered."""
-    from assistance.models import Case
-    from assistance.selectors import archives_with_open_case
-
-    from .services import CASE_OPENERS
-
     scope = scope_of(user)
-    if not scope.is_staff_member or "startup_subsidy" not in CASE_OPENERS:
+    if not scope.is_staff_member or "startup_subsidy" not in services.CASE_OPENERS:
         return set()
     archive_of = {r.pk: r.archive_id or r.appointment.archive_id for r in records
                   if r.station_id in scope.station_ids}

@@ -172,7 +172,8 @@ class AppointmentListView(ConsultingMixin, View):
         page = paginator.get_page(request.GET.get("page"))
         records = [a.record for a in page.object_list if hasattr(a, "record")]
         return render(request, "consulting/appointment_list.html", {
-            "rows": page.object_list, "openable": startup_subsidy_openable(user=request.user, records=records), "paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
+            "rows": page.object_list, "openable": startup_subsidy_openable(user=request.user, records=records),
+            "paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
             "day": day, "status": status, "statuses": Appointment.Status.choices,
             "is_expert": is_expert, "now": timezone.now()})
 
