@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import PortalFormMixin
+from core.forms import DateInput, PortalFormMixin
 from core.validators import normalize_phone, validate_mobile
+from stations.models import Station
+
+from .models import Expert, Session
 
 CONSENT_LABEL = _("我同意服务站将我的姓名和手机号用于本次预约的确认、提醒和联系")
 
@@ -73,8 +77,41 @@ class StaffBookingForm(PortalFormMixin, forms.Form):
 
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from django.utils import timezone
-
         self.fields["slot"].choices = [
             (s.pk, f"{s.expert.name}（{'、'.join(s.expert.fields)}）· {timezone.localtime(s.start):%m-%d %H:%M} · "
                    f"{s.session.get_kind_display()}") for s in slots]
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class SessionForm(PortalFormMixin, forms.Form):
+    """A recurring 坐诊 rule (every weekday from start to end, cut into slots). The fields are the model's; the
+    rules (time order, slot length, no overlap with the expert's other rules) are checked by `session_create`
+    (full_clean, and the exclusion constraint in the database)."""
+
+    FIELDS = ["expert", "station", "kind", "weekday", "start_time", "end_time", "slot_minutes", "valid_from",
+              "valid_until"]
+    WIDGETS = {"start_time": TimeInput(), "end_time": TimeInput(), "valid_from": DateInput(),
+               "valid_until": DateInput()}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(Session, fields=self.FIELDS, widgets=self.WIDGETS))
+        self.fields["expert"].queryset = Expert.objects.active()
+        stations = Station.objects.visible_to(user).order_by("code")
+        self.fields["station"].queryset = stations
+        if stations.count() == 1:
+            self.fields["station"].initial = stations.first()
+        self.fields["slot_minutes"].help_text = _("10 到 240 分钟")
+        self.fields["valid_until"].help_text = _("不填则长期有效")
+
+    def clean_valid_from(self):
+        day = self.cleaned_data["valid_from"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("起始日期不能早于今天。"))
+        return day

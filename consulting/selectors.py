@@ -10,7 +10,7 @@ from assistance.selectors import archives_with_open_case
 from core.scoping import scope_of
 
 from . import services
-from .models import Appointment, Expert, Slot
+from .models import Appointment, Expert, Session, Slot
 
 HELD = [Appointment.Status.BOOKED, Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW]
 
@@ -55,6 +55,18 @@ def noshow_rates(*, user) -> list[dict]:
             .order_by("station__name"))
     return [{"station": r["station__name"], "attended": r["attended"], "no_show": r["no_show"],
              "rate": round(100 * r["no_show"] / (r["attended"] + r["no_show"]))} for r in rows]
+
+
+def session_list(*, user, status: str = "") -> list[Session]:
+    """坐诊安排 in scope with their future slots and how many of those are booked (the sessions page)."""
+    now = timezone.now()
+    future = Q(slots__start__gt=now, slots__status=Slot.Status.OPEN)
+    qs = (Session.objects.visible_to(user).select_related("expert", "station")
+          .annotate(future_slots=Count("slots", filter=future, distinct=True),
+                    future_booked=Count("slots__appointments", distinct=True,
+                                        filter=future & Q(slots__appointments__status=Appointment.Status.BOOKED)))
+          .order_by("status", "weekday", "start_time", "expert__name", "pk"))
+    return qs.filter(status=status) if status else qs
 
 
 def week_slots(*, user, monday) -> dict:

@@ -86,14 +86,17 @@ def _slot_times(session: Session, day: dt.date):
         start += step
 
 
-def slots_generate(*, today: dt.date | None = None, weeks: int | None = None) -> int:
-    """Create the slots of every active rule for the coming weeks; idempotent (unique session × start).
-    Returns how many slots were new."""
+def slots_generate(*, today: dt.date | None = None, weeks: int | None = None, only: Session | None = None) -> int:
+    """Create the slots of every active rule (or of `only`) for the coming weeks; idempotent (unique
+    session × start). Returns how many slots were new."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(weeks=weeks if weeks is not None else settings.CONSULTING_SLOT_WEEKS)
     now = timezone.now()
     created = 0
-    for session in Session.objects.active().select_related("expert").filter(expert__is_active=True):
+    sessions = Session.objects.active().select_related("expert").filter(expert__is_active=True)
+    if only is not None:
+        sessions = sessions.filter(pk=only.pk)
+    for session in sessions:
         first = max(today, session.valid_from)
         last = min(horizon, session.valid_until) if session.valid_until else horizon
         rows = []

@@ -19,13 +19,13 @@ from openpyxl import Workbook
 
 from core.errors import ConflictError
 from core.forms import add_service_errors
-from core.permissions import AdminRequiredMixin, RoleRequiredMixin
+from core.permissions import AdminRequiredMixin, InternalRequiredMixin, RoleRequiredMixin
 from core.scoping import scope_of
 from core.spreadsheets import xlsx_response
 from jobseekers.selectors import archive_get
 
-from .forms import BookingForm, RecordForm, StaffBookingForm
-from .models import Appointment, ConsultationRecord, Expert, RecordAttachment, Slot
+from .forms import BookingForm, RecordForm, SessionForm, StaffBookingForm
+from .models import Appointment, ConsultationRecord, Expert, RecordAttachment, Session, Slot
 from .selectors import (
     appointment_list,
     expert_fields,
@@ -33,6 +33,7 @@ from .selectors import (
     noshow_rates,
     public_experts,
     public_slot_get,
+    session_list,
     staff_free_slots,
     startup_subsidy_openable,
     utilisation,
@@ -47,7 +48,10 @@ from .services import (
     attachment_read,
     case_open,
     record_create,
+    session_cancel,
+    session_create,
     slot_cancel,
+    slots_generate,
 )
 from .throttles import booking_throttled
 
@@ -145,6 +149,56 @@ class WeekView(ConsultingMixin, View):
         return render(request, "consulting/week.html", {
             "days": sorted(week_slots(user=request.user, monday=monday).items()), "monday": monday,
             "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7), "now": timezone.now()})
+
+
+class SessionListView(ConsultingMixin, View):
+    """坐诊安排: the recurring rules in scope, their future slots and bookings, and cancelling a whole rule."""
+
+    def get(self, request):
+        status = request.GET.get("status", Session.Status.ACTIVE)
+        status = status if status in Session.Status.values else ""
+        paginator = Paginator(session_list(user=request.user, status=status), 50)
+        page = paginator.get_page(request.GET.get("page"))
+        return render(request, "consulting/session_list.html", {
+            "rows": page.object_list, "paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
+            "status": status, "statuses": Session.Status.choices, "can_edit": scope_of(request.user).is_internal})
+
+
+class SessionCreateView(InternalRequiredMixin, View):
+    """新增坐诊安排: the rule is saved and its slots for the coming weeks are made at once (the beat task keeps
+    them going)."""
+
+    def get(self, request):
+        return render(request, "consulting/session_form.html", {"form": SessionForm(user=request.user)})
+
+    def post(self, request):
+        form = SessionForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    session = session_create(actor=request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
+            else:
+                made = slots_generate(only=session)
+                messages.success(request, _("坐诊安排已保存，已生成 %(n)s 个可预约时段。") % {"n": made})
+                return redirect("consulting:session_list")
+        return render(request, "consulting/session_form.html", {"form": form}, status=400)
+
+
+class SessionCancelView(InternalRequiredMixin, View):
+    """Cancel a whole rule and its future slots; every resident booked in them is told by SMS."""
+
+    def post(self, request, pk: int):
+        session = get_object_or_404(Session.objects.visible_to(request.user), pk=pk)
+        reason = request.POST.get("reason", "").strip()[:30] or "专家时间调整"
+        try:
+            told = session_cancel(actor=request.user, session=session, reason=reason)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("坐诊安排已取消；已通知 %(n)s 位已预约的居民。") % {"n": told})
+        return redirect("consulting:session_list")
 
 
 class SlotCancelView(ConsultingMixin, View):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from ..models import Appointment, ConsultationRecord, Expert, FollowUpAction, Session, Slot
@@ -19,6 +20,11 @@ class SessionSerializer(serializers.ModelSerializer):
         fields = ["id", "expert", "station", "kind", "weekday", "start_time", "end_time", "slot_minutes",
                   "valid_from", "valid_until", "status"]
         read_only_fields = ["status"]
+
+    def validate_valid_from(self, value):
+        if value < timezone.localdate():
+            raise serializers.ValidationError("起始日期不能早于今天。")
+        return value
 
 
 class SlotSerializer(serializers.ModelSerializer):

@@ -58,6 +58,7 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.session_create(actor=self.request.user, **data)
+        services.slots_generate(only=serializer.instance)
 
     @extend_schema(request=None, responses=SessionSerializer)
     @action(detail=True, methods=["post"])

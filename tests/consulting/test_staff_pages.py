@@ -23,6 +23,8 @@ def test_pages_follow_the_permission_matrix(client, world, slots):
     assert_matrix(client, world, "/consulting/staff/week/", ANY_INTERNAL)
     assert_matrix(client, world, "/consulting/staff/appointments/", ANY_INTERNAL)
     assert_matrix(client, world, "/consulting/staff/utilisation/", ADMINS_ONLY)
+    assert_matrix(client, world, "/consulting/staff/sessions/", ANY_INTERNAL)
+    assert_matrix(client, world, "/consulting/staff/sessions/new/", ANY_INTERNAL)
     a = appointment_book(actor=None, slot=slots[0], **BOOK)
     expect = {"anonymous": "login", "staff": 302, "staff_other": 404, "staff_far": 404, "district": 302,
               "district_other": 404, "city": 302}
@@ -37,6 +39,8 @@ def test_pages_follow_the_permission_matrix(client, world, slots):
     attachment = attachment_add(actor=world["staff"], record=record, name="a.pdf", content=b"%PDF-1.4 x")
     assert_matrix(client, world, f"/consulting/staff/attachments/{attachment.pk}/", OWNED_BY_A)
     assert_matrix(client, world, f"/api/consulting/records/{record.pk}/", OWNED_BY_A, api=True)
+    assert_matrix(client, world, f"/consulting/staff/sessions/{slots[5].session_id}/cancel/",
+                  expect | {"staff": 302}, method="post")
 
 
 def test_week_calendar_shows_the_booked_name_and_appointments_list_masks_the_phone(client, world, slots):
