@@ -98,15 +98,20 @@ class SessionForm(PortalFormMixin, forms.Form):
               "valid_until"]
     WIDGETS = {"start_time": TimeInput(), "end_time": TimeInput(), "valid_from": DateInput(),
                "valid_until": DateInput()}
+    LABELS = {"expert": _("专家"), "station": _("服务站"), "kind": _("方式"), "weekday": _("星期"),
+              "start_time": _("开始时间"), "end_time": _("结束时间"), "slot_minutes": _("每段分钟数"),
+              "valid_from": _("起始日期"), "valid_until": _("截止日期")}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(forms.fields_for_model(Session, fields=self.FIELDS, widgets=self.WIDGETS))
+        self.fields.update(forms.fields_for_model(Session, fields=self.FIELDS, widgets=self.WIDGETS,
+                                                    labels=self.LABELS))
         self.fields["expert"].queryset = Expert.objects.active()
         stations = Station.objects.visible_to(user).order_by("code")
         self.fields["station"].queryset = stations
         if stations.count() == 1:
             self.fields["station"].initial = stations.first()
+        self.fields["station"].help_text = _("坐诊的站点；电话/线上咨询时为组织的站点")
         self.fields["slot_minutes"].help_text = _("10 到 240 分钟")
         self.fields["valid_until"].help_text = _("不填则长期有效")
 
