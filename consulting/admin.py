@@ -1,14 +1,14 @@
-"""Admin: experts are managed here (city admins); sessions, slots and bookings are read-only (services write them)."""
+"""Admin: experts are managed on the staff pages (district and city admins) and here (linking a login);
+sessions, slots and bookings are read-only (services write them)."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from core.admin import ReadOnlyAdminMixin
 
 from .models import Appointment, ConsultationRecord, Expert, Session, Slot
-
-PHOTO_MAX_BYTES = 1024 * 1024
-PHOTO_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+from .services import PHOTO_MAX_BYTES, photo_check
 
 
 class ExpertAdminForm(forms.ModelForm):
@@ -23,12 +23,10 @@ class ExpertAdminForm(forms.ModelForm):
         if not f:
             return None
         content = f.read(PHOTO_MAX_BYTES + 1)
-        if len(content) > PHOTO_MAX_BYTES:
-            raise forms.ValidationError("照片不能超过 1 MB。")
-        kind = next((k for magic, k in PHOTO_TYPES if content.startswith(magic)), None)
-        if kind is None:
-            raise forms.ValidationError("照片只能是 JPEG 或 PNG（按文件内容判断）。")
-        return content, kind
+        try:
+            return content, photo_check(content)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["photo"]) from None
 
     def save(self, commit=True):
         expert = super().save(commit=False)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, PortalFormMixin
+from core.scoping import scope_of
 from core.validators import normalize_phone, validate_mobile
-from stations.models import Station
+from stations.models import District, Station
 
 from .models import Expert, Session
+from .services import PHOTO_MAX_BYTES
 
 CONSENT_LABEL = _("我同意服务站将我的姓名和手机号用于本次预约的确认、提醒和联系")
 
@@ -120,3 +124,43 @@ class SessionForm(PortalFormMixin, forms.Form):
         if day < timezone.localdate():
             raise forms.ValidationError(_("起始日期不能早于今天。"))
         return day
+
+
+class ExpertForm(PortalFormMixin, forms.Form):
+    """An expert's public profile (district and city admins); the photo is checked by its bytes in the service."""
+
+    name = forms.CharField(label=_("姓名"), max_length=40)
+    fields_text = forms.CharField(label=_("擅长领域"), max_length=200, required=False,
+                                  help_text=_("用顿号或逗号分隔，如 餐饮、电商、财税、法律、融资"))
+    affiliation = forms.CharField(label=_("所属机构"), max_length=100, required=False)
+    bio = forms.CharField(label=_("简介"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    district = forms.ModelChoiceField(label=_("管理区"), queryset=District.objects.none())
+    is_active = forms.BooleanField(label=_("在岗（可被预约）"), required=False, initial=True)
+    photo = forms.FileField(label=_("照片（JPEG/PNG，≤ 1 MB）"), required=False)
+
+    def __init__(self, *args, user=None, expert: Expert | None = None, **kwargs):
+        if expert is not None and not kwargs.get("data") and not args:
+            kwargs["initial"] = {"name": expert.name, "fields_text": "、".join(expert.fields), "bio": expert.bio,
+                                 "affiliation": expert.affiliation, "district": expert.district_id,
+                                 "is_active": expert.is_active}
+        super().__init__(*args, **kwargs)
+        scope = scope_of(user)
+        districts = District.objects.order_by("code")
+        self.fields["district"].queryset = districts if scope.is_city else districts.filter(pk=scope.district_id)
+        if not scope.is_city:
+            self.fields["district"].initial = scope.district_id
+
+    def clean_fields_text(self):
+        parts = [p.strip() for p in re.split(r"[、,，;；\s]+", self.cleaned_data["fields_text"]) if p.strip()]
+        if any(len(p) > 16 for p in parts):
+            raise forms.ValidationError(_("每个领域不超过 16 个字。"))
+        return list(dict.fromkeys(parts))
+
+    def clean_photo(self):
+        f = self.cleaned_data.get("photo")
+        return f.read(PHOTO_MAX_BYTES + 1) if f else None
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["fields"] = data.pop("fields_text")
+        return data

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from django.utils.text import format_lazy
 from core.audit import audit_record
 from core.crypto import decrypt, encrypt, keyed_hash
 from core.errors import ConflictError
-from core.scoping import require_visible
+from core.scoping import require_visible, scope_of
 from core.validators import normalize_phone, validate_mobile
 from matching.services import sms_queue
 
@@ -48,6 +48,45 @@ ACTIVE_CONSTRAINTS = ("consulting_one_active_appointment_per_slot", "consulting_
 
 def phone_hash(phone: str) -> str:
     return keyed_hash(normalize_phone(phone), purpose="consulting.phone")
+
+
+# --- experts --------------------------------------------------------------------------------------------
+
+PHOTO_MAX_BYTES = 1024 * 1024
+PHOTO_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
+
+def photo_check(content: bytes) -> str:
+    """The photo's content type, by its bytes (never its name); a refusal names the limit."""
+    if len(content) > PHOTO_MAX_BYTES:
+        raise ValidationError({"photo": "照片不能超过 1 MB。"})
+    kind = next((k for magic, k in PHOTO_TYPES if content.startswith(magic)), None)
+    if kind is None:
+        raise ValidationError({"photo": "照片只能是 JPEG 或 PNG（按文件内容判断）。"})
+    return kind
+
+
+EXPERT_FIELDS = ("name", "fields", "bio", "affiliation", "district", "is_active")
+
+
+@transaction.atomic
+def expert_save(*, actor, expert: Expert | None = None, photo: bytes | None = None, **values) -> Expert:
+    """Add or edit an expert of the actor's district (city admins: any district); audited with the changes."""
+    expert = expert or Expert()
+    before = {f: getattr(expert, f) for f in EXPERT_FIELDS} if expert.pk else {}
+    districts = {expert.district_id if expert.pk else None, getattr(values.get("district"), "pk", None)} - {None}
+    if actor is not None and not all(scope_of(actor).allows(district_id=d) for d in districts):
+        raise PermissionDenied("只能管理本区的创业指导专家。")
+    for field, value in values.items():
+        setattr(expert, field, value)
+    if photo is not None:
+        expert.photo, expert.photo_content_type = photo, photo_check(photo)
+    expert.full_clean(exclude=["user"])
+    expert.save()
+    changes = {f: [str(before[f]), str(getattr(expert, f))] for f in before if before[f] != getattr(expert, f)}
+    audit_record(actor=actor, action=events.EXPERT_SAVE, obj=expert, changes=changes, district_id=expert.district_id,
+                 summary=format_lazy("{}创业指导专家：{}", "修改" if before else "新增", expert.name))
+    return expert
 
 
 # --- sessions and slots ------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from core.scoping import scope_of
 from core.spreadsheets import xlsx_response
 from jobseekers.selectors import archive_get
 
-from .forms import BookingForm, RecordForm, SessionForm, StaffBookingForm
+from .forms import BookingForm, ExpertForm, RecordForm, SessionForm, StaffBookingForm
 from .models import Appointment, ConsultationRecord, Expert, RecordAttachment, Session, Slot
 from .selectors import (
     appointment_list,
@@ -47,6 +47,7 @@ from .services import (
     attachment_add,
     attachment_read,
     case_open,
+    expert_save,
     record_create,
     session_cancel,
     session_create,
@@ -149,6 +150,40 @@ class WeekView(ConsultingMixin, View):
         return render(request, "consulting/week.html", {
             "days": sorted(week_slots(user=request.user, monday=monday).items()), "monday": monday,
             "prev": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7), "now": timezone.now()})
+
+
+class ExpertListView(AdminRequiredMixin, View):
+    """创业指导专家: the experts a district admin manages (city admins: all), active and not."""
+
+    def get(self, request):
+        experts = Expert.objects.visible_to(request.user).defer("photo").select_related("district", "user")
+        return render(request, "consulting/expert_list.html", {"rows": experts.order_by("-is_active", "name", "pk")})
+
+
+class ExpertEditView(AdminRequiredMixin, View):
+    """Add an expert (no pk) or edit one of the admin's district; another district's expert is a 404."""
+
+    def _expert(self, request, pk):
+        return get_object_or_404(Expert.objects.visible_to(request.user).defer("photo"), pk=pk) if pk else None
+
+    def get(self, request, pk: int | None = None):
+        expert = self._expert(request, pk)
+        return render(request, "consulting/expert_form.html",
+                      {"form": ExpertForm(user=request.user, expert=expert), "expert": expert})
+
+    def post(self, request, pk: int | None = None):
+        expert = self._expert(request, pk)
+        form = ExpertForm(request.POST, request.FILES, user=request.user, expert=expert)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    expert = expert_save(actor=request.user, expert=expert, **form.values())
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("专家信息已保存。"))
+                return redirect("consulting:expert_list")
+        return render(request, "consulting/expert_form.html", {"form": form, "expert": expert}, status=400)
 
 
 class SessionListView(ConsultingMixin, View):
