@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, PortalFormMixin
 from core.scoping import scope_of
 from core.validators import normalize_phone, validate_mobile
+from jobseekers.models import ConsentScope
 from stations.models import District, Station
 
 from .models import Expert, Session
@@ -69,6 +70,32 @@ class RecordForm(PortalFormMixin, forms.Form):
             except ValueError:
                 raise forms.ValidationError(_("每行以日期开头（如 2026-12-20），再写事项。")) from None
         return rows
+
+    def __init__(self, *args, offer_archive: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if offer_archive:  # booked on the public page, no archive yet: staff may create one with consent
+            self.fields["archive_id_number"] = forms.CharField(
+                label=_("同时建档：居民身份证号"), max_length=18, required=False,
+                help_text=_("留空则不建档；姓名和手机号取自预约"))
+            self.fields["archive_consent_scope"] = forms.ChoiceField(
+                label=_("同意范围"), choices=[(v, _(label)) for v, label in ConsentScope.choices], required=False)
+            self.fields["archive_consent"] = forms.BooleanField(
+                label=_("居民本人今天同意为其建立求职档案并处理上述个人信息"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("archive_id_number") and not data.get("archive_consent"):
+            self.add_error("archive_consent", _("建档须取得居民本人同意。"))
+        if data.get("archive_id_number") and not data.get("archive_consent_scope"):
+            self.add_error("archive_consent_scope", _("请选择同意范围。"))
+        return data
+
+    def create_archive(self, *, street) -> dict | None:
+        """The `record_create(create_archive=…)` details, when staff asked to create an archive."""
+        if not self.cleaned_data.get("archive_id_number"):
+            return None
+        return {"id_number": self.cleaned_data["archive_id_number"], "consent_date": timezone.localdate(),
+                "consent_scope": self.cleaned_data["archive_consent_scope"], "street": street}
 
 
 class StaffBookingForm(PortalFormMixin, forms.Form):

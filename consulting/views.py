@@ -316,25 +316,31 @@ class RecordCreateView(ConsultingMixin, View):
                                                           "attachments": attachments, "openable": openable},
                       status=status)
 
+    @staticmethod
+    def _offer_archive(request, appointment) -> bool:
+        return appointment.archive_id is None and scope_of(request.user).is_staff_member
+
     def get(self, request, pk: int):
         appointment = get_object_or_404(Appointment.objects.visible_to(request.user).select_related("expert"), pk=pk)
-        return self._page(request, appointment, RecordForm())
+        return self._page(request, appointment, RecordForm(offer_archive=self._offer_archive(request, appointment)))
 
     def post(self, request, pk: int):
-        appointment = get_object_or_404(Appointment.objects.visible_to(request.user).select_related("expert"), pk=pk)
-        form = RecordForm(request.POST, request.FILES)
+        appointment = get_object_or_404(Appointment.objects.visible_to(request.user)
+                                        .select_related("expert", "station__street"), pk=pk)
+        form = RecordForm(request.POST, request.FILES, offer_archive=self._offer_archive(request, appointment))
         if form.is_valid():
             data = form.cleaned_data
             try:
                 with transaction.atomic():
                     record = record_create(actor=request.user, appointment=appointment, advice=data["advice"],
                                            topics=data["topics"], actions=data["actions"],
-                                           archive=appointment.archive)
+                                           archive=appointment.archive,
+                                           create_archive=form.create_archive(street=appointment.station.street))
                     if data["file"]:
                         attachment_add(actor=request.user, record=record, name=data["file"].name,
                                        content=data["file"].read(ATTACHMENT_READ_LIMIT))
             except (ValidationError, PermissionDenied) as exc:
-                add_service_errors(form, exc)
+                add_service_errors(form, exc, {"id_number": "archive_id_number", "consent_scope": "archive_consent_scope"})
             else:
                 messages.success(request, _("咨询记录已保存。"))
                 return redirect("consulting:record", pk=appointment.pk)

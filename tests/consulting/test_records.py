@@ -86,3 +86,24 @@ def test_an_archive_is_created_from_the_booking_with_consent(world, slots):
         "consent_scope": "service", "street": world["station_a"].street})
     assert record.archive.name == "陈小明" and record.archive.phone == PHONE
     assert Appointment.objects.get().archive_id == record.archive_id
+
+
+def test_the_record_page_creates_an_archive_from_a_public_booking_only_with_consent(client, world, slots):
+    from jobseekers.models import JobseekerArchive
+
+    appointment = _begun(slots[0])
+    first17 = "31010419900101123"
+    id_number = first17 + id_number_check_char(first17)
+    url = f"/consulting/staff/appointments/{appointment.pk}/record/"
+    client.force_login(world["staff"])
+    assert "同时建档" in client.get(url).content.decode()
+    base = {"advice": "先做市场调研", "archive_id_number": id_number, "archive_consent_scope": "service"}
+    response = client.post(url, base)
+    assert response.status_code == 400 and "建档须取得居民本人同意" in response.content.decode()
+    response = client.post(url, base | {"archive_id_number": first17 + "0", "archive_consent": "on"})
+    assert response.status_code == 400 and "身份证" in response.content.decode()
+    assert not JobseekerArchive.objects.exists() and not ConsultationRecord.objects.exists()
+    client.post(url, base | {"archive_consent": "on"})
+    record = ConsultationRecord.objects.get()
+    assert record.archive.name == appointment.name and record.archive.station == world["station_a"]
+    assert "同时建档" not in client.get(url).content.decode()
