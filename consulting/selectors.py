@@ -10,7 +10,7 @@ from assistance.selectors import archives_with_open_case
 from core.scoping import scope_of
 
 from . import services
-from .models import Appointment, Expert, Session, Slot
+from .models import Appointment, ConsultationRecord, Expert, Session, Slot
 
 HELD = [Appointment.Status.BOOKED, Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW]
 
@@ -105,6 +105,26 @@ def appointment_list(*, user, status: str = "", day=None):
     if day:
         qs = qs.filter(start__date=day)
     return qs
+
+
+def record_list(*, user, expert_id: int | None = None, open_followups: bool = False, q: str = ""):
+    """咨询记录 in scope, newest first, with how many of their follow-ups are still open (the records page)."""
+    qs = (ConsultationRecord.objects.visible_to(user).select_related("appointment", "expert", "station", "archive")
+          .annotate(open_actions=Count("actions", filter=Q(actions__done_at__isnull=True)))
+          .order_by("-appointment__start", "-pk"))
+    if expert_id:
+        qs = qs.filter(expert_id=expert_id)
+    if open_followups:
+        qs = qs.filter(open_actions__gt=0)
+    if q:
+        qs = qs.filter(Q(topics__contains=[q]) | Q(appointment__topic__icontains=q) | Q(advice__icontains=q))
+    return qs
+
+
+def record_experts(*, user):
+    """The experts the records page can filter by: those with a record in the user's scope."""
+    records = ConsultationRecord.objects.visible_to(user)
+    return Expert.objects.defer("photo").filter(pk__in=records.values("expert_id")).order_by("name", "pk")
 
 
 def utilisation(*, user, month_start, month_end) -> list[dict]:

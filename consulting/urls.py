@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="session_cancel"),
     path("staff/slots/<int:pk>/cancel/", views.SlotCancelView.as_view(), name="slot_cancel"),
     path("staff/appointments/", views.AppointmentListView.as_view(), name="appointment_list"),
+    path("staff/records/", views.RecordListView.as_view(), name="record_list"),
     path("staff/appointments/<int:pk>/record/", views.RecordCreateView.as_view(), name="record"),
     path("staff/appointments/<int:pk>/<str:what>/", views.AppointmentActionView.as_view(), name="appointment_action"),
     path("staff/records/<int:pk>/startup-subsidy/", views.RecordStartupSubsidyView.as_view(),

@@ -33,6 +33,8 @@ from .selectors import (
     noshow_rates,
     public_experts,
     public_slot_get,
+    record_experts,
+    record_list,
     session_list,
     staff_free_slots,
     startup_subsidy_openable,
@@ -265,6 +267,25 @@ class AppointmentListView(ConsultingMixin, View):
             "paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
             "day": day, "status": status, "statuses": Appointment.Status.choices,
             "is_expert": is_expert, "now": timezone.now()})
+
+
+class RecordListView(ConsultingMixin, View):
+    """咨询记录: the consultations recorded in scope (an expert: their own), filters by expert, open follow-ups
+    and a word of the topic or advice."""
+
+    def get(self, request):
+        expert = request.GET.get("expert", "")
+        expert_id = int(expert) if expert.isdigit() else None
+        q = request.GET.get("q", "").strip()[:40]
+        open_followups = request.GET.get("open") == "1"
+        paginator = Paginator(record_list(user=request.user, expert_id=expert_id, open_followups=open_followups, q=q),
+                              50)
+        page = paginator.get_page(request.GET.get("page"))
+        return render(request, "consulting/record_list.html", {
+            "rows": page.object_list, "paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
+            "openable": startup_subsidy_openable(user=request.user, records=page.object_list),
+            "experts": record_experts(user=request.user),
+            "expert_id": expert_id, "q": q, "open": open_followups})
 
 
 class AppointmentActionView(ConsultingMixin, View):

@@ -107,3 +107,35 @@ def test_the_record_page_creates_an_archive_from_a_public_booking_only_with_cons
     record = ConsultationRecord.objects.get()
     assert record.archive.name == appointment.name and record.archive.station == world["station_a"]
     assert "同时建档" not in client.get(url).content.decode()
+
+
+def test_the_records_page_lists_the_scope_filters_and_joins_the_matrix(client, world, slots):
+    from tests.consulting.conftest import make_expert
+    from tests.matrix import ANY_INTERNAL, assert_matrix
+
+    assert_matrix(client, world, "/consulting/staff/records/", ANY_INTERNAL)
+
+    def past(slot, hours_ago):
+        a = appointment_book(actor=None, slot=slot, **BOOK)
+        start = timezone.now() - dt.timedelta(hours=hours_ago)
+        Appointment.objects.filter(pk=a.pk).update(start=start, end=start + dt.timedelta(minutes=30))
+        a.refresh_from_db()
+        return a
+
+    first = record_create(actor=world["staff"], appointment=past(slots[0], 3), advice="先做市场调研",
+                          topics=["开店"], actions=[("交材料", timezone.localdate() + dt.timedelta(days=3))])
+    second = record_create(actor=world["staff"], appointment=past(slots[1], 2), advice="申请担保贷款", topics=["融资"])
+    client.force_login(world["staff"])
+    page = client.get("/consulting/staff/records/").content.decode()
+    assert "开店" in page and "融资" in page
+    page = client.get("/consulting/staff/records/", {"open": "1"}).content.decode()
+    assert "开店" in page and "融资" not in page
+    page = client.get("/consulting/staff/records/", {"q": "担保"}).content.decode()
+    assert "融资" in page and "开店" not in page
+    assert f"/consulting/staff/appointments/{second.appointment_id}/record/" in page
+    client.force_login(world["staff_other"])
+    assert "开店" not in client.get("/consulting/staff/records/").content.decode()
+    client.force_login(first.expert.user)
+    assert "开店" in client.get("/consulting/staff/records/").content.decode()
+    client.force_login(make_expert(name="赵律师", login="expert_zhao").user)
+    assert "开店" not in client.get("/consulting/staff/records/").content.decode()
