@@ -11,7 +11,7 @@ from ..models import Appointment, ConsultationRecord, Expert, FollowUpAction, Se
 class ExpertSerializer(serializers.ModelSerializer):
     class Meta:
         model = Expert
-        fields = ["id", "name", "fields", "bio", "affiliation", "is_active"]
+        fields = ["id", "name", "fields", "bio", "affiliation", "district", "is_active"]
 
 
 class SessionSerializer(serializers.ModelSerializer):

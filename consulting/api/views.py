@@ -36,16 +36,34 @@ class IsInternalOrExpert(BasePermission):
         return scope.is_internal or scope.is_expert
 
 
-class ExpertViewSet(viewsets.ReadOnlyModelViewSet):
-    """Experts: every internal user reads the active experts (they book them); an expert reads their own."""
+class AdminWrites(IsInternalOrExpert):
+    message = "只有区级或市级管理员可以管理创业指导专家。"
 
-    permission_classes = [IsInternalOrExpert]
+    def has_permission(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return super().has_permission(request, view)
+        return scope_of(request.user).is_admin
+
+
+class ExpertViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Experts: every internal user reads the active experts (they book them); an expert reads their own.
+    District admins add and edit their district's experts (city admins: any), audited; no deleting."""
+
+    permission_classes = [AdminWrites]
     serializer_class = ExpertSerializer
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
     def get_queryset(self):
-        if scope_of(self.request.user).is_expert:
-            return Expert.objects.visible_to(self.request.user)
+        if scope_of(self.request.user).is_expert or self.action in ("update", "partial_update"):
+            return Expert.objects.visible_to(self.request.user).defer("photo")
         return Expert.objects.active()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.expert_save(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.expert_save(actor=self.request.user, expert=serializer.instance,
+                                                   **serializer.validated_data)
 
 
 class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -81,3 +81,27 @@ def test_a_district_admin_cannot_put_an_expert_in_another_district(client, world
     client.force_login(world["city"])
     client.post("/consulting/staff/experts/new/", _data(district=district("310115").pk))
     assert Expert.objects.get().district.code == "310115"
+
+
+def test_the_api_adds_and_edits_experts_for_admins_only_audited(client, world):
+    body = {"name": "钱律师", "fields": ["法律"], "bio": "", "affiliation": "律所", "district": district("310104").pk,
+            "is_active": True}
+    client.force_login(world["staff"])
+    assert client.post("/api/consulting/experts/", body, content_type="application/json").status_code == 403
+    client.force_login(world["district_other"])
+    response = client.post("/api/consulting/experts/", body, content_type="application/json")
+    assert response.status_code == 403 and not Expert.objects.exists()
+    client.force_login(world["district"])
+    response = client.post("/api/consulting/experts/", body | {"fields": ["一二三四五六七八九十一二三四五六七"]},
+                           content_type="application/json")
+    assert response.status_code == 400 and not Expert.objects.exists()
+    response = client.post("/api/consulting/experts/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    response = client.patch(f"/api/consulting/experts/{pk}/", {"is_active": False}, content_type="application/json")
+    assert response.status_code == 200 and Expert.objects.get().is_active is False
+    client.force_login(world["district_other"])
+    assert client.patch(f"/api/consulting/experts/{pk}/", {"name": "x"},
+                        content_type="application/json").status_code == 404
+    assert client.delete(f"/api/consulting/experts/{pk}/").status_code == 405
+    assert AuditEvent.objects.filter(action="consulting.expert_save").count() == 2
