@@ -347,7 +347,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 "    staff_demo2    站点工作人员 (徐汇区, another station)\n"
                 "    staff_demo3    站点工作人员 (浦东新区)\n"
                 "    district_demo  区级管理员 (徐汇区)\n"
-                "    city_demo      市级管理员 (also Django admin at /admin/)\n\n"
+                "    city_demo      市级管理员 (also Django admin at /admin/)\n"
+                "    expert_demo    创业专家 (their own sessions and appointments)\n\n"
                 "  Ctrl-C stops the site, the Celery worker and beat, and the embedded servers.\n" % port,
                 flush=True,
             )
