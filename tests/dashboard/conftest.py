@@ -68,7 +68,7 @@ def generate_apps(world) -> None:
                                 claim_period="2026-11", payment_reference=f"P{n}{i}")
             Entitlement.objects.create(archive=person, policy=policy, station=station, version=policy.current_version,
                                        first_eligible_on=today - dt.timedelta(days=i), last_checked_on=today)
-            for status in list(Referral.Status)[: i + 2]:
+            for status in [*list(Referral.Status)[: i + 2], Referral.Status.DROPPED]:
                 Referral.objects.create(archive=make_person(station, name=f"培训{n}{i}{status}"), program=program,
                                         status=status, drop_reason="其他" if status == Referral.Status.DROPPED else "",
                                         completed_on=today if status in {"completed", "certified"} else None)
