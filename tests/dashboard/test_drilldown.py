@@ -12,23 +12,20 @@ from openpyxl import load_workbook
 from core.figures import Figure
 from dashboard import registry, selectors, services
 from tests.dashboard.test_dashboard import list_figure
-from tests.matrix import assert_matrix
+from tests.matrix import OF_XUHUI, assert_matrix
 
 pytestmark = pytest.mark.django_db
 XUHUI, PUDONG = "310104", "310115"
-# 徐汇区's board: its admin and the city; station staff of A and B (徐汇) get their own board; 浦东's people 404
-XUHUI_BOARD = {"anonymous": "login", "staff": 200, "staff_other": 200, "staff_far": 404,
-               "district": 200, "district_other": 404, "city": 200}
 
 
 @pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/export.xlsx"])
 def test_district_board_permission_matrix(client, world, url):
-    assert_matrix(client, world, f"{url}?district={XUHUI}", XUHUI_BOARD)
+    assert_matrix(client, world, f"{url}?district={XUHUI}", OF_XUHUI)
 
 
 @pytest.mark.parametrize("url", ["/api/dashboard/figures/", "/api/dashboard/breakdown/", "/api/dashboard/trends/"])
 def test_district_board_api_permission_matrix(client, world, url):
-    assert_matrix(client, world, f"{url}?district={XUHUI}", XUHUI_BOARD, api=True)
+    assert_matrix(client, world, f"{url}?district={XUHUI}", OF_XUHUI, api=True)
 
 
 @pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/export.xlsx", "/api/dashboard/figures/",
