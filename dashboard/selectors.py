@@ -100,7 +100,9 @@ def figure_url(figure: Figure, place: tuple[str, int | str] | None = None) -> st
         level, pk = place
         if level not in figure.place_params:
             return ""
-        params[figure.place_params[level]] = pk
+        name = figure.place_params[level]
+        params.pop(name, None)  # last in the query: the breakdown tables append each row's id to "…&<name>="
+        params[name] = pk
     return reverse(figure.url_name) + (f"?{urlencode(params)}" if params else "")
 
 

@@ -114,3 +114,16 @@ def test_district_board_export_and_api_are_the_districts(client, generated_apps)
     assert all(len(r["links"]) == len(r["values"]) for t in breakdown["tables"] for r in t["rows"])
     client.force_login(generated_apps["district_other"])
     assert client.get("/api/dashboard/breakdown/", {"district": XUHUI}).status_code == 404
+
+
+def test_a_district_boards_map_is_that_districts_geojson(client, generated, tmp_path, settings):
+    services.summaries_refresh()
+    (tmp_path / f"{XUHUI}.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    settings.DASHBOARD_MAP_GEOJSON = str(tmp_path)
+    client.force_login(generated["city"])
+    page = client.get("/dashboard/", {"district": XUHUI}).content.decode()
+    assert f'data-geojson-url="/dashboard/map.geojson?district={XUHUI}"' in page
+    assert client.get("/dashboard/map.geojson", {"district": XUHUI}).status_code == 200
+    assert client.get("/dashboard/map.geojson").status_code == 404  # the city map: no districts.geojson
+    client.force_login(generated["district_other"])
+    assert client.get("/dashboard/map.geojson", {"district": XUHUI}).status_code == 404
