@@ -7,6 +7,8 @@ from core.figures import Figure, Trend
 
 from .models import Case, Entitlement
 
+PLACES = {"station": "station", "street": "station_street", "district": "station_district"}  # the list's filters
+
 
 def _state(value):
     return lambda: Case.objects.filter(state=value)
@@ -14,13 +16,15 @@ def _state(value):
 
 FIGURES = [
     *[Figure(f"assistance.case.{value}", label, gettext_noop("帮扶申领（按状态）"), "assistance:case_list", rows=_state(value),
-             params={"state": value}, station_path="archive__station", breakdown=value == Case.State.PAID)
+             params={"state": value}, station_path="archive__station", breakdown=value == Case.State.PAID,
+             place_params=PLACES)
       for value, label in Case.State.choices],
     Figure("assistance.paid_amount", gettext_noop("已发放补贴金额（元）"), gettext_noop("帮扶申领（按状态）"), "assistance:case_list",
            rows=_state(Case.State.PAID), params={"state": Case.State.PAID}, station_path="archive__station",
-           sum_field="amount_paid"),
+           sum_field="amount_paid", place_params=PLACES),
     Figure("assistance.unclaimed", gettext_noop("应享未享（待办）"), gettext_noop("应享尽享"), "assistance:worklist",
-           rows=lambda: Entitlement.objects.filter(state=Entitlement.State.ELIGIBLE), breakdown=True),
+           rows=lambda: Entitlement.objects.filter(state=Entitlement.State.ELIGIBLE), breakdown=True,
+           place_params={"station": "station"}),
 ]
 
 TRENDS = [

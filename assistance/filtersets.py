@@ -26,12 +26,15 @@ class CaseFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("状态"), choices=translated(Case.State), empty_label=_("全部"))
     policy = django_filters.ModelChoiceFilter(label=_("政策"), queryset=Policy.objects.all(), empty_label=_("全部"))
     station = IntegerFilter(label=_("站点ID"), field_name="archive__station_id", min_value=1)
+    station_street = IntegerFilter(label=_("站点所在街镇ID"), field_name="archive__station__street_id", min_value=1)
+    station_district = IntegerFilter(label=_("站点所在区ID"), field_name="archive__station__street__district_id",
+                                     min_value=1)
     waiting_days = IntegerFilter(label=_("等待天数 ≥"), method="filter_waiting_days", min_value=0, max_value=3650)
 
     class Meta:
         model = Case
         form = PortalFilterForm
-        fields = ["kind", "state", "policy", "station", "waiting_days"]
+        fields = ["kind", "state", "policy", "station", "station_street", "station_district", "waiting_days"]
 
     def filter_waiting_days(self, queryset, name, value):
         """Cases whose current state was entered at least `value` days ago."""

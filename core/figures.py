@@ -27,7 +27,7 @@ class Figure:
     key: str                     # "<app>.<name>", unique; also the summary rows' key
     label: str                   # Chinese, shown on the tile (translated through the app's locale)
     group: str                   # tile group heading
-    url_name: str                # the list page that shows these rows
+    url_name: str                # the list page that shows these rows ("": none yet, the tile is not a link)
     rows: Callable | None = None  # () -> unscoped queryset of the model the list lists
     params: Callable[[], dict] | dict = field(default_factory=dict)  # the list's filter (callable: dated)
     station_path: str = "station"  # from `rows()`'s model to the owning station's id (without `_id`)
@@ -36,6 +36,10 @@ class Figure:
     live: bool = False
     levels: tuple[str, ...] = ("staff", "district", "city")  # roles the tile is shown to
     breakdown: bool = False      # also a column of the street/station/district breakdown tables
+    # the list's filter naming a station / its street / its district by id ({"station": "station", "street":
+    # "station_street", "district": "station_district"}): each breakdown cell and a district board's tile adds it
+    # to `params`; a level left out is not linked (the list cannot show that part)
+    place_params: dict[str, str] = field(default_factory=dict)
 
     def list_params(self) -> dict:
         return self.params() if callable(self.params) else dict(self.params)

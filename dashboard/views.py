@@ -38,6 +38,15 @@ class Row:
     def __init__(self, name, value):
         self.name, self.value = name, value
 
+
+def request_board(request):
+    return selectors.requested_board(user=request.user, district_code=request.GET.get("district"))
+
+
+def district_query(board) -> str:
+    """The query string keeping a city admin on the district board they opened (export, map, measure form)."""
+    return f"?district={board.district_code}" if board.drilled else ""
+
 TABLE_TITLES = {"district": gettext_noop("各区"), "street": gettext_noop("各街镇（按站点所在街镇）"),
                 "station": gettext_noop("各站点")}
 
@@ -46,13 +55,13 @@ class DashboardView(InternalRequiredMixin, TemplateView):
     template_name = "dashboard/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        board = selectors.board_for(user=self.request.user)
+        board = request_board(self.request)
         tables = [(name, TABLE_TITLES[name], rows) for name, rows in board.tables.items()]
         trend_rows = [(m, [values[i] for _key, _label, values in board.series]) for i, m in enumerate(board.months)]
         chart = {"months": [f"{m:%Y-%m}" for m in board.months],
                  "series": [{"key": k, "name": str(label), "data": v} for k, label, v in board.series]}
         return super().get_context_data(board=board, tables=tables, trend_rows=trend_rows, chart=chart,
-                                        **self.map_context(board), **kwargs)
+                                        query=district_query(board), **self.map_context(board), **kwargs)
 
     def map_context(self, board) -> dict:
         """The schematic map: districts for the city admin, the district's streets for a district admin."""
@@ -67,13 +76,13 @@ class DashboardView(InternalRequiredMixin, TemplateView):
             points.setdefault(station.district_id if level == "district" else station.street_id, []).append(station.name)
         return {"map": tile_map(board.tables[level], column=column, points=points), "map_level": level,
                 "measure": board.columns[column], "measures": board.columns,
-                "geojson_url": reverse("dashboard:map_geojson") if geojson_path(board) else "",
+                "geojson_url": reverse("dashboard:map_geojson") + district_query(board) if geojson_path(board) else "",
                 "map_values": [{"name": t.name, "value": t.value} for t in tile_map_values(board, level, column)]}
 
 
 class DashboardExportView(InternalRequiredMixin, View):
     def get(self, request):
-        board = selectors.board_for(user=request.user)
+        board = request_board(request)
         return xlsx_response(board_workbook(board), f"数据看板-{board.title}.xlsx")
 
 
@@ -81,7 +90,7 @@ class MapGeoJsonView(InternalRequiredMixin, View):
     """The configured GeoJSON of the user's board (404 when none is configured)."""
 
     def get(self, request):
-        path = geojson_path(selectors.board_for(user=request.user))
+        path = geojson_path(request_board(request))
         if path is None:
             raise Http404(_("未配置地图边界数据。"))
         return FileResponse(path.open("rb"), content_type="application/geo+json")

@@ -58,6 +58,11 @@ class PostingFilterSet(django_filters.FilterSet):
     # Plain ids and codes rather than model choices: no query and no deep copy of choices per request.
     district = django_filters.NumberFilter(label=_("区"), field_name="district_id", min_value=1)
     street = django_filters.NumberFilter(label=_("街镇"), field_name="street_id", min_value=1)
+    # the dashboard's breakdown cells: the owning station, its street, its district (not the workplace's)
+    station = django_filters.NumberFilter(label=_("站点ID"), field_name="station_id", min_value=1)
+    station_street = django_filters.NumberFilter(label=_("站点所在街镇"), field_name="station__street_id", min_value=1)
+    station_district = django_filters.NumberFilter(label=_("站点所在区"), field_name="station__street__district_id",
+                                                   min_value=1)
     occupation = django_filters.CharFilter(label=_("职业类别（大类/中类代码）"), method="filter_occupation", max_length=8,
                                            validators=[RegexValidator(r"^\d(-\d{2})?$", _("职业类别代码无效。"))])
     salary_floor = django_filters.NumberFilter(label=_("月薪不低于（元）"), method="filter_salary_floor", min_value=0,

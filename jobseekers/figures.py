@@ -13,6 +13,7 @@ from .models import EmploymentStatus, JobseekerArchive, Visit
 LIST = "jobseekers:archive_list"
 # "近期已走访": open archives with a visit in this many days (the list's 走访日期不早于)
 VISITED_DAYS = 30  # the "近30天已走访" figure label spells it out
+PLACES = {"station": "station", "street": "station_street", "district": "station_district"}  # the list's filters
 
 
 def _open():
@@ -33,19 +34,19 @@ def _status(value):
 
 FIGURES = [
     Figure("jobseekers.open", gettext_noop("在册档案"), gettext_noop("求职者档案"), LIST, rows=_open, params={"is_open": "true"},
-           breakdown=True),
+           place_params=PLACES, breakdown=True),
     *[Figure(f"jobseekers.key_group.{value}", label, gettext_noop("重点群体（在册）"), LIST, rows=_key_group(value),
-             params={"is_open": "true", "key_group": value}) for value, label in KeyGroup.choices],
+             params={"is_open": "true", "key_group": value}, place_params=PLACES) for value, label in KeyGroup.choices],
     *[Figure(f"jobseekers.status.{value}", label, gettext_noop("就业状态（在册）"), LIST, rows=_status(value),
-             params={"is_open": "true", "status": value}) for value, label in EmploymentStatus.choices],
+             params={"is_open": "true", "status": value}, place_params=PLACES) for value, label in EmploymentStatus.choices],
     Ratio("jobseekers.employment_rate", gettext_noop("就业率（已就业/在册）"), gettext_noop("求职者档案"),
           numerator=f"jobseekers.status.{EmploymentStatus.EMPLOYED}", denominator="jobseekers.open"),
-    Figure("jobseekers.visited", gettext_noop("近30天已走访"), gettext_noop("定期排摸"), LIST,
+    Figure("jobseekers.visited", gettext_noop("近30天已走访"), gettext_noop("定期排摸"), LIST, place_params=PLACES,
            rows=lambda: JobseekerArchive.objects.active().filter(visits__visit_date__gte=_visited_since()),
            params=lambda: {"is_open": "true", "visited_since": _visited_since().isoformat()}),
-    Figure("jobseekers.survey_due", gettext_noop("排摸已到期（含逾期）"), gettext_noop("定期排摸"), LIST,
+    Figure("jobseekers.survey_due", gettext_noop("排摸已到期（含逾期）"), gettext_noop("定期排摸"), LIST, place_params=PLACES,
            rows=lambda: JobseekerArchive.objects.due_for_survey(timezone.localdate()), params={"survey_due": "true"}),
-    Figure("jobseekers.overdue", gettext_noop("排摸逾期"), gettext_noop("定期排摸"), LIST,
+    Figure("jobseekers.overdue", gettext_noop("排摸逾期"), gettext_noop("定期排摸"), LIST, place_params=PLACES,
            rows=lambda: JobseekerArchive.objects.overdue(timezone.localdate()), params={"overdue": "true"},
            breakdown=True),
 ]

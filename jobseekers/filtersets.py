@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import KeyGroup, translated
 from core.forms import DateInput, PortalFilterForm
 from core.scoping import scope_of
-from stations.models import Grid, Station, Street
+from stations.models import District, Grid, Station, Street
 
 from .identity import id_hash
 from .models import EmploymentStatus, FollowUpTask, JobseekerArchive
@@ -69,6 +69,11 @@ class ArchiveFilterSet(django_filters.FilterSet):
                                          choices=translated(EmploymentStatus))
     station = django_filters.ModelChoiceFilter(label=_("站点"), queryset=_stations)
     street = django_filters.ModelChoiceFilter(label=_("居住街镇"), queryset=_streets)
+    # the dashboard's breakdown cells: archives of the stations in a street / district (not where people live)
+    station_street = django_filters.ModelChoiceFilter(label=_("站点所在街镇"), field_name="station__street",
+                                                      queryset=Street.objects.all(), widget=forms.HiddenInput)
+    station_district = django_filters.ModelChoiceFilter(label=_("站点所在区"), field_name="station__street__district",
+                                                        queryset=District.objects.all(), widget=forms.HiddenInput)
     grid = django_filters.ModelChoiceFilter(label=_("网格"), queryset=_grids)
     helper = django_filters.ModelChoiceFilter(label=_("帮办员"), queryset=_helpers)
     overdue = django_filters.BooleanFilter(label=_("排摸逾期"), method="filter_overdue", widget=YES_NO_ANY)

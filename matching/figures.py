@@ -15,6 +15,7 @@ def _stage(key):
 
 FIGURES = [
     Figure(f"matching.{key}", label, gettext_noop("推送与就业"), "matching:push_list", rows=_stage(key),
+           place_params={"station": "station", "street": "station_street", "district": "district"},
            params={} if key == "pushed" else {"stage": key}, station_path="archive__station",
            breakdown=key in {"pushed", "hired"})
     for key, label, _outcomes in STAGES

@@ -28,6 +28,8 @@ class PushRecordFilterSet(django_filters.FilterSet):
     posting = django_filters.NumberFilter(label=_("岗位ID"), field_name="posting_id")
     station = django_filters.NumberFilter(label=_("站点ID"), field_name="archive__station_id")
     district = django_filters.NumberFilter(label=_("区ID"), field_name="archive__station__street__district_id")
+    station_street = django_filters.NumberFilter(label=_("站点所在街镇"), field_name="archive__station__street_id",
+                                                 widget=forms.HiddenInput)
     stage = django_filters.ChoiceFilter(label=_("到达环节"), choices=STAGE_CHOICES, method="filter_stage")
 
     class Meta:

@@ -23,7 +23,9 @@ def streets_without_station(user) -> int:
 
 FIGURES = [
     Figure("stations.operating", gettext_noop("运行中的站点"), gettext_noop("站点与覆盖"), "stations:station_list",
-           rows=Station.objects.operating, params={"status": Station.Status.OPERATING}, station_path="id", breakdown=True),
+           rows=Station.objects.operating, params={"status": Station.Status.OPERATING}, station_path="id", breakdown=True,
+           place_params={"street": "street", "district": "district"}),
     Figure("stations.streets_without", gettext_noop("无运行站点的街镇"), gettext_noop("站点与覆盖"), "stations:coverage",
-           value=streets_without_station, live=True, levels=("district", "city")),
+           value=streets_without_station, live=True, levels=("district", "city"),
+           place_params={"district": "district"}),
 ]

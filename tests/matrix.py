@@ -21,6 +21,10 @@ ROLES = ("anonymous", "staff", "staff_other", "staff_far", "district", "district
 # An object of station A: its staff, its district and the city see it; everyone else gets 404.
 OWNED_BY_A = {"anonymous": "login", "staff": 200, "staff_other": 404, "staff_far": 404,
               "district": 200, "district_other": 404, "city": 200}
+# Something of 徐汇区 as a whole (e.g. its dashboard, /dashboard/?district=310104): its admin and the city see it,
+# its stations' staff their own part of it; 浦东新区's people get 404.
+OF_XUHUI = {"anonymous": "login", "staff": 200, "staff_other": 200, "staff_far": 404,
+            "district": 200, "district_other": 404, "city": 200}
 # A list or page any internal user may open (content scoped, status 200).
 ANY_INTERNAL = {"anonymous": "login", "staff": 200, "staff_other": 200, "staff_far": 200,
                 "district": 200, "district_other": 200, "city": 200}

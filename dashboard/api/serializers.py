@@ -7,7 +7,7 @@ class TileSerializer(serializers.Serializer):
     group = serializers.CharField()
     value = serializers.FloatField(allow_null=True, help_text="计数；比率指标为 0–1 之间的小数；无分母时为 null")
     is_ratio = serializers.BooleanField()
-    url = serializers.CharField(help_text="显示这些记录的列表页（含筛选条件）")
+    url = serializers.CharField(help_text="显示这些记录的列表页（含筛选条件）；为空：尚无可对应的列表")
 
 
 class FiguresSerializer(serializers.Serializer):
@@ -22,6 +22,8 @@ class RowSerializer(serializers.Serializer):
     name = serializers.CharField()
     parent = serializers.CharField()
     values = serializers.ListField(child=serializers.IntegerField())
+    links = serializers.ListField(child=serializers.CharField(allow_blank=True),
+                                  help_text="每个数对应的列表页（按本行的站点、街镇或区筛选）；为空：该列表不能按此筛选")
 
 
 class TableSerializer(serializers.Serializer):

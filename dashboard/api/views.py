@@ -1,6 +1,6 @@
 """The dashboard's figure sets for the caller's scope (the same board as /dashboard/)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -12,21 +12,28 @@ from core.api.permissions import IsInternalUser
 from .. import selectors, statistics
 from .serializers import BreakdownSerializer, FiguresSerializer, TrendsSerializer
 
+DISTRICT = OpenApiParameter("district", str, description="区代码：市级管理员查看某一区（与 /dashboard/?district= 相同）；"
+                                                        "非本人范围或不存在的区返回 404")
+
+
+def _board(request):
+    return selectors.requested_board(user=request.user, district_code=request.query_params.get("district"))
+
 
 class FiguresView(APIView):
     permission_classes = [IsInternalUser]
 
-    @extend_schema(responses=FiguresSerializer, summary="看板指标（按调用者范围）")
+    @extend_schema(responses=FiguresSerializer, parameters=[DISTRICT], summary="看板指标（按调用者范围）")
     def get(self, request):
-        return Response(FiguresSerializer(selectors.board_for(user=request.user)).data)
+        return Response(FiguresSerializer(_board(request)).data)
 
 
 class BreakdownView(APIView):
     permission_classes = [IsInternalUser]
 
-    @extend_schema(responses=BreakdownSerializer, summary="分区、分街镇、分站点明细")
+    @extend_schema(responses=BreakdownSerializer, parameters=[DISTRICT], summary="分区、分街镇、分站点明细")
     def get(self, request):
-        board = selectors.board_for(user=request.user)
+        board = _board(request)
         data = {"as_of": board.as_of, "columns": [c.key for c in board.columns],
                 "tables": [{"name": name, "rows": rows} for name, rows in board.tables.items()]}
         return Response(BreakdownSerializer(data).data)
@@ -35,9 +42,9 @@ class BreakdownView(APIView):
 class TrendsView(APIView):
     permission_classes = [IsInternalUser]
 
-    @extend_schema(responses=TrendsSerializer, summary="近24个月月度趋势")
+    @extend_schema(responses=TrendsSerializer, parameters=[DISTRICT], summary="近24个月月度趋势")
     def get(self, request):
-        board = selectors.board_for(user=request.user)
+        board = _board(request)
         data = {"as_of": board.as_of, "months": board.months,
                 "series": [{"key": k, "label": label, "values": v} for k, label, v in board.series]}
         return Response(TrendsSerializer(data).data)

@@ -45,3 +45,36 @@ def generate(world, *, seed: int = 1, archives: int = 12) -> None:
 def generated(world):
     generate(world)
     return world
+
+
+def generate_apps(world) -> None:
+    """On top of `generate`: paid and draft assistance cases, unclaimed entitlements and training referrals in
+    each status at stations A, B and C (different counts per station, so a wrong filter shows)."""
+    from decimal import Decimal
+
+    from assistance.models import Case, Entitlement
+    from tests.assistance.factories import make_person, make_policy
+    from tests.training.factories import make_program, make_provider
+    from training.models import Referral
+
+    today = timezone.localdate()
+    policy = make_policy(rule={"all": []}, amount="500.00")
+    for n, station in enumerate((world["station_a"], world["station_b"], world["station_c"]), start=1):
+        program = make_program(make_provider(station))
+        for i in range(n):
+            person = make_person(station, name=f"申领{n}{i}")
+            Case.objects.create(archive=person, policy=policy, version=policy.current_version, kind=Case.Kind.CLAIM,
+                                state=Case.State.PAID, is_open=False, amount_paid=Decimal("500.00"), paid_on=today,
+                                claim_period="2026-11", payment_reference=f"P{n}{i}")
+            Entitlement.objects.create(archive=person, policy=policy, station=station, version=policy.current_version,
+                                       first_eligible_on=today - dt.timedelta(days=i), last_checked_on=today)
+            for status in [*list(Referral.Status)[: i + 2], Referral.Status.DROPPED]:
+                Referral.objects.create(archive=make_person(station, name=f"培训{n}{i}{status}"), program=program,
+                                        status=status, drop_reason="其他" if status == Referral.Status.DROPPED else "",
+                                        completed_on=today if status in {"completed", "certified"} else None)
+
+
+@pytest.fixture
+def generated_apps(generated):
+    generate_apps(generated)
+    return generated

@@ -44,6 +44,9 @@ def test_every_tile_equals_the_count_of_the_list_it_opens(client, generated, rol
         figure = figures[tile.key]
         if not isinstance(figure, Figure):
             continue
+        if not figure.url_name:  # no list for these rows yet (training referrals): shown, not a link
+            assert tile.url == "" and tile.key.startswith("training."), tile.key
+            continue
         assert list_figure(client, user, figure, tile.url) == tile.value, (role, tile.key, tile.url)
         checked += 1
     assert checked >= 20
