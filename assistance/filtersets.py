@@ -25,10 +25,13 @@ class CaseFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=translated(Case.Kind), empty_label=_("全部"))
     state = django_filters.ChoiceFilter(label=_("状态"), choices=translated(Case.State), empty_label=_("全部"))
     policy = django_filters.ModelChoiceFilter(label=_("政策"), queryset=Policy.objects.all(), empty_label=_("全部"))
-    station = IntegerFilter(label=_("站点ID"), field_name="archive__station_id", min_value=1)
-    station_street = IntegerFilter(label=_("站点所在街镇ID"), field_name="archive__station__street_id", min_value=1)
+    # the place filters come from links (dashboard cells, lists): hidden on the page, named in the API
+    station = IntegerFilter(label=_("站点ID"), field_name="archive__station_id", min_value=1,
+                            widget=forms.HiddenInput)
+    station_street = IntegerFilter(label=_("站点所在街镇ID"), field_name="archive__station__street_id", min_value=1,
+                                   widget=forms.HiddenInput)
     station_district = IntegerFilter(label=_("站点所在区ID"), field_name="archive__station__street__district_id",
-                                     min_value=1)
+                                     min_value=1, widget=forms.HiddenInput)
     waiting_days = IntegerFilter(label=_("等待天数 ≥"), method="filter_waiting_days", min_value=0, max_value=3650)
 
     class Meta:
