@@ -86,9 +86,9 @@ def _place_labels(kind: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------- validation
 
-def validate(rule) -> None:
-    """Refuse a malformed rule with a message naming the unknown fact, operator or value."""
-    _validate(rule, path="规则")
+def validate(rule, *, path: str = "规则") -> None:
+    """Refuse a malformed rule with a message naming the unknown fact, operator or value (where: `path`)."""
+    _validate(rule, path=path)
 
 
 def _type_name(value) -> str:
