@@ -52,9 +52,12 @@ class RuleForm(PortalForm):
     note = forms.CharField(label=_("修改说明"), required=False, max_length=200)
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, data=None, *args, rule=None, **kwargs):
+    def __init__(self, data=None, *args, rule=None, htmx=False, url="", **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.action = (data.get("action") or "save") if data is not None else ""
+        # An htmx post (a builder control changed) without a button's action redraws: only a submit saves.
+        self.action = (data.get("action") or ("refresh" if htmx else "save")) if data is not None else ""
+        if url:  # with JS, an edited JSON view is loaded into the builder as soon as it is left
+            self.fields["raw"].widget.attrs.update({"hx-post": url, "hx-trigger": "change"})
         self.tree = builder.from_rule(rule) if rule is not None else None
         self.size_error = None
         if data is not None:
@@ -64,10 +67,10 @@ class RuleForm(PortalForm):
                 self.size_error = exc
 
     @classmethod
-    def for_version(cls, version) -> RuleForm:
+    def for_version(cls, version, *, url: str = "") -> RuleForm:
         rule = version.rule if version else {"all": []}
         text = json.dumps(rule, ensure_ascii=False, indent=2)
-        return cls(rule=rule, initial={"expected_version": version.number if version else 0, "raw": text,
+        return cls(rule=rule, url=url, initial={"expected_version": version.number if version else 0, "raw": text,
                                        "raw_base": text,
                                        "required_documents": "\n".join(version.required_documents) if version else ""})
 

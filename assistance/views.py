@@ -100,11 +100,11 @@ class PolicyRuleView(CityAdminRequiredMixin, View):
 
     def get(self, request, pk):
         policy = selectors.policy_get(pk=pk)
-        return self._render(request, policy, RuleForm.for_version(policy.current_version))
+        return self._render(request, policy, RuleForm.for_version(policy.current_version, url=request.path))
 
     def post(self, request, pk):
         policy = selectors.policy_get(pk=pk)
-        form = RuleForm(request.POST)
+        form = RuleForm(request.POST, htmx=request.headers.get("HX-Request") == "true", url=request.path)
         if form.action != "save":
             form.redraw()
             return self._render(request, policy, form)

@@ -229,3 +229,18 @@ def test_the_json_view_wins_when_edited_and_loads_into_the_builder(client, world
     assert 'data-testid="wrap-node-0"' in page.content.decode()
     wrapped = post_as_drawn(client, rule_url, page, action="wrap:node-0", node__0__op=">")
     assert json.loads(wrapped.context["form"]["raw"].value()) == {"all": [{"fact": "age", "op": ">", "value": 18}]}
+
+
+def test_an_htmx_change_without_a_button_redraws_and_never_saves(client, world, claim_policy, rule_url):
+    client.force_login(world["city"])
+    page = client.get(rule_url)
+    fields: dict[str, list[str]] = {}
+    for name, value in drawn(page).fields:
+        fields.setdefault(name, []).append(value)
+    fields["node-0-1-fact"] = ["education"]  # was age: the operator and the value no longer fit
+    redrawn = client.post(rule_url, fields, headers={"HX-Request": "true"})
+    assert redrawn.status_code == 200
+    assert json.loads(redrawn.context["form"]["raw"].value())["all"][1] == {"fact": "education", "op": "in",
+                                                                            "value": None}
+    assert 'name="node-0-1-value" value="bachelor"' in redrawn.content.decode()
+    assert claim_policy.versions.count() == 1
