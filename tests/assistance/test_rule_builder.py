@@ -244,3 +244,17 @@ def test_an_htmx_change_without_a_button_redraws_and_never_saves(client, world, 
                                                                             "value": None}
     assert 'name="node-0-1-value" value="bachelor"' in redrawn.content.decode()
     assert claim_policy.versions.count() == 1
+
+
+def test_under_english_the_builder_and_its_refusals_read_in_english(client, world, claim_policy, rule_url):
+    client.force_login(world["city"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(rule_url).content.decode()
+    assert "+ Add group" in page and "All of (all)" in page
+    refused = client.post(rule_url, {"node-0-kind": "any", "node-0-0-kind": "fact", "node-0-0-fact": "age",
+                                     "node-0-0-op": ">=", "node-0-0-value": "forty", "node-0-1-kind": "all",
+                                     "action": "save"})
+    text = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Rule · item 1: the value of “Age” must be a whole number; got text “forty”." in text
+    assert "Rule · item 2: the “All of” group is empty" in text
