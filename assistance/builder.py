@@ -26,7 +26,6 @@ from . import rules
 GROUPS = {"all": gettext_lazy("全部满足"), "any": gettext_lazy("任一满足"), "not": gettext_lazy("不满足")}
 ROOT = "node-0"
 MAX_NODES = 80
-MAX_DEPTH = 6
 _PATH = re.compile(r"node-0(?:-\d{1,3})*")
 _ACTION = re.compile(r"(add-fact|add-group|remove|wrap):(node-0(?:-\d{1,3})*)")
 _INT = re.compile(r"[+-]?\d{1,9}")
@@ -136,8 +135,8 @@ def _to_rule(node: Node, *, depth: int) -> dict:
     where = node.label
     if node.kind in ("all", "any", "not"):
         group = GROUPS[node.kind]
-        if depth > MAX_DEPTH:
-            node.errors.append(_("%(where)s：条件组最多嵌套 %(n)s 层。") % {"where": where, "n": MAX_DEPTH})
+        if depth > rules.MAX_DEPTH:
+            node.errors.append(_("%(where)s：条件组最多嵌套 %(n)s 层。") % {"where": where, "n": rules.MAX_DEPTH})
         if not node.children:
             node.errors.append(_("%(where)s：“%(group)s”组是空的，请添加条件或删除该组。") % {"where": where, "group": group})
         children = [_to_rule(child, depth=depth + 1) for child in node.children]

@@ -90,7 +90,10 @@ def _place_labels(kind: str) -> dict[str, str]:
 def validate(rule, *, path: str | None = None) -> None:
     """Refuse a malformed rule with a message naming the unknown fact, operator or value (where: `path`),
     in the active language."""
-    _validate(rule, path=path or gettext("规则"))
+    _validate(rule, path=path or gettext("规则"), depth=1)
+
+
+MAX_DEPTH = 16  # groups within groups: more is no rule a person reads (and the builder draws it recursively)
 
 
 _TYPE_NAMES = {bool: gettext_noop("真假值"), int: gettext_noop("整数"), float: gettext_noop("小数"),
@@ -107,24 +110,26 @@ def _refuse(code: str, message: str, **params) -> NoReturn:
     raise ValidationError(gettext(message) % params, code=code)
 
 
-def _validate(node, *, path: str) -> None:
+def _validate(node, *, path: str, depth: int) -> None:
     sep = gettext("、")
     if not isinstance(node, dict):
         _refuse("rule_node", gettext_noop("%(path)s须为一个条件对象，收到%(type)s。"), path=path, type=_type_name(node))
     groups = [k for k in ("all", "any", "not") if k in node]
     if groups:
         key = groups[0]
+        if depth > MAX_DEPTH:
+            _refuse("rule_depth", gettext_noop("%(path)s：条件组最多嵌套 %(n)s 层。"), path=path, n=MAX_DEPTH)
         if len(node) != 1:
             _refuse("rule_node", gettext_noop("%(path)s：“%(key)s”条件组不能与其他键并列（%(keys)s）。"),
                     path=path, key=key, keys=sep.join(sorted(node)))
         if key == "not":
-            _validate(node["not"], path=gettext("%(parent)s·非") % {"parent": path})
+            _validate(node["not"], path=gettext("%(parent)s·非") % {"parent": path}, depth=depth + 1)
             return
         children = node[key]
         if not isinstance(children, list) or not children:
             _refuse("rule_group", gettext_noop("%(path)s：“%(key)s”须为非空的条件列表。"), path=path, key=key)
         for i, child in enumerate(children, start=1):
-            _validate(child, path=gettext("%(parent)s·第%(n)s条") % {"parent": path, "n": i})
+            _validate(child, path=gettext("%(parent)s·第%(n)s条") % {"parent": path, "n": i}, depth=depth + 1)
         return
     if "fact" not in node:
         _refuse("rule_op", gettext_noop("%(path)s：未知的运算符“%(op)s”，可用 all、any、not 或 fact 条件。"),

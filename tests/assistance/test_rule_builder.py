@@ -258,3 +258,23 @@ def test_under_english_the_builder_and_its_refusals_read_in_english(client, worl
     assert refused.status_code == 400
     assert "Rule · item 1: the value of “Age” must be a whole number; got text “forty”." in text
     assert "Rule · item 2: the “All of” group is empty" in text
+
+
+def test_groups_nested_deeper_than_sixteen_are_refused_in_the_builder_and_in_json(client, world, claim_policy,
+                                                                                 rule_url):
+    client.force_login(world["city"])
+    data, path = {"action": "save", "expected_version": 1}, "node-0"
+    for _level in range(17):
+        data[f"{path}-kind"] = "all"
+        path += "-0"
+    data |= {f"{path}-kind": "fact", f"{path}-fact": "age", f"{path}-op": ">=", f"{path}-value": "1"}
+    response = client.post(rule_url, data)
+    assert response.status_code == 400 and "条件组最多嵌套 16 层" in response.content.decode()
+    deep = {"fact": "age", "op": ">=", "value": 1}
+    for _level in range(17):
+        deep = {"not": deep}
+    response = client.post(rule_url, {"action": "save", "expected_version": 1, "raw": json.dumps(deep)})
+    assert response.status_code == 400 and "条件组最多嵌套 16 层" in response.content.decode()
+    assert claim_policy.versions.count() == 1
+    svc.policy_rule_update(actor=world["city"], policy=claim_policy, rule=deep["not"], required_documents=[])
+    assert client.get(rule_url).status_code == 200  # the deepest rule allowed still draws
