@@ -70,9 +70,9 @@ class RuleForm(PortalForm):
     def for_version(cls, version, *, url: str = "") -> RuleForm:
         rule = version.rule if version else {"all": []}
         text = json.dumps(rule, ensure_ascii=False, indent=2)
+        docs = "\n".join(version.required_documents) if version else ""
         return cls(rule=rule, url=url, initial={"expected_version": version.number if version else 0, "raw": text,
-                                       "raw_base": text,
-                                       "required_documents": "\n".join(version.required_documents) if version else ""})
+                                                "raw_base": text, "required_documents": docs})
 
     def clean_raw(self):
         raw = self.cleaned_data["raw"].strip()
@@ -99,8 +99,6 @@ class RuleForm(PortalForm):
         data = super().clean()
         if self.action != "save":
             return data
-        if self.size_error is not None:
-            raise self.size_error
         if self.json_edited():
             data["source"], data["rule"] = "json", data.get("raw")
             if data["rule"] is not None:
@@ -112,13 +110,15 @@ class RuleForm(PortalForm):
                     self.add_error("raw", _("JSON 嵌套过深。"))
             return data
         data["source"] = "builder"
+        if self.size_error is not None:
+            raise self.size_error
         data["rule"], errors = builder.build(self.tree)
         for error in errors:
             self.add_error(None, error)
         self._show_json(data["rule"])
         return data
 
-    def redraw(self, *, places_for=builder.load_places) -> None:
+    def redraw(self) -> None:
         """After a builder button (nothing saved): the edit made, the JSON view rewritten from the builder.
         A changed JSON view is loaded into the builder first (or refused, naming what is wrong)."""
         self.is_valid()
@@ -141,7 +141,7 @@ class RuleForm(PortalForm):
             builder.number(self.tree)
         else:
             self.tree = builder.apply(self.tree, self.action)
-            builder.fit(self.tree, places_for() if builder.places_needed(self.tree) else {})
+            builder.fit(self.tree, builder.load_places() if builder.places_needed(self.tree) else {})
         rule, _errors = builder.build(self.tree)
         for node in builder.walk(self.tree):
             node.errors = []
