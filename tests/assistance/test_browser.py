@@ -51,3 +51,27 @@ def test_city_admin_builds_a_nested_rule_by_clicking(page, live_server, world, c
     assert "规则已保存为第 2 版" in page.content()
     claim_policy.refresh_from_db()
     assert claim_policy.current_version.number == 2 and claim_policy.current_version.rule == expected
+
+
+def test_without_javascript_the_builder_works_by_page_reloads(browser, live_server, world, claim_policy):
+    context = browser.new_context(locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        browser_login(page, live_server, "city_admin", "pw-for-tests-123")
+        page.goto(f"{live_server.url}/assistance/policies/{claim_policy.pk}/rule/")
+        page.click("[data-testid=add-group-node-0]")
+        page.select_option("[data-testid=kind-node-0-2]", "not")
+        page.select_option("[data-testid=fact-node-0-2-0]", "registered_unemployed")
+        # Enter redraws (the form's first button; a browser without JS also shows a <noscript> one, which
+        # Playwright's script switch does not draw): the value widget for the chosen fact appears
+        page.press("#id_note", "Enter")
+        page.select_option("[data-testid=value-node-0-2-0]", "true")
+        page.click("[data-testid=rule-save]")
+        page.wait_for_url(f"**/assistance/policies/{claim_policy.pk}/")
+    finally:
+        context.close()
+    claim_policy.refresh_from_db()
+    assert claim_policy.current_version.rule == {"all": [
+        {"fact": "status", "op": "in", "value": ["unemployed"]}, {"fact": "age", "op": ">=", "value": 40},
+        {"not": {"fact": "registered_unemployed", "op": "is", "value": True}}]}
