@@ -278,3 +278,20 @@ def test_groups_nested_deeper_than_sixteen_are_refused_in_the_builder_and_in_jso
     assert claim_policy.versions.count() == 1
     svc.policy_rule_update(actor=world["city"], policy=claim_policy, rule=deep["not"], required_documents=[])
     assert client.get(rule_url).status_code == 200  # the deepest rule allowed still draws
+
+
+def test_the_builder_page_does_not_grow_its_query_count_with_place_conditions(client, world, claim_policy,
+                                                                             rule_url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["city"])
+    counts = []
+    for n in (1, 4):
+        rule = {"any": [{"fact": "street", "op": "in", "value": ["310104014"]}] * n +
+               [{"fact": "district", "op": "in", "value": ["310104"]}]}
+        svc.policy_rule_update(actor=world["city"], policy=claim_policy, rule=rule, required_documents=[])
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(rule_url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
