@@ -8,14 +8,13 @@ import json
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import KeyGroup, translated
 from core.forms import DateInput, PortalFilterForm, PortalForm, PortalFormMixin
 from jobseekers.models import Education, EmploymentStatus, Hukou
 
-from . import rules
+from . import builder, rules
 from .models import Case, Policy
 
 
@@ -38,48 +37,42 @@ class PolicyForm(PortalFormMixin, forms.ModelForm):
                    "benefit_text": forms.Textarea(attrs={"rows": 4})}
 
 
-FACT_CHOICES = [(name, _(spec.label)) for name, spec in rules.FACTS.items()]
-OP_CHOICES = [(op, format_lazy(_("{op}（{text}）"), op=op, text=_(text))) for op, text in sorted(
-    {(op, text) for spec in rules.FACTS.values() for op, text in spec.ops.items()})]
-
-
-class ConditionForm(PortalForm):
-    compact = True
-
-    fact = forms.ChoiceField(label=_("条件项"), choices=[("", "—")] + FACT_CHOICES, required=False)
-    op = forms.ChoiceField(label=_("运算符"), choices=[("", "—")] + OP_CHOICES, required=False)
-    value = forms.CharField(label=_("取值"), required=False, max_length=300,
-                            help_text=_("数字；多个取值用逗号分隔（代码，如 unemployed,flexible）；是/否填 true 或 false"))
-
-    def node(self) -> dict | None:
-        fact, op, raw = self.cleaned_data.get("fact"), self.cleaned_data.get("op"), self.cleaned_data.get("value", "")
-        if not fact:
-            return None
-        spec = rules.FACTS[fact]
-        raw = raw.strip()
-        if spec.kind in {"number", "received"}:
-            try:
-                value = int(raw)
-            except ValueError:
-                value = raw
-        elif spec.kind == "bool":
-            value = {"true": True, "false": False, "是": True, "否": False}.get(raw.lower(), raw)
-        else:
-            value = [v.strip() for v in raw.replace("，", ",").split(",") if v.strip()]
-        return {"fact": fact, "op": op, "value": value}
-
-
-ConditionFormSet = forms.formset_factory(ConditionForm, extra=2, max_num=20)
-
-
 class RuleForm(PortalForm):
-    combine = forms.ChoiceField(label=_("组合方式"), choices=[("all", _("全部满足")), ("any", _("满足其一"))], initial="all")
-    raw = forms.CharField(label=_("规则 JSON（高级）"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
-                          help_text=_("填写时以此为准，忽略上面的条件行。"))
+    """The rule editor: the builder's tree (assistance/builder.py) and the raw JSON view of the same rule.
+
+    The JSON view is the advanced one: when it was changed since it was drawn (`raw_base` is what was drawn),
+    it is what gets saved; otherwise the builder is. Every redraw writes the builder's rule back into it."""
+
+    raw = forms.CharField(label=_("规则 JSON（高级）"), required=False, max_length=20000,
+                          widget=forms.Textarea(attrs={"rows": 10, "class": "font-monospace"}),
+                          help_text=_("改动 JSON 后保存，以 JSON 为准；点“载入到构建器”可先在上面查看。"))
+    raw_base = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20000)
     required_documents = forms.CharField(label=_("所需材料（每行一项，按顺序）"), required=False,
                                          widget=forms.Textarea(attrs={"rows": 4}))
     note = forms.CharField(label=_("修改说明"), required=False, max_length=200)
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, data=None, *args, rule=None, htmx=False, url="", **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # An htmx post (a builder control changed) without a button's action redraws: only a submit saves.
+        self.action = (data.get("action") or ("refresh" if htmx else "save")) if data is not None else ""
+        if url:  # with JS, an edited JSON view is loaded into the builder as soon as it is left
+            self.fields["raw"].widget.attrs.update({"hx-post": url, "hx-trigger": "change"})
+        self.tree = builder.from_rule(rule) if rule is not None else None
+        self.size_error = None
+        if data is not None:
+            try:
+                self.tree = builder.from_post(data)
+            except ValidationError as exc:
+                self.size_error = exc
+
+    @classmethod
+    def for_version(cls, version, *, url: str = "") -> RuleForm:
+        rule = version.rule if version else {"all": []}
+        text = json.dumps(rule, ensure_ascii=False, indent=2)
+        docs = "\n".join(version.required_documents) if version else ""
+        return cls(rule=rule, url=url, initial={"expected_version": version.number if version else 0, "raw": text,
+                                                "raw_base": text, "required_documents": docs})
 
     def clean_raw(self):
         raw = self.cleaned_data["raw"].strip()
@@ -88,16 +81,83 @@ class RuleForm(PortalForm):
         try:
             return json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise ValidationError(f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）。") from None
+            raise ValidationError(_("不是有效的 JSON（第 %(line)s 行第 %(col)s 列）。") % {
+                "line": exc.lineno, "col": exc.colno}) from None
+        except RecursionError:
+            raise ValidationError(_("JSON 嵌套过深。")) from None
+
+    def json_edited(self) -> bool:
+        raw = (self.data.get("raw") or "").strip()
+        if not raw:
+            return False
+        try:
+            return json.loads(raw) != json.loads(self.data.get("raw_base") or "null")
+        except (ValueError, RecursionError):
+            return True
+
+    def clean(self):
+        data = super().clean()
+        if self.action != "save":
+            return data
+        if self.json_edited():
+            data["source"], data["rule"] = "json", data.get("raw")
+            if data["rule"] is not None:
+                try:
+                    rules.validate(data["rule"])
+                except ValidationError as exc:
+                    self.add_error("raw", exc.messages)
+                except RecursionError:
+                    self.add_error("raw", _("JSON 嵌套过深。"))
+            return data
+        data["source"] = "builder"
+        if self.size_error is not None:
+            raise self.size_error
+        data["rule"], errors = builder.build(self.tree)
+        for error in errors:
+            self.add_error(None, error)
+        self._show_json(data["rule"])
+        return data
+
+    def redraw(self) -> None:
+        """After a builder button (nothing saved): the edit made, the JSON view rewritten from the builder.
+        A changed JSON view is loaded into the builder first (or refused, naming what is wrong)."""
+        self.is_valid()
+        if self.size_error is not None:
+            self.add_error(None, self.size_error)
+            return
+        if self.action == "load-json" or self.json_edited():
+            rule = self.cleaned_data.get("raw")
+            if "raw" in self.errors:
+                return
+            try:
+                rules.validate(rule)
+            except ValidationError as exc:
+                self.add_error("raw", [_("未载入构建器：%(why)s") % {"why": m} for m in exc.messages])
+                return
+            except RecursionError:
+                self.add_error("raw", _("JSON 嵌套过深。"))
+                return
+            self.tree = builder.from_rule(rule)
+            builder.number(self.tree)
+        else:
+            self.tree = builder.apply(self.tree, self.action)
+            builder.fit(self.tree, builder.load_places() if builder.places_needed(self.tree) else {})
+        rule, _errors = builder.build(self.tree)
+        for node in builder.walk(self.tree):
+            node.errors = []
+        self._show_json(rule)
+
+    def _show_json(self, rule) -> None:
+        data = self.data.copy()
+        data["raw"] = data["raw_base"] = "" if rule is None else json.dumps(rule, ensure_ascii=False, indent=2)
+        self.data = data
 
     def documents(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("required_documents", "").splitlines() if line.strip()]
 
-    def rule(self, conditions) -> dict:
-        if self.cleaned_data.get("raw") is not None:
-            return self.cleaned_data["raw"]
-        nodes = [n for n in (f.node() for f in conditions.forms if f.is_valid()) if n]
-        return {self.cleaned_data["combine"]: nodes}
+    @property
+    def json_open(self) -> bool:
+        return bool(self.errors.get("raw")) or self.action == "load-json"
 
 
 class CaseCreateForm(PortalForm):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -86,66 +87,83 @@ def _place_labels(kind: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------- validation
 
-def validate(rule) -> None:
-    """Refuse a malformed rule with a message naming the unknown fact, operator or value."""
-    _validate(rule, path="规则")
+def validate(rule, *, path: str | None = None) -> None:
+    """Refuse a malformed rule with a message naming the unknown fact, operator or value (where: `path`),
+    in the active language."""
+    _validate(rule, path=path or gettext("规则"), depth=1)
+
+
+MAX_DEPTH = 16  # groups within groups: more is no rule a person reads (and the builder draws it recursively)
+
+
+_TYPE_NAMES = {bool: gettext_noop("真假值"), int: gettext_noop("整数"), float: gettext_noop("小数"),
+               str: gettext_noop("文字"), list: gettext_noop("列表"), dict: gettext_noop("对象"),
+               type(None): gettext_noop("空值")}
 
 
 def _type_name(value) -> str:
-    return {bool: "真假值", int: "整数", float: "小数", str: "文字", list: "列表", dict: "对象",
-            type(None): "空值"}.get(type(value), type(value).__name__)
+    name = _TYPE_NAMES.get(type(value))
+    return gettext(name) if name else type(value).__name__
 
 
-def _validate(node, *, path: str) -> None:
+def _refuse(code: str, message: str, **params) -> NoReturn:
+    raise ValidationError(gettext(message) % params, code=code)
+
+
+def _validate(node, *, path: str, depth: int) -> None:
+    sep = gettext("、")
     if not isinstance(node, dict):
-        raise ValidationError(f"{path}须为一个条件对象，收到{_type_name(node)}。", code="rule_node")
+        _refuse("rule_node", gettext_noop("%(path)s须为一个条件对象，收到%(type)s。"), path=path, type=_type_name(node))
     groups = [k for k in ("all", "any", "not") if k in node]
     if groups:
         key = groups[0]
+        if depth > MAX_DEPTH:
+            _refuse("rule_depth", gettext_noop("%(path)s：条件组最多嵌套 %(n)s 层。"), path=path, n=MAX_DEPTH)
         if len(node) != 1:
-            raise ValidationError(f"{path}：“{key}”条件组不能与其他键并列（{'、'.join(sorted(node))}）。",
-                                  code="rule_node")
+            _refuse("rule_node", gettext_noop("%(path)s：“%(key)s”条件组不能与其他键并列（%(keys)s）。"),
+                    path=path, key=key, keys=sep.join(sorted(node)))
         if key == "not":
-            _validate(node["not"], path=f"{path}·非")
+            _validate(node["not"], path=gettext("%(parent)s·非") % {"parent": path}, depth=depth + 1)
             return
         children = node[key]
         if not isinstance(children, list) or not children:
-            raise ValidationError(f"{path}：“{key}”须为非空的条件列表。", code="rule_group")
+            _refuse("rule_group", gettext_noop("%(path)s：“%(key)s”须为非空的条件列表。"), path=path, key=key)
         for i, child in enumerate(children, start=1):
-            _validate(child, path=f"{path}·第{i}条")
+            _validate(child, path=gettext("%(parent)s·第%(n)s条") % {"parent": path, "n": i}, depth=depth + 1)
         return
     if "fact" not in node:
-        unknown = "、".join(sorted(map(str, node))) or "（空）"
-        raise ValidationError(f"{path}：未知的运算符“{unknown}”，可用 all、any、not 或 fact 条件。", code="rule_op")
+        _refuse("rule_op", gettext_noop("%(path)s：未知的运算符“%(op)s”，可用 all、any、not 或 fact 条件。"),
+                path=path, op=sep.join(sorted(map(str, node))) or gettext("（空）"))
     extra = set(node) - {"fact", "op", "value"}
     if extra:
-        raise ValidationError(f"{path}：未知的键“{'、'.join(sorted(extra))}”。", code="rule_key")
+        _refuse("rule_key", gettext_noop("%(path)s：未知的键“%(keys)s”。"), path=path, keys=sep.join(sorted(extra)))
     spec = FACTS.get(node["fact"]) if isinstance(node["fact"], str) else None
     if spec is None:
-        raise ValidationError(f"{path}：未知的条件项“{node['fact']}”。可用：{'、'.join(FACTS)}。", code="rule_fact")
-    op = node.get("op")
+        _refuse("rule_fact", gettext_noop("%(path)s：未知的条件项“%(fact)s”。可用：%(facts)s。"),
+                path=path, fact=node["fact"], facts=sep.join(FACTS))
+    label, op, value = gettext(spec.label), node.get("op"), node.get("value")
     if op not in spec.ops:
-        raise ValidationError(f"{path}：条件项“{spec.label}”不支持运算符“{op}”，可用：{'、'.join(spec.ops)}。",
-                              code="rule_op")
-    value = node.get("value")
+        _refuse("rule_op", gettext_noop("%(path)s：条件项“%(label)s”不支持运算符“%(op)s”，可用：%(ops)s。"),
+                path=path, label=label, op=op, ops=sep.join(spec.ops))
+    got = {"path": path, "label": label, "type": _type_name(value), "value": value}
     if spec.kind in {"number", "received"}:
         if type(value) is not int:
-            raise ValidationError(f"{path}：条件项“{spec.label}”的值须为整数，收到{_type_name(value)}“{value}”。",
-                                  code="rule_value")
+            _refuse("rule_value", gettext_noop("%(path)s：条件项“%(label)s”的值须为整数，收到%(type)s“%(value)s”。"), **got)
         if spec.kind == "received" and not 1 <= value <= 240:
-            raise ValidationError(f"{path}：“{spec.label}”的月数须在 1 至 240 之间。", code="rule_value")
+            _refuse("rule_value", gettext_noop("%(path)s：“%(label)s”的月数须在 1 至 240 之间。"), path=path, label=label)
     elif spec.kind == "bool":
         if type(value) is not bool:
-            raise ValidationError(f"{path}：条件项“{spec.label}”的值须为 true 或 false，收到{_type_name(value)}“{value}”。",
-                                  code="rule_value")
+            _refuse("rule_value", gettext_noop("%(path)s：条件项“%(label)s”的值须为 true 或 false，收到%(type)s“%(value)s”。"),
+                    **got)
     else:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            raise ValidationError(f"{path}：条件项“{spec.label}”的值须为非空的文字列表，收到{_type_name(value)}“{value}”。",
-                                  code="rule_value")
+            _refuse("rule_value",
+                    gettext_noop("%(path)s：条件项“%(label)s”的值须为非空的文字列表，收到%(type)s“%(value)s”。"), **got)
         known = spec.choices if spec.choices is not None else _place_labels(spec.name)
         unknown = [v for v in value if v not in known]
         if unknown:
-            raise ValidationError(f"{path}：条件项“{spec.label}”没有取值“{'、'.join(unknown)}”。", code="rule_value")
+            _refuse("rule_value", gettext_noop("%(path)s：条件项“%(label)s”没有取值“%(values)s”。"),
+                    path=path, label=label, values=sep.join(unknown))
 
 
 def leaves(rule) -> list[dict]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -24,12 +22,11 @@ from core.spreadsheets import xlsx_response
 from jobseekers.models import JobseekerArchive
 from stations.models import StationMembership
 
-from . import events, rules, selectors, services
+from . import builder, events, rules, selectors, services
 from .filtersets import CaseFilterSet
 from .forms import (
     CaseCreateForm,
     ChecklistForm,
-    ConditionFormSet,
     DeclineForm,
     PayForm,
     PolicyForm,
@@ -89,52 +86,43 @@ class PolicyFormView(CityAdminRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "policy": policy}, status=400)
 
 
-def _rule_initial(policy: Policy):
-    version = policy.current_version
-    rule = version.rule if version else {"all": []}
-    key = "any" if "any" in rule else "all"
-    flat = [c for c in rule.get(key, []) if "fact" in c] if key in rule else []
-    simple = key in rule and len(flat) == len(rule[key])
-    conditions = [{"fact": c["fact"], "op": c["op"],
-                   "value": ",".join(c["value"]) if isinstance(c["value"], list) else
-                   ("true" if c["value"] is True else "false" if c["value"] is False else str(c["value"]))}
-                  for c in flat] if simple else []
-    form = RuleForm(initial={"combine": key, "expected_version": version.number if version else 0,
-                             "raw": "" if simple else json.dumps(rule, ensure_ascii=False, indent=2),
-                             "required_documents": "\n".join(version.required_documents) if version else ""})
-    return form, ConditionFormSet(initial=conditions, prefix="c")
-
-
 class PolicyRuleView(CityAdminRequiredMixin, View):
-    """The rule builder (conditions as rows; raw JSON as the advanced view); saving makes a new version."""
+    """The rule builder (nested groups and conditions; raw JSON as the advanced view); saving makes a new
+    version. Builder buttons redraw the page (htmx swaps the editor in) and save nothing."""
 
     template_name = "assistance/policy_rule.html"
 
+    def _render(self, request, policy, form, *, status=200):
+        builder.decorate(form.tree, builder.load_places() if builder.places_needed(form.tree) else {})
+        return render(request, self.template_name, {
+            "policy": policy, "form": form, "groups": list(builder.GROUPS.items()),
+            "facts": [(name, _(spec.label)) for name, spec in rules.FACTS.items()]}, status=status)
+
     def get(self, request, pk):
         policy = selectors.policy_get(pk=pk)
-        form, conditions = _rule_initial(policy)
-        return render(request, self.template_name, {"policy": policy, "form": form, "conditions": conditions})
+        return self._render(request, policy, RuleForm.for_version(policy.current_version, url=request.path))
 
     def post(self, request, pk):
         policy = selectors.policy_get(pk=pk)
-        form = RuleForm(request.POST)
-        conditions = ConditionFormSet(request.POST, prefix="c")
-        if form.is_valid() and conditions.is_valid():
+        form = RuleForm(request.POST, htmx=request.headers.get("HX-Request") == "true", url=request.path)
+        if form.action != "save":
+            form.redraw()
+            return self._render(request, policy, form)
+        if form.is_valid():
             try:
                 version = services.policy_rule_update(
-                    actor=request.user, policy=policy, rule=form.rule(conditions),
+                    actor=request.user, policy=policy, rule=form.cleaned_data["rule"],
                     required_documents=form.documents(), note=form.cleaned_data["note"],
                     expected_version=form.cleaned_data["expected_version"])
             except ValidationError as exc:
                 if hasattr(exc, "error_dict") and "rule" in exc.error_dict:
-                    form.add_error("raw" if form.cleaned_data.get("raw") is not None else None, exc.error_dict["rule"])
+                    form.add_error("raw" if form.cleaned_data.get("source") == "json" else None, exc.error_dict["rule"])
                 else:
                     add_service_errors(form, exc)
             else:
                 messages.success(request, _("规则已保存为第 %(n)s 版。") % {"n": version.number})
                 return redirect(policy)
-        return render(request, self.template_name, {"policy": policy, "form": form, "conditions": conditions},
-                      status=400)
+        return self._render(request, policy, form, status=400)
 
 
 # ---------------------------------------------------------------- worklist and engine

@@ -168,10 +168,10 @@ def test_posts_on_a_case_matrix(client, world, case_a):
 def test_the_rule_builder_saves_a_new_version_and_refuses_an_unknown_fact(client, world, claim_policy):
     client.force_login(world["city"])
     url = reverse("assistance:policy_rule", args=[claim_policy.pk])
-    base = {"combine": "all", "expected_version": 1, "required_documents": "身份证\n失业证明", "note": "",
-            "c-TOTAL_FORMS": 2, "c-INITIAL_FORMS": 0, "c-MIN_NUM_FORMS": 0, "c-MAX_NUM_FORMS": 20}
-    ok = client.post(url, {**base, "c-0-fact": "age", "c-0-op": ">=", "c-0-value": "45",
-                           "c-1-fact": "hukou", "c-1-op": "in", "c-1-value": "local"})
+    base = {"expected_version": 1, "required_documents": "身份证\n失业证明", "note": "", "action": "save"}
+    ok = client.post(url, {**base, "node-0-kind": "all", "node-0-0-kind": "fact", "node-0-0-fact": "age",
+                           "node-0-0-op": ">=", "node-0-0-value": "45", "node-0-1-kind": "fact",
+                           "node-0-1-fact": "hukou", "node-0-1-op": "in", "node-0-1-value": "local"})
     assert ok.status_code == 302
     claim_policy.refresh_from_db()
     assert claim_policy.current_version.number == 2
