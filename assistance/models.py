@@ -8,6 +8,7 @@ version, and entitlements and cases keep the version they were found or decided 
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 
 from django.conf import settings
@@ -152,6 +153,11 @@ class PolicyVersion(models.Model):
         verbose_name_plural = _("规则版本")
         ordering = ["policy", "-number"]
         constraints = [models.UniqueConstraint(fields=["policy", "number"], name="policyversion_unique_number")]
+
+    @property
+    def rule_text(self) -> str:
+        """The rule as indented JSON, as the editor's JSON view shows it."""
+        return json.dumps(self.rule, ensure_ascii=False, indent=2)
 
     def __str__(self) -> str:
         return f"{self.policy.code} v{self.number}"
