@@ -154,13 +154,13 @@ class PolicyVersion(models.Model):
         ordering = ["policy", "-number"]
         constraints = [models.UniqueConstraint(fields=["policy", "number"], name="policyversion_unique_number")]
 
+    def __str__(self) -> str:
+        return f"{self.policy.code} v{self.number}"
+
     @property
     def rule_text(self) -> str:
         """The rule as indented JSON, as the editor's JSON view shows it."""
         return json.dumps(self.rule, ensure_ascii=False, indent=2)
-
-    def __str__(self) -> str:
-        return f"{self.policy.code} v{self.number}"
 
 
 class ArchiveOwnedQuerySet(ScopedQuerySet):
