@@ -8,6 +8,7 @@ from core.figures import Figure, Trend
 from .models import Appointment
 
 LIST = "consulting:appointment_list"
+PLACES = {"station": "station", "street": "station_street", "district": "station_district"}
 SHOWN = {Appointment.Status.BOOKED: gettext_noop("创业咨询·已预约"), Appointment.Status.ATTENDED: gettext_noop("创业咨询·已到场"),
          Appointment.Status.NO_SHOW: gettext_noop("创业咨询·未到场")}
 
@@ -18,7 +19,8 @@ def _status(value):
 
 FIGURES = [
     Figure(f"consulting.appointment.{value}", label, gettext_noop("创业咨询预约"), LIST,
-           rows=_status(value), params={"status": value}, breakdown=value == Appointment.Status.ATTENDED)
+           rows=_status(value), params={"status": value}, place_params=PLACES,
+           breakdown=value == Appointment.Status.ATTENDED)
     for value, label in SHOWN.items()
 ]
 

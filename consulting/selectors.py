@@ -97,14 +97,10 @@ def startup_subsidy_openable(*, user, records) -> set[int]:
     return {pk for pk, archive in archive_of.items() if archive and archive not in busy}
 
 
-def appointment_list(*, user, status: str = "", day=None):
-    qs = (Appointment.objects.visible_to(user).select_related("expert", "station", "archive", "record")
-          .order_by("-start"))
-    if status:
-        qs = qs.filter(status=status)
-    if day:
-        qs = qs.filter(start__date=day)
-    return qs
+def appointment_list(*, user):
+    """Appointments in scope, newest first (filtered by `filtersets.AppointmentFilterSet`)."""
+    return (Appointment.objects.visible_to(user).select_related("expert", "station", "archive", "record")
+            .order_by("-start"))
 
 
 def record_list(*, user, expert_id: int | None = None, open_followups: bool = False, q: str = ""):

@@ -24,6 +24,7 @@ from core.scoping import scope_of
 from core.spreadsheets import xlsx_response
 from jobseekers.selectors import archive_get
 
+from .filtersets import AppointmentFilterSet
 from .forms import BookingForm, ExpertForm, RecordForm, SessionForm, StaffBookingForm
 from .models import Appointment, ConsultationRecord, Expert, RecordAttachment, Session, Slot
 from .selectors import (
@@ -255,17 +256,18 @@ class AppointmentListView(ConsultingMixin, View):
 
     def get(self, request):
         is_expert = scope_of(request.user).is_expert
-        default_day = timezone.localdate() if is_expert else None
-        day = _date(request.GET.get("day"), default_day) if request.GET.get("day") or is_expert else None
-        status = request.GET.get("status", "")
-        status = status if status in Appointment.Status.values else ""
-        paginator = Paginator(appointment_list(user=request.user, status=status, day=day), 50)
+        query = request.GET.copy()
+        if is_expert and not query.get("day"):  # the expert's day: today unless they pick another
+            query["day"] = timezone.localdate().isoformat()
+        filters = AppointmentFilterSet(query, queryset=appointment_list(user=request.user))
+        rows = filters.qs if filters.is_valid() else filters.queryset.none()
+        paginator = Paginator(rows, 50)
         page = paginator.get_page(request.GET.get("page"))
         records = [a.record for a in page.object_list if hasattr(a, "record")]
         return render(request, "consulting/appointment_list.html", {
             "rows": page.object_list, "openable": startup_subsidy_openable(user=request.user, records=records),
-            "paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(),
-            "day": day, "status": status, "statuses": Appointment.Status.choices,
+            "paginator": paginator, "page_obj": page, "is_paginated": page.has_other_pages(), "filter": filters,
+            "day": filters.form.cleaned_data.get("day") if filters.is_valid() else None,
             "is_expert": is_expert, "now": timezone.now()})
 
 

@@ -124,3 +124,14 @@ def test_lists_take_the_same_number_of_queries_for_one_row_or_five(client, world
             row.append(len(ctx.captured_queries))
         counts.append(row)
     assert counts[0] == counts[1]
+
+
+def test_the_appointment_list_filters_by_place_and_refuses_a_bad_value(client, world, slots):
+    appointment_book(actor=None, slot=slots[0], **BOOK)
+    client.force_login(world["district"])
+    listed = client.get("/consulting/staff/appointments/", {"station": world["station_a"].pk})
+    assert listed.context["paginator"].count == 1 and 'data-testid="place-filter"' in listed.content.decode()
+    assert client.get("/consulting/staff/appointments/",
+                      {"station": world["station_b"].pk}).context["paginator"].count == 0
+    bad = client.get("/consulting/staff/appointments/", {"status": "nonsense"})
+    assert bad.context["paginator"].count == 0 and "nonsense" in bad.content.decode()
