@@ -45,10 +45,10 @@ def _generate(scale: float) -> dict:
         cur.execute("""
             INSERT INTO jobseekers_jobseekerarchive (created_at, updated_at, station_id, name, id_number_encrypted,
               id_number_hash, id_number_last4, birth_date, sex, phone_encrypted, address, education, skills,
-              certificates, desired_hours, max_commute_minutes, key_groups, is_open, closed_reason, current_status,
+              desired_hours, max_commute_minutes, key_groups, is_open, closed_reason, current_status,
               consent_scope, hukou, school, version, work_history, next_survey_due)
             SELECT now() - (g %% 730) * interval '1 day', now(), st.id, 'b', 'x', 'bd-' || g, '0000', '1980-01-01',
-              'M', '', '', '', '', '', 'full_time', 30,
+              'M', '', '', '', '', 'full_time', 30,
               (ARRAY['{}', '{}', '{graduate}', '{difficulty}', '{4050}', '{graduate,veteran}'])[1 + g %% 6]::varchar[],
               g %% 10 <> 0, CASE WHEN g %% 10 = 0 THEN '迁出' ELSE '' END,
               (ARRAY['employed','unemployed','flexible','self_employed','training','in_school','not_seeking'])[1 + (g / 7) %% 7],

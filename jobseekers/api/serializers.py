@@ -7,7 +7,25 @@ from core.choices import KeyGroup
 from core.models import Occupation
 from stations.models import Area, Grid, Station
 
-from ..models import EmploymentStatus, FollowUpTask, ImportJob, JobseekerArchive, StatusEntry, Visit
+from ..models import (
+    Certificate,
+    EmploymentStatus,
+    FollowUpTask,
+    ImportJob,
+    JobseekerArchive,
+    StatusEntry,
+    Visit,
+)
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    """证书 on an archive; `occupation_code` is a 职业分类大典 细类 code (or blank)."""
+
+    class Meta:
+        model = Certificate
+        fields = ["id", "name", "occupation_code", "level", "number", "issuer", "issued_on", "created_at"]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"name": {"max_length": 200}}
 
 
 class ArchiveSerializer(serializers.ModelSerializer):
@@ -27,6 +45,8 @@ class ArchiveSerializer(serializers.ModelSerializer):
                                                 allow_null=True)
     version = serializers.IntegerField(required=False)
     current_status = serializers.CharField(read_only=True, help_text="就业状态代码（由状态记录得出）")
+    certificates = CertificateSerializer(many=True, read_only=True,
+                                         help_text="证书（增删改：/api/jobseekers/{id}/certificates/）")
 
     class Meta:
         model = JobseekerArchive

@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from core.models import AuditEvent
+from jobseekers.models import Certificate
 from jobseekers.services import archive_update
 from training import events, services
-from training.models import Certificate, Program, Referral
+from training.models import Program, Referral
 
 from ..jobseekers.factories import make_archive
 from .factories import make_program, make_provider
