@@ -34,6 +34,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # the old table's reverse accessor (Referral.certificate) would hide the new field of the same name
+        migrations.AlterField(
+            model_name='certificate',
+            name='referral',
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='old_certificate', to='training.referral', verbose_name='培训推荐'),
+        ),
         migrations.AddField(
             model_name='referral',
             name='certificate',
