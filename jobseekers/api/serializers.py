@@ -18,7 +18,7 @@ from ..models import (
 )
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class ArchiveCertificateSerializer(serializers.ModelSerializer):
     """证书 on an archive; `occupation_code` is a 职业分类大典 细类 code (or blank)."""
 
     class Meta:
@@ -45,7 +45,7 @@ class ArchiveSerializer(serializers.ModelSerializer):
                                                 allow_null=True)
     version = serializers.IntegerField(required=False)
     current_status = serializers.CharField(read_only=True, help_text="就业状态代码（由状态记录得出）")
-    certificates = CertificateSerializer(many=True, read_only=True,
+    certificates = ArchiveCertificateSerializer(many=True, read_only=True,
                                          help_text="证书（增删改：/api/jobseekers/{id}/certificates/）")
 
     class Meta:

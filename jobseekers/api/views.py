@@ -16,8 +16,8 @@ from ..filtersets import ArchiveFilterSet, FollowUpTaskFilterSet, search_by_hash
 from ..models import Certificate, FollowUpTask, ImportJob, JobseekerArchive
 from ..selectors import status_entry_effect
 from .serializers import (
+    ArchiveCertificateSerializer,
     ArchiveSerializer,
-    CertificateSerializer,
     FollowUpTaskSerializer,
     ImportJobSerializer,
     StatusEntryCreatedSerializer,
@@ -125,19 +125,19 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
         return Response(VisitSerializer(archive.visits.all(), many=True).data)
 
-    @extend_schema(methods=["GET"], responses=CertificateSerializer(many=True))
-    @extend_schema(methods=["POST"], request=CertificateSerializer, responses={201: CertificateSerializer})
+    @extend_schema(methods=["GET"], responses=ArchiveCertificateSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ArchiveCertificateSerializer, responses={201: ArchiveCertificateSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def certificates(self, request, pk=None):
         archive = self.get_object()
         if request.method == "POST":
-            serializer = CertificateSerializer(data=request.data)
+            serializer = ArchiveCertificateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             certificate = services.certificate_create(actor=request.user, archive=archive, **serializer.validated_data)
-            return Response(CertificateSerializer(certificate).data, status=status.HTTP_201_CREATED)
-        return Response(CertificateSerializer(archive.certificates.all(), many=True).data)
+            return Response(ArchiveCertificateSerializer(certificate).data, status=status.HTTP_201_CREATED)
+        return Response(ArchiveCertificateSerializer(archive.certificates.all(), many=True).data)
 
-    @extend_schema(methods=["PATCH"], request=CertificateSerializer, responses=CertificateSerializer)
+    @extend_schema(methods=["PATCH"], request=ArchiveCertificateSerializer, responses=ArchiveCertificateSerializer)
     @extend_schema(methods=["DELETE"], request=None, responses={204: None})
     @action(detail=True, methods=["patch", "delete"], url_path=r"certificates/(?P<certificate_id>\d+)",
             pagination_class=None)
@@ -149,10 +149,10 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         if request.method == "DELETE":
             services.certificate_delete(actor=request.user, certificate=certificate)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        serializer = CertificateSerializer(certificate, data=request.data, partial=True)
+        serializer = ArchiveCertificateSerializer(certificate, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         updated = services.certificate_update(actor=request.user, certificate=certificate, **serializer.validated_data)
-        return Response(CertificateSerializer(updated).data)
+        return Response(ArchiveCertificateSerializer(updated).data)
 
 
 class FollowUpTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
