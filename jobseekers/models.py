@@ -23,6 +23,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,10 @@ class SkillLevel(models.TextChoices):
     LEVEL2 = "2", gettext_lazy("二级/技师")
     LEVEL1 = "1", gettext_lazy("一级/高级技师")
     SPECIAL = "special", gettext_lazy("专项职业能力")
+
+
+# the word a certificate's name uses for its level ("电工四级", "养老护理员（五级/初级工）")
+LEVEL_WORDS = {"5": "五级", "4": "四级", "3": "三级", "2": "二级", "1": "一级", "special": "专项"}
 
 
 class Hukou(models.TextChoices):
@@ -306,12 +311,12 @@ class Certificate(TimeStampedModel):
             raise ValidationError(errors)
 
     @property
-    def label(self) -> str:
-        """The name, with the level when the name does not already say it (explanations, the archive page)."""
-        if not self.level:
+    def label(self):
+        """The name, with the level when the name does not already say it (matching's explanation, audit
+        summaries); lazy, so it renders in the reader's language (audit: Chinese)."""
+        if not self.level or LEVEL_WORDS.get(self.level, "") in self.name:
             return self.name
-        level = str(SkillLevel(self.level).label)
-        return self.name if level.split("/")[0] in self.name else f"{self.name}（{level}）"
+        return format_lazy("{}（{}）", self.name, SkillLevel(self.level).label)
 
 
 class Visit(models.Model):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import versioning
@@ -192,7 +193,7 @@ def certificate_create(*, actor, archive: JobseekerArchive, name: str, occupatio
     _certificate_clean(certificate)
     certificate.save()
     audit_record(actor=actor, action=events.JOBSEEKER_CERTIFICATE_ADD, obj=locked,
-                 summary=f"添加证书：{certificate.label}")
+                 summary=format_lazy("添加证书：{}", certificate.label))
     archive_changed(locked.pk)
     return certificate
 
@@ -214,7 +215,7 @@ def certificate_update(*, actor, certificate: Certificate, **fields) -> Certific
     changes = diff(before, {k: getattr(locked, k) for k in fields})
     locked.save()
     audit_record(actor=actor, action=events.JOBSEEKER_CERTIFICATE_UPDATE, obj=locked_archive,
-                 summary=f"修改证书：{locked.label}", changes=changes)
+                 summary=format_lazy("修改证书：{}", locked.label), changes=changes)
     archive_changed(locked_archive.pk)
     return locked
 
@@ -229,7 +230,7 @@ def certificate_delete(*, actor, certificate: Certificate) -> None:
     label = locked.label
     locked.delete()
     audit_record(actor=actor, action=events.JOBSEEKER_CERTIFICATE_REMOVE, obj=locked_archive,
-                 summary=f"删除证书：{label}")
+                 summary=format_lazy("删除证书：{}", label))
     archive_changed(locked_archive.pk)
 
 

@@ -23,7 +23,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import audit_record, diff
+from core.audit import audit_record, diff, in_chinese
 from core.queue import enqueue
 from core.scoping import require_visible
 from jobs.search import normalize
@@ -291,9 +291,11 @@ def referral_certify(*, actor, referral: Referral, name: str = "", number: str =
     unless given) and links it to the referral."""
     locked = _transition(actor, referral, (Referral.Status.COMPLETED,), Referral.Status.CERTIFIED)
     program = Program.objects.select_related("occupation", "provider").get(pk=locked.program_id)
+    with in_chinese():  # the default name is stored data: Chinese, whatever language the actor reads
+        default_name = f"{program.occupation.name}（{program.get_skill_level_display()}）"
     certificate = certificate_create(
-        actor=actor, archive=locked.archive, name=(name or "").strip() or f"{program.occupation.name}"
-        f"（{program.get_skill_level_display()}）", occupation_code=program.occupation.code,
+        actor=actor, archive=locked.archive, name=(name or "").strip() or default_name,
+        occupation_code=program.occupation.code,
         level=level if level is not None else program.skill_level, number=(number or "").strip(),
         issuer=(issuer or "").strip() or program.provider.name, issued_on=issued_on or timezone.localdate())
     locked.status, locked.certified_on, locked.certificate = (Referral.Status.CERTIFIED, certificate.issued_on,

@@ -152,3 +152,14 @@ def test_the_import_maps_its_certificates_column_to_rows(client, world, django_c
     assert [(c.name, c.occupation_code, c.level) for c in jia.certificates.order_by("id")] == [
         ("电工证（四级）", ELECTRICIAN, "4"), ("叉车证", "", ""), ("普通话证书", "", "")]
     assert not JobseekerArchive.objects.get(name="乙").certificates.exists()
+
+
+def test_an_english_reader_adds_a_certificate_and_the_audit_stays_chinese(client, world, archive_a):
+    client.force_login(world["staff"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.post(reverse("jobseekers:certificate_create", args=[archive_a.pk]), {"name": "电工证", "level": "4"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action=events.JOBSEEKER_CERTIFICATE_ADD)
+    assert event.summary == "添加证书：电工证（四级/中级工）"
+    page = client.get(archive_a.get_absolute_url()).content.decode()
+    assert "Add certificate" in page and "Level 4 / intermediate" in page

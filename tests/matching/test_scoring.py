@@ -80,7 +80,7 @@ def test_a_certificate_in_the_postings_occupation_raises_the_score_and_is_explai
     from django.utils import translation
 
     with translation.override("en"):
-        assert "Holds certificate: 电工证（四级/中级工）" in after.explanation
+        assert "Holds certificate: 电工证（Level 4 / intermediate）" in after.explanation
 
 
 @override_settings(MATCHING_WEIGHTS={"cert_4": 80})
