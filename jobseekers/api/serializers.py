@@ -72,6 +72,10 @@ class ArchiveSerializer(serializers.ModelSerializer):
             self.fields["id_number"].read_only = True
 
     def validate(self, attrs):
+        if isinstance(self.initial_data, dict) and "certificates" in self.initial_data:
+            # once a text field: a client still sending it would lose what it sent without a word
+            raise serializers.ValidationError({"certificates": [
+                "证书已改为逐条记录，不能随档案一起提交；请用 /api/jobseekers/{id}/certificates/ 逐条添加。"]})
         if self.instance is None and not attrs.get("id_number"):
             raise serializers.ValidationError({"id_number": "请填写身份证号。"})
         if self.instance is not None and "version" not in attrs:

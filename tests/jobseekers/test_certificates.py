@@ -163,3 +163,13 @@ def test_an_english_reader_adds_a_certificate_and_the_audit_stays_chinese(client
     assert event.summary == "添加证书：电工证（四级/中级工）"
     page = client.get(archive_a.get_absolute_url()).content.decode()
     assert "Add certificate" in page and "Level 4 / intermediate" in page
+
+
+def test_the_archive_api_refuses_certificates_sent_as_text_and_saves_nothing(client, world, archive_a):
+    client.force_login(world["staff"])
+    response = client.patch(f"/api/jobseekers/{archive_a.pk}/", {"version": archive_a.version, "name": "新名字",
+                                                                  "certificates": "电工证、叉车证"},
+                            content_type="application/json")
+    assert response.status_code == 400 and "/certificates/" in str(response.json())
+    archive_a.refresh_from_db()
+    assert archive_a.name == "张阿姨" and not archive_a.certificates.exists()
