@@ -96,14 +96,14 @@ def generate(*, archives: int, policies: int, seed: int = 13, out=print) -> None
             cur.execute(
                 """INSERT INTO jobseekers_jobseekerarchive (created_at, updated_at, station_id, name,
                        id_number_encrypted, id_number_hash, id_number_last4, birth_date, sex, phone_encrypted,
-                       street_id, address, education, skills, certificates, desired_salary, desired_hours,
+                       street_id, address, education, skills, desired_salary, desired_hours,
                        max_commute_minutes, key_groups, is_open, closed_reason, current_status, hukou,
                        graduation_year, school, work_history, consent_date, consent_scope, version)
                    SELECT now(), now(), (%(ids)s::bigint[])[(1 + g %% %(n)s)::int], '测试' || g, %(token)s, 'bench-assist-' || g,
                        lpad((g %% 10000)::text, 4, '0'), date '1960-01-01' + (g * 7919 %% 16000)::int,
                        CASE WHEN g %% 2 = 0 THEN 'M' ELSE 'F' END, '',
                        (%(streets)s::bigint[])[(1 + g * 31 %% %(ns)s)::int], '',
-                       (ARRAY['', 'junior', 'senior', 'college', 'bachelor', 'master'])[(1 + g * 13 %% 6)::int], '', '',
+                       (ARRAY['', 'junior', 'senior', 'college', 'bachelor', 'master'])[(1 + g * 13 %% 6)::int], '',
                        NULL, 'full_time', 30,
                        CASE g * 17 %% 8 WHEN 2 THEN ARRAY['4050'] WHEN 3 THEN ARRAY['graduate']
                             WHEN 4 THEN ARRAY['difficulty', '4050'] WHEN 5 THEN ARRAY['long_unemployed']

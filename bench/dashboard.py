@@ -45,10 +45,10 @@ def _generate(scale: float) -> dict:
         cur.execute("""
             INSERT INTO jobseekers_jobseekerarchive (created_at, updated_at, station_id, name, id_number_encrypted,
               id_number_hash, id_number_last4, birth_date, sex, phone_encrypted, address, education, skills,
-              certificates, desired_hours, max_commute_minutes, key_groups, is_open, closed_reason, current_status,
+              desired_hours, max_commute_minutes, key_groups, is_open, closed_reason, current_status,
               consent_scope, hukou, school, version, work_history, next_survey_due)
             SELECT now() - (g %% 730) * interval '1 day', now(), st.id, 'b', 'x', 'bd-' || g, '0000', '1980-01-01',
-              'M', '', '', '', '', '', 'full_time', 30,
+              'M', '', '', '', '', 'full_time', 30,
               (ARRAY['{}', '{}', '{graduate}', '{difficulty}', '{4050}', '{graduate,veteran}'])[1 + g %% 6]::varchar[],
               g %% 10 <> 0, CASE WHEN g %% 10 = 0 THEN '迁出' ELSE '' END,
               (ARRAY['employed','unemployed','flexible','self_employed','training','in_school','not_seeking'])[1 + (g / 7) %% 7],
@@ -63,16 +63,16 @@ def _generate(scale: float) -> dict:
             FROM generate_series(1, %s) g""", [first, n_archives, n_entries])
         cur.execute("""
             INSERT INTO jobs_employer (created_at, updated_at, name, kind, contact_name, contact_phone, address,
-              verified, station_id)
-            SELECT now(), now(), 'bench employer ' || id, 'enterprise', '', '', '', true, id FROM bench_st""")
+              verified, station_id, version)
+            SELECT now(), now(), 'bench employer ' || id, 'enterprise', '', '', '', true, id, 1 FROM bench_st""")
         cur.execute("""
             INSERT INTO jobs_jobposting (created_at, updated_at, title, description, requirements, salary_unit,
               headcount, filled_count, hours_type, address, benefits, is_public_service, friendly_to, source,
               status, employer_id, station_id, contact_name, contact_phone, salary_month_max, salary_month_min,
-              search_grams, search_text, status_note, salary_min, salary_max, published_at)
+              search_grams, search_text, status_note, salary_min, salary_max, published_at, version)
             SELECT now(), now(), 'bench', '', '', 'month', 1 + g %% 5, 0, 'full_time', '', '', false, '{}', 'station',
               (ARRAY['published','published','published','filled','expired'])[1 + g %% 5],
-              e.id, e.station_id, '', '', 6000, 5000, '{}', '', '', 5000, 6000, now() - (g %% 730) * interval '1 day'
+              e.id, e.station_id, '', '', 6000, 5000, '{}', '', '', 5000, 6000, now() - (g %% 730) * interval '1 day', 1
             FROM generate_series(1, %s) g JOIN jobs_employer e ON e.station_id = (SELECT id FROM bench_st WHERE n = g %% %s)
             """, [n_postings, stations])
         cur.execute("SELECT min(id), count(*) FROM jobs_jobposting")

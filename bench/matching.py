@@ -162,7 +162,7 @@ def _measure(out=print) -> dict:
     ids = list(JobseekerArchive.objects.active().filter(station__code__startswith=MARK).values_list("pk", flat=True))
     picked = rng.sample(ids, min(len(ids), max(sample, 300)))
     profiles = {a.pk: scoring.Profile.of(a) for a in
-                JobseekerArchive.objects.filter(pk__in=picked).prefetch_related("desired_occupations")}
+                JobseekerArchive.objects.filter(pk__in=picked).prefetch_related("desired_occupations", "certificates")}
     now = timezone.now()
     result: dict = {"postings": postings, "archives": archives}
 

@@ -38,11 +38,11 @@ with transaction.atomic():
         cur.execute(
             """INSERT INTO jobseekers_jobseekerarchive (created_at, updated_at, station_id, name,
                  id_number_encrypted, id_number_hash, id_number_last4, birth_date, sex, phone_encrypted, address,
-                 lat, lng, education, skills, certificates, desired_hours, max_commute_minutes, key_groups,
-                 is_open, closed_reason, current_status)
+                 lat, lng, education, skills, desired_hours, max_commute_minutes, key_groups,
+                 is_open, closed_reason, current_status, consent_scope, hukou, school, work_history, version)
                SELECT now(), now(), %s, 'b', 'x', 'bench-' || g, '0000', '1980-01-01', 'M', '', '',
-                 30.9 + random() * 0.5, 121.2 + random() * 0.6, '', '', '', 'full_time', 30, '{}', true, '',
-                 'unemployed'
+                 30.9 + random() * 0.5, 121.2 + random() * 0.6, '', '', 'full_time', 30, '{}', true, '',
+                 'unemployed', 'service', 'local', '', '', 1
                FROM generate_series(1, %s) g""", [station.pk, N_ARCHIVES])
     cur = connection.cursor()
     cur.execute("ANALYZE stations_station; ANALYZE jobseekers_jobseekerarchive;")

@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
 from core.audit import audit_record
 
 from . import events
-from .models import FollowUpTask, ImportJob, JobseekerArchive, ResurveyRule, StatusEntry, Visit
+from .models import Certificate, FollowUpTask, ImportJob, JobseekerArchive, ResurveyRule, StatusEntry, Visit
 
 
 @admin.register(ResurveyRule)
@@ -46,3 +47,10 @@ for model in (StatusEntry, Visit, FollowUpTask, ImportJob):
         "has_delete_permission": lambda self, request, obj=None: False,
         "exclude": ["source"] if model is ImportJob else [],
     }))
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: certificates are written on the archive page, by the import and by training (audited)."""
+
+    list_display = ["name", "archive", "occupation_code", "level", "issued_on"]

@@ -1,4 +1,4 @@
-"""Demo archives (~30) across the demo stations, with visits, status changes and due follow-ups. Idempotent:
+"""Demo archives (~30) across the demo stations, with certificates, visits, status changes and due follow-ups. Idempotent:
 ID numbers are generated deterministically (valid check digits) and an existing one is skipped."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from core.validators import id_number_check_char
 
 from . import services
 from .identity import id_hash
-from .models import ConsentScope, Education, EmploymentStatus, JobseekerArchive, StatusEntry
+from .models import ConsentScope, Education, EmploymentStatus, JobseekerArchive, SkillLevel, StatusEntry
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = ["建华", "丽娟", "志强", "秀英", "海燕", "国平", "晓东", "雪梅", "文杰", "佳怡", "俊", "敏", "磊", "婷", "伟"]
@@ -35,6 +35,23 @@ def _id_number(rng: random.Random, region: str) -> tuple[str, dt.date]:
     birth = dt.date(1965, 1, 1) + dt.timedelta(days=rng.randrange(0, 38 * 365))
     first17 = f"{region}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
     return first17 + id_number_check_char(first17), birth
+
+
+CERT_LEVELS = [SkillLevel.LEVEL5, SkillLevel.LEVEL4, SkillLevel.LEVEL3]
+
+
+def _certificates(actor, archive, i: int, words, occupations, skills: str, today: dt.date) -> None:
+    """Every other archive holds a skill certificate in its first desired occupation (so matching shows
+    "持有证书"), drivers a licence without an occupation code. No random draw: the sequence stays the same."""
+    chosen = occupations.get(words[0]) or []
+    if i % 2 == 0 and chosen:
+        level = CERT_LEVELS[i % len(CERT_LEVELS)]
+        services.certificate_create(
+            actor=actor, archive=archive, name=f"{chosen[0].name}（{SkillLevel(level).label}）",
+            occupation_code=chosen[0].code, level=level, number=f"31{archive.pk:010d}",
+            issuer="上海市职业技能鉴定中心", issued_on=today - dt.timedelta(days=300 + 30 * i))
+    if skills == "驾驶":
+        services.certificate_create(actor=actor, archive=archive, name="机动车驾驶证（C1）", issuer="上海市公安局交通警察总队")
 
 
 def load(*, users, stations, stdout) -> None:
@@ -89,6 +106,7 @@ def load(*, users, stations, stdout) -> None:
                 desired_occupations=[o for w in words for o in occupations.get(w, [])][:3],
                 initial_status=EmploymentStatus.UNEMPLOYED, status_since=today - dt.timedelta(days=120),
             )
+            _certificates(actor, archive, i, words, occupations, skills, today)
             if status != EmploymentStatus.UNEMPLOYED:
                 services.status_add(actor=actor, archive=archive, status=status,
                                     effective_date=today - dt.timedelta(days=visit_days_ago),

@@ -1,5 +1,8 @@
 """Audit action names (`AuditEvent.action`) written by jobseeker archives: one constant per kind of event."""
 
+JOBSEEKER_CERTIFICATE_ADD = "jobseeker.certificate_add"
+JOBSEEKER_CERTIFICATE_REMOVE = "jobseeker.certificate_remove"
+JOBSEEKER_CERTIFICATE_UPDATE = "jobseeker.certificate_update"
 JOBSEEKER_CREATE = "jobseeker.create"
 JOBSEEKER_EXPORT = "jobseeker.export"
 JOBSEEKER_EXPORT_FULL = "jobseeker.export_full"

@@ -17,7 +17,15 @@ from core.spreadsheets import UploadError, check_upload_name
 from core.validators import normalize_phone, parse_id_number, validate_mobile
 from stations.models import Area, Grid, Station, Street
 
-from .models import SYSTEM_SOURCE_MESSAGE, EmploymentStatus, ImportJob, JobseekerArchive, StatusEntry, Visit
+from .models import (
+    SYSTEM_SOURCE_MESSAGE,
+    Certificate,
+    EmploymentStatus,
+    ImportJob,
+    JobseekerArchive,
+    StatusEntry,
+    Visit,
+)
 
 
 def staff_name(user) -> str:
@@ -45,19 +53,18 @@ class ArchiveForm(PortalFormMixin, forms.ModelForm):
 
     field_order = ["station", "name", "id_number", "phone", "hukou", "initial_status", "key_groups", "street", "area",
                    "grid", "address", "lat", "lng", "education", "graduation_year", "school", "skills",
-                   "certificates", "work_history", "desired_occupations", "desired_salary", "desired_hours",
+                   "work_history", "desired_occupations", "desired_salary", "desired_hours",
                    "max_commute_minutes", "helper", "consent_date", "consent_scope", "is_open", "closed_reason"]
 
     class Meta:
         model = JobseekerArchive
         fields = ["station", "name", "hukou", "street", "area", "grid", "address", "lat", "lng", "education",
-                  "graduation_year", "school", "skills", "certificates", "work_history", "desired_salary",
+                  "graduation_year", "school", "skills", "work_history", "desired_salary",
                   "desired_hours", "max_commute_minutes", "key_groups", "helper", "consent_date",
                   "consent_scope", "is_open", "closed_reason"]
         widgets = {
             "consent_date": DateInput(),
             "skills": forms.Textarea(attrs={"rows": 2}),
-            "certificates": forms.Textarea(attrs={"rows": 2}),
             "work_history": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -115,6 +122,42 @@ class ArchiveForm(PortalFormMixin, forms.ModelForm):
         data = dict(self.cleaned_data)
         for key in ("id_number", "initial_status", "station", "version", "phone", "desired_occupations"):
             data.pop(key, None)
+        return data
+
+
+class CertificateForm(PortalFormMixin, forms.ModelForm):
+    """添加 / 修改证书 on an archive; the occupation is a 细类 chosen with the picker (stored as its code)."""
+
+    field_column = "col-md-6"
+
+    name = forms.CharField(label=_("证书名称"), max_length=200, error_messages={"required": _("请填写证书名称。")})
+    occupation = forms.ModelChoiceField(
+        label=_("职业（职业分类大典细类）"), required=False,
+        help_text=_("与岗位职业相同或相近的证书会提高岗位匹配分。"),
+        widget=OccupationPicker(search_url=reverse_lazy("jobseekers:occupation_search")),
+        queryset=Occupation.objects.filter(level=Occupation.Level.OCCUPATION),
+        error_messages={"invalid_choice": _("请从搜索结果中选择职业。")})
+
+    field_order = ["name", "occupation", "level", "number", "issuer", "issued_on"]
+
+    class Meta:
+        model = Certificate
+        fields = ["name", "level", "number", "issuer", "issued_on"]
+        widgets = {"issued_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.occupation_code:
+            self.fields["occupation"].initial = Occupation.objects.filter(code=self.instance.occupation_code).first()
+
+    def _post_clean(self):
+        # validated by the service (full_clean with the archive's lock held)
+        pass
+
+    def service_kwargs(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in ("name", "level", "number", "issuer", "issued_on")}
+        occupation = self.cleaned_data.get("occupation")
+        data["occupation_code"] = occupation.code if occupation else ""
         return data
 
 

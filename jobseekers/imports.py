@@ -24,8 +24,18 @@ from core.models import Occupation
 from core.validators import normalize_id_number
 
 from . import events
+from .certificates import occupation_index, rows_from_text
 from .identity import IDENTITY_FIELDS, identity_fields, phone_encrypted
-from .models import ConsentScope, Education, EmploymentStatus, Hukou, ImportJob, JobseekerArchive, StatusEntry
+from .models import (
+    Certificate,
+    ConsentScope,
+    Education,
+    EmploymentStatus,
+    Hukou,
+    ImportJob,
+    JobseekerArchive,
+    StatusEntry,
+)
 from .rules import rule_intervals
 
 MAX_ROWS = 10_000
@@ -45,7 +55,7 @@ COLUMNS = [
     ("毕业年份", "graduation_year", False, "如 2025"),
     ("毕业院校", "school", False, ""),
     ("技能", "skills", False, ""),
-    ("证书", "certificates", False, ""),
+    ("证书", "certificates", False, "多个证书用顿号、逗号、分号或换行分开，如：电工证（四级）、叉车证"),
     ("工作经历", "work_history", False, ""),
     ("意向职业代码", "occupations", False, "职业分类大典细类代码，多个用逗号分隔，如 4-04-05-05；本列为文本格式"),
     ("期望月薪", "desired_salary", False, "元/月，整数"),
@@ -130,7 +140,8 @@ def _point(values: dict) -> tuple[float | None, float | None]:
     return lat, lng
 
 
-def _build(values: dict, *, station, occupations: dict[str, int], intervals: dict, today: dt.date):
+def _build(values: dict, *, station, occupations: dict[str, int], intervals: dict, today: dt.date,
+           names: dict[str, str] | None = None):
     """An unsaved archive (+ occupation ids) from one row's raw cells, or ValidationError with every reason."""
     reasons: list[str] = []
 
@@ -168,8 +179,7 @@ def _build(values: dict, *, station, occupations: dict[str, int], intervals: dic
         else:
             reasons.append(f"意向职业代码“{code}”不是职业分类大典中的细类代码")
     lat, lng = attempt(_point, values) or (None, None)
-    text = {key: sheets.text(values.get(key)) for key in ("name", "address", "school", "skills", "certificates",
-                                                        "work_history")}
+    text = {key: sheets.text(values.get(key)) for key in ("name", "address", "school", "skills", "work_history")}
     archive = JobseekerArchive(
         station=station, street_id=station.street_id, key_groups=key_groups, phone_encrypted=phone, lat=lat, lng=lng,
         current_status=status or EmploymentStatus.UNEMPLOYED, **text,
@@ -188,6 +198,8 @@ def _build(values: dict, *, station, occupations: dict[str, int], intervals: dic
     if reasons:
         raise ValidationError(list(dict.fromkeys(reasons)))
     archive.next_survey_due = today + dt.timedelta(days=intervals.get((bool(key_groups), archive.current_status), 90))
+    # the 证书 cell: one row per certificate, written with the archive (see certificates.py)
+    archive.certificate_rows = rows_from_text(sheets.text(values.get("certificates")), names)
     return archive, occupation_ids
 
 
@@ -251,6 +263,8 @@ def _run(job: ImportJob) -> ImportJob:
     job.total_rows = len(table.rows)
     _progress(job, total_rows=job.total_rows, phase=ImportJob.Phase.VALIDATE)
     occupations = dict(Occupation.objects.filter(level=Occupation.Level.OCCUPATION).values_list("code", "id"))
+    names = occupation_index(Occupation.objects.filter(level=Occupation.Level.OCCUPATION).order_by("code")
+                             .values_list("code", "name"))
     intervals = rule_intervals()
     good: list[tuple[int, list, JobseekerArchive, list[int]]] = []
     failed: list[tuple[int, list, str, bool]] = []  # (row, raw values in template order, reason, duplicate)
@@ -260,7 +274,7 @@ def _run(job: ImportJob) -> ImportJob:
         ordered = _as_uploaded(values)
         try:
             archive, occupation_ids = _build(values, station=job.station, occupations=occupations,
-                                             intervals=intervals, today=today)
+                                             intervals=intervals, today=today, names=names)
         except ValidationError as exc:
             failed.append((number, ordered, "；".join(exc.messages), False))
         else:
@@ -298,6 +312,8 @@ def _run(job: ImportJob) -> ImportJob:
                 [Through(jobseekerarchive_id=a.pk, occupation_id=o)
                  for a, (_, occ) in zip(created, remaining, strict=True) for o in dict.fromkeys(occ)],
                 batch_size=2000)
+            Certificate.objects.bulk_create(
+                [Certificate(archive=a, **row) for a in created for row in a.certificate_rows], batch_size=1000)
             StatusEntry.objects.bulk_create(
                 [StatusEntry(archive=a, status=a.current_status, effective_date=today,
                              source=StatusEntry.Source.IMPORT, recorded_by=job.created_by) for a in created],

@@ -2,11 +2,13 @@
 
 CONTRACT (other apps rely on these names; add fields freely, do not rename or remove):
 JobseekerArchive: station, name, id_number_hash, id_number_encrypted, birth_date, sex,
-phone_encrypted, street, area, grid, lat, lng, education, skills, certificates,
+phone_encrypted, street, area, grid, lat, lng, education, skills,
+certificates (reverse of Certificate.archive: structured rows, no longer a text field),
 desired_occupations (M2M core.Occupation), desired_salary (yuan/month), desired_hours (HoursType),
 max_commute_minutes, key_groups (list of KeyGroup values), helper, is_open, current_status;
 objects.visible_to(user), objects.active().
 StatusEntry: archive, status, effective_date, source, note, recorded_by.
+Certificate: archive, name, occupation_code, level (SkillLevel), number, issuer, issued_on.
 
 Added by the archives issue: hukou, graduation data, work history, consent (date, scope), version
 (optimistic locking), next_survey_due; Visit, ResurveyRule, FollowUpTask, ImportJob.
@@ -21,6 +23,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +75,21 @@ class ArchiveQuerySet(ScopedQuerySet):
         return self.filter(is_open=True, next_survey_due__lte=today)
 
 
+class SkillLevel(models.TextChoices):
+    """职业技能等级 (国家职业技能标准), or a 专项职业能力 certificate (training's programs use them too)."""
+
+    LEVEL5 = "5", gettext_lazy("五级/初级工")
+    LEVEL4 = "4", gettext_lazy("四级/中级工")
+    LEVEL3 = "3", gettext_lazy("三级/高级工")
+    LEVEL2 = "2", gettext_lazy("二级/技师")
+    LEVEL1 = "1", gettext_lazy("一级/高级技师")
+    SPECIAL = "special", gettext_lazy("专项职业能力")
+
+
+# the word a certificate's name uses for its level ("电工四级", "养老护理员（五级/初级工）")
+LEVEL_WORDS = {"5": "五级", "4": "四级", "3": "三级", "2": "二级", "1": "一级", "special": "专项"}
+
+
 class Hukou(models.TextChoices):
     LOCAL = "local", gettext_noop("本市户籍")
     NON_LOCAL = "non_local", gettext_noop("外省市户籍")
@@ -111,7 +129,6 @@ class JobseekerArchive(TimeStampedModel):
     lng = models.FloatField(_("经度（WGS-84）"), null=True, blank=True)
     education = models.CharField(_("学历"), max_length=16, choices=translated(Education), blank=True)
     skills = models.TextField(_("技能"), blank=True)
-    certificates = models.TextField(_("证书"), blank=True)
     desired_occupations = models.ManyToManyField("core.Occupation", verbose_name=_("意向职业"), blank=True,
                                                  related_name="+")
     desired_salary = models.PositiveIntegerField(_("期望月薪（元）"), null=True, blank=True)
@@ -258,6 +275,48 @@ class StatusEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effective_date} {self.get_status_display()}"
+
+
+class Certificate(TimeStampedModel):
+    """A certificate the jobseeker holds (职业资格/技能等级/专项能力证书): typed by staff, imported, or recorded
+    by training when a referral is certified (training keeps the link, `Referral.certificate`)."""
+
+    archive = models.ForeignKey(JobseekerArchive, verbose_name=_("档案"), on_delete=models.CASCADE,
+                                related_name="certificates")
+    # text: a migrated free-text piece is kept whole, however long (forms limit new names)
+    name = models.TextField(_("证书名称"))
+    occupation_code = models.CharField(_("职业代码"), max_length=16, blank=True)
+    level = models.CharField(_("等级"), max_length=8, choices=SkillLevel.choices, blank=True)
+    number = models.CharField(_("证书编号"), max_length=64, blank=True)
+    issuer = models.CharField(_("发证机构"), max_length=100, blank=True)
+    issued_on = models.DateField(_("发证日期"), null=True, blank=True)
+
+    objects = ArchiveOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("证书")
+        verbose_name_plural = _("证书")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if not (self.name or "").strip():
+            errors["name"] = _("请填写证书名称。")
+        if self.issued_on and self.issued_on > timezone.localdate():
+            errors["issued_on"] = _("发证日期不能晚于今天。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def label(self):
+        """The name, with the level when the name does not already say it (matching's explanation, audit
+        summaries); lazy, so it renders in the reader's language (audit: Chinese)."""
+        if not self.level or LEVEL_WORDS.get(self.level, "") in self.name:
+            return self.name
+        return format_lazy("{}（{}）", self.name, SkillLevel(self.level).label)
 
 
 class Visit(models.Model):

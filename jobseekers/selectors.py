@@ -11,7 +11,7 @@ from core.models import AuditEvent, Occupation
 
 from . import events
 from .filtersets import ArchiveFilterSet
-from .models import FollowUpTask, ImportJob, JobseekerArchive, StatusEntry
+from .models import Certificate, FollowUpTask, ImportJob, JobseekerArchive, StatusEntry
 
 
 def archive_queryset(*, user):
@@ -39,6 +39,22 @@ def status_entry_effect(*, archive: JobseekerArchive, entry: StatusEntry) -> tup
 def archive_get(*, user, pk: int) -> JobseekerArchive:
     return get_object_or_404(archive_queryset(user=user).select_related("station__street", "area")
                              .prefetch_related("desired_occupations"), pk=pk)
+
+
+def certificate_list(*, archive: JobseekerArchive) -> list[Certificate]:
+    """An archive's certificates in entry order, each with `occupation_name` (its code's 细类, or "")."""
+    rows = list(archive.certificates.all())
+    codes = {c.occupation_code for c in rows if c.occupation_code}
+    names = dict(Occupation.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    for c in rows:
+        c.occupation_name = names.get(c.occupation_code, "")
+    return rows
+
+
+def certificate_get(*, user, archive_pk: int, pk: int) -> Certificate:
+    """One certificate of an archive the user can see (404 otherwise: another station's, or not this archive's)."""
+    return get_object_or_404(Certificate.objects.visible_to(user).select_related("archive"), archive_id=archive_pk,
+                             pk=pk)
 
 
 def worklist_for(*, user, today: dt.date):

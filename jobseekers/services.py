@@ -1,4 +1,4 @@
-"""Writes: archives, the status timeline, visits, follow-up tasks, re-survey rules, reveals, exports, imports.
+"""Writes: archives, their certificates, the status timeline, visits, follow-up tasks, re-survey rules, reveals, exports, imports.
 
 Every function takes an `actor`, runs in one transaction, validates with `full_clean()` and writes an
 audit event without unmasked personal data.
@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import versioning
 from core.audit import audit_record, diff
 from core.masking import mask_id_number
+from core.models import Occupation
 from core.queue import enqueue
 from core.scoping import require_visible, scope_of
 from core.validators import normalize_phone
@@ -28,6 +30,7 @@ from .identity import IDENTITY_FIELDS, identity_fields, phone_encrypted
 from .models import (
     DEFAULT_RULES,
     SYSTEM_SOURCE_MESSAGE,
+    Certificate,
     EmploymentStatus,
     FollowUpTask,
     ImportJob,
@@ -43,7 +46,7 @@ STALE_MESSAGE = "该档案已被其他人修改（您打开后有新的保存）
 # Fields of the archive form/API that are copied onto the model as they are.
 ARCHIVE_FIELDS = (
     "name", "hukou", "street", "area", "grid", "address", "lat", "lng", "education", "graduation_year",
-    "school", "skills", "certificates", "work_history", "desired_salary", "desired_hours",
+    "school", "skills", "work_history", "desired_salary", "desired_hours",
     "max_commute_minutes", "key_groups", "helper", "consent_date", "consent_scope", "is_open", "closed_reason",
 )
 
@@ -164,6 +167,71 @@ def archive_update(*, actor, archive: JobseekerArchive, expected_version: int, p
     audit_record(actor=actor, action=events.JOBSEEKER_UPDATE, obj=locked, summary="修改档案", changes=changes)
     archive_changed(locked.pk)
     return locked
+
+
+CERTIFICATE_FIELDS = ("name", "occupation_code", "level", "number", "issuer", "issued_on")
+
+
+def _certificate_clean(certificate: Certificate) -> None:
+    for key in ("name", "number", "issuer", "occupation_code", "level"):
+        setattr(certificate, key, (getattr(certificate, key) or "").strip())
+    certificate.full_clean(exclude=["archive"])
+    if certificate.occupation_code and not Occupation.objects.filter(
+            code=certificate.occupation_code, level=Occupation.Level.OCCUPATION).exists():
+        raise ValidationError({"occupation_code": _("职业代码须为职业分类大典中的细类代码，如 6-31-01-03。")})
+
+
+@transaction.atomic
+def certificate_create(*, actor, archive: JobseekerArchive, name: str, occupation_code: str = "", level: str = "",
+                       number: str = "", issuer: str = "", issued_on: dt.date | None = None) -> Certificate:
+    """Add a certificate to an archive (staff on the archive page, or training's 取证)."""
+    locked = _lock(archive)
+    if actor is not None:
+        require_visible(actor, station=locked.station)
+    certificate = Certificate(archive=locked, name=name, occupation_code=occupation_code, level=level or "",
+                              number=number, issuer=issuer, issued_on=issued_on)
+    _certificate_clean(certificate)
+    certificate.save()
+    audit_record(actor=actor, action=events.JOBSEEKER_CERTIFICATE_ADD, obj=locked,
+                 summary=format_lazy("添加证书：{}", certificate.label))
+    archive_changed(locked.pk)
+    return certificate
+
+
+@transaction.atomic
+def certificate_update(*, actor, certificate: Certificate, **fields) -> Certificate:
+    """Correct a certificate's name, occupation, level, number, issuer or date."""
+    unknown = set(fields) - set(CERTIFICATE_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected certificate fields: {sorted(unknown)}")
+    locked_archive = _lock(certificate.archive_id)
+    if actor is not None:
+        require_visible(actor, station=locked_archive.station)
+    locked = Certificate.objects.get(pk=certificate.pk, archive=locked_archive)
+    before = {k: getattr(locked, k) for k in fields}
+    for key, value in fields.items():
+        setattr(locked, key, value if value is not None or key == "issued_on" else "")
+    _certificate_clean(locked)
+    changes = diff(before, {k: getattr(locked, k) for k in fields})
+    locked.save()
+    audit_record(actor=actor, action=events.JOBSEEKER_CERTIFICATE_UPDATE, obj=locked_archive,
+                 summary=format_lazy("修改证书：{}", locked.label), changes=changes)
+    archive_changed(locked_archive.pk)
+    return locked
+
+
+@transaction.atomic
+def certificate_delete(*, actor, certificate: Certificate) -> None:
+    """Remove a certificate from an archive (entered by mistake); a training referral keeps its 已取证 status."""
+    locked_archive = _lock(certificate.archive_id)
+    if actor is not None:
+        require_visible(actor, station=locked_archive.station)
+    locked = Certificate.objects.get(pk=certificate.pk, archive=locked_archive)
+    label = locked.label
+    locked.delete()
+    audit_record(actor=actor, action=events.JOBSEEKER_CERTIFICATE_REMOVE, obj=locked_archive,
+                 summary=format_lazy("删除证书：{}", label))
+    archive_changed(locked_archive.pk)
 
 
 def _refresh_current_status(archive: JobseekerArchive) -> None:

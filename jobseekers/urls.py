@@ -21,5 +21,10 @@ urlpatterns = [
     path("<int:pk>/edit/", views.ArchiveUpdateView.as_view(), name="archive_update"),
     path("<int:pk>/reveal/", views.ArchiveRevealView.as_view(), name="archive_reveal"),
     path("<int:pk>/status/", views.StatusAddView.as_view(), name="status_add"),
+    path("<int:pk>/certificates/new/", views.CertificateCreateView.as_view(), name="certificate_create"),
+    path("<int:pk>/certificates/<int:certificate_pk>/edit/", views.CertificateUpdateView.as_view(),
+         name="certificate_update"),
+    path("<int:pk>/certificates/<int:certificate_pk>/delete/", views.CertificateDeleteView.as_view(),
+         name="certificate_delete"),
     path("<int:pk>/visits/new/", views.VisitCreateView.as_view(), name="visit_create"),
 ]

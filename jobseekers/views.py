@@ -26,7 +26,7 @@ from stations.models import StationMembership
 
 from . import imports, selectors, services
 from .filtersets import search_by_hash
-from .forms import ArchiveForm, FullExportForm, ImportForm, StatusEntryForm, VisitForm
+from .forms import ArchiveForm, CertificateForm, FullExportForm, ImportForm, StatusEntryForm, VisitForm
 from .models import ResurveyRule
 
 EXPORT_MAX_ROWS = 50_000
@@ -131,6 +131,7 @@ def _detail_context(request, archive, **extra):
         "entries": archive.status_entries.select_related("recorded_by"),
         "visits": archive.visits.select_related("staff"),
         "tasks": archive.followups.all()[:20],
+        "certificates": selectors.certificate_list(archive=archive),
         "status_form": extra.pop("status_form", None) or StatusEntryForm(),
         "today": timezone.localdate(),
         "main_panels": panels("archive_main", request=request, archive=archive),  # e.g. assistance's 可享政策
@@ -153,6 +154,65 @@ class ArchiveRevealView(InternalRequiredMixin, View):
         archive = selectors.archive_get(user=request.user, pk=pk)
         values = services.archive_reveal(actor=request.user, archive=archive)
         return render(request, "jobseekers/_revealed.html", {"archive": archive, **values})
+
+
+class CertificateCreateView(InternalRequiredMixin, View):
+    """添加证书 on an archive."""
+
+    template_name = "jobseekers/certificate_form.html"
+
+    def get(self, request, pk):
+        archive = selectors.archive_get(user=request.user, pk=pk)
+        return render(request, self.template_name, {"archive": archive, "form": CertificateForm()})
+
+    def post(self, request, pk):
+        archive = selectors.archive_get(user=request.user, pk=pk)
+        form = CertificateForm(request.POST)
+        if form.is_valid():
+            try:
+                services.certificate_create(actor=request.user, archive=archive, **form.service_kwargs())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("证书已添加。"))
+                return redirect(archive)
+        return render(request, self.template_name, {"archive": archive, "form": form}, status=400)
+
+
+class CertificateUpdateView(InternalRequiredMixin, View):
+    """修改证书."""
+
+    template_name = "jobseekers/certificate_form.html"
+
+    def get(self, request, pk, certificate_pk):
+        certificate = selectors.certificate_get(user=request.user, archive_pk=pk, pk=certificate_pk)
+        return render(request, self.template_name, {"archive": certificate.archive, "certificate": certificate,
+                                                    "form": CertificateForm(instance=certificate)})
+
+    def post(self, request, pk, certificate_pk):
+        certificate = selectors.certificate_get(user=request.user, archive_pk=pk, pk=certificate_pk)
+        archive = certificate.archive
+        form = CertificateForm(request.POST, instance=certificate)
+        if form.is_valid():
+            try:
+                services.certificate_update(actor=request.user, certificate=certificate, **form.service_kwargs())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("证书已保存。"))
+                return redirect(archive)
+        return render(request, self.template_name, {"archive": archive, "certificate": certificate, "form": form},
+                      status=400)
+
+
+class CertificateDeleteView(InternalRequiredMixin, View):
+    """POST only: 删除证书 (entered by mistake)."""
+
+    def post(self, request, pk, certificate_pk):
+        certificate = selectors.certificate_get(user=request.user, archive_pk=pk, pk=certificate_pk)
+        services.certificate_delete(actor=request.user, certificate=certificate)
+        messages.success(request, _("证书已删除。"))
+        return redirect(certificate.archive)
 
 
 class StatusAddView(InternalRequiredMixin, View):

@@ -16,9 +16,10 @@ import io
 from collections import defaultdict
 
 from django.db import connection, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from jobseekers.models import LOOKING_STATUSES, JobseekerArchive
+from jobseekers.models import LOOKING_STATUSES, Certificate, JobseekerArchive
 
 from . import scoring
 from .models import BatchRun, PushRecord
@@ -34,9 +35,11 @@ def _profiles(ids: list[int], street_points: dict | None = None) -> dict[int, sc
     for aid, code in through.objects.filter(jobseekerarchive_id__in=ids).values_list(
             "jobseekerarchive_id", "occupation__code"):
         codes[aid].append(code)
-    rows = JobseekerArchive.objects.filter(pk__in=ids).select_related("street__district").only(
+    rows = JobseekerArchive.objects.filter(pk__in=ids).select_related("street__district").prefetch_related(
+        Prefetch("certificates", queryset=Certificate.objects.only("archive", "name", "occupation_code", "level"))
+    ).only(
         "id", "lat", "lng", "desired_salary", "desired_hours", "max_commute_minutes", "key_groups", "skills",
-        "certificates", "street", "street__lat", "street__lng", "street__district", "street__district__lat",
+        "street", "street__lat", "street__lng", "street__district", "street__district__lat",
         "street__district__lng")
     # archives without coordinates are placed at their street's point, looked up once per street per run
     points = street_points if street_points is not None else {}

@@ -29,7 +29,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "occ_3": 40,  # same 小类
     "occ_2": 30,  # same 中类
     "occ_1": 10,  # same 大类
-    "skill_each": 4, "skill_max": 12,  # each skill/certificate word found in the posting
+    # a certificate in the posting's occupation, by the same tree (shared leading code segments with the
+    # certificate's occupation code); a 大类 alone is too broad to say anything
+    "cert_4": 10, "cert_3": 6, "cert_2": 3, "cert_1": 0,
+    "skill_each": 4, "skill_max": 12,  # each word of the skills or of a certificate's name found in the posting
     "walk_commute": 20,  # within the commute limit, scaled by how short the walk is
     "walk_bonus": 10, "walk_bonus_minutes": 15,  # the 15-minute circle
     "salary_meets": 10, "salary_near": 5, "salary_near_ratio": 0.9,
@@ -53,7 +56,7 @@ def weights() -> dict[str, float]:
 
 
 def skill_tokens(skills: str, certificates: str) -> list[str]:
-    """Words of the skills and certificates fields (2–20 characters, first 8 distinct, in order)."""
+    """Words of the skills text and of the certificates' names (2–20 characters, first 8 distinct, in order)."""
     out: list[str] = []
     for t in re.split(TOKEN_SPLIT, f"{skills or ''},{certificates or ''}"):
         if 2 <= len(t) <= 20 and t not in out:
@@ -78,6 +81,17 @@ def occupation_fit(code: str | None, desired: list[str]) -> int:
             n += 1
         best = max(best, n)
     return best
+
+
+def certificate_fit(code: str | None, certificates) -> tuple[int, str]:
+    """(fit, label) of the certificate closest to a posting's occupation code: fit as `occupation_fit`, the
+    first certificate of the best fit; (0, "") when none shares a segment."""
+    best, label = 0, ""
+    for cert_code, cert_label in certificates:
+        fit = occupation_fit(code, [cert_code])
+        if fit > best:
+            best, label = fit, cert_label
+    return best, label
 
 
 LOCATED_BY_STREET = "street"
@@ -117,14 +131,22 @@ class Profile:
     key_groups: tuple[str, ...]
     tokens: tuple[str, ...]
     located_by: str = "archive"  # "archive" (its coordinates), "street" (its street's point) or "" (unknown)
+    certificates: tuple[tuple[str, str], ...] = ()  # (occupation code, label) of the certificates with a code
 
     @classmethod
     def of(cls, archive, desired_codes=None, street_points: dict | None = None) -> Profile:
+        """`archive.certificates` is read with `.all()`: callers scoring many archives prefetch it."""
         codes = desired_codes if desired_codes is not None else [o.code for o in archive.desired_occupations.all()]
         lat, lng, located_by = archive_point(archive, street_points)
+        certificates = list(archive.certificates.all())
         return cls(archive.pk, lat, lng, tuple(sorted(codes)), archive.desired_salary,
                    archive.desired_hours, max(1, archive.max_commute_minutes or 1), tuple(archive.key_groups or ()),
-                   tuple(skill_tokens(archive.skills, archive.certificates)), located_by)
+                   tuple(skill_tokens(archive.skills, "，".join(c.name for c in certificates))), located_by,
+                   tuple((c.occupation_code, c.label) for c in certificates if c.occupation_code))
+
+    @property
+    def certificate_codes(self) -> list[str]:
+        return [code for code, _label in self.certificates]
 
 
 @dataclass(frozen=True)
@@ -191,6 +213,10 @@ def score(profile: Profile, p: PostingFacts, now: datetime, w: dict | None = Non
     fit = occupation_fit(p.occupation_code, profile.desired_codes)
     if fit:
         parts.append(("occupation", float(w[f"occ_{fit}"]), OCC_LABELS[fit]))
+    cert_fit, cert_label = certificate_fit(p.occupation_code, profile.certificates)
+    if cert_fit and w[f"cert_{cert_fit}"]:
+        parts.append(("certificate", float(w[f"cert_{cert_fit}"]),
+                      format_lazy(gettext_lazy("持有证书：{}"), cert_label)))
     minutes = None
     if None not in (profile.lat, profile.lng, p.lat, p.lng):
         minutes = walking_minutes(haversine_m(profile.lat, profile.lng, p.lat, p.lng))
@@ -235,10 +261,13 @@ def outsider_bound(profile: Profile, min_fit: int, w: dict | None = None) -> flo
     the commute box (so it earns no walking points): the fast path may stop when its 20th is above."""
     w = w or weights()
     occ = float(w[f"occ_{min_fit - 1}"]) if profile.desired_codes and min_fit >= 2 else 0.0
+    # a certificate may be in any occupation, not only the desired ones: its best possible points count
+    cert = max((float(w[f"cert_{k}"]) for k in (1, 2, 3, 4) if code_prefixes(profile.certificate_codes, k)),
+               default=0.0)
     skills = min(len(profile.tokens) * w["skill_each"], w["skill_max"])
     salary = w["salary_meets"] if profile.desired_salary else 0
     friendly = w["friendly"] if profile.key_groups else 0
-    return occ + skills + salary + w["hours"] + friendly + max(w["fresh_week"], w["fresh_month"])
+    return occ + max(cert, 0.0) + skills + salary + w["hours"] + friendly + max(w["fresh_week"], w["fresh_month"])
 
 
 def commute_box(profile: Profile) -> tuple[float, float, float, float] | None:
@@ -251,7 +280,7 @@ def commute_box(profile: Profile) -> tuple[float, float, float, float] | None:
 
 # ---------------------------------------------------------------------------------------------
 # SQL mirror. `a` has columns: lat, lng, d4, d3, d2, d1 (text[]: desired codes cut to 4/3/2/1 segments,
-# see code_prefixes), tokens text[], desired_salary, desired_hours, max_commute, key_groups varchar[];
+# see code_prefixes), c4, c3, c2, c1 (the same of the certificates' codes), tokens text[], desired_salary, desired_hours, max_commute, key_groups varchar[];
 # `p` is jobs_jobposting, `o` its core_occupation (LEFT JOIN). Occupation codes of the 2022 classification
 # have fixed widths (4, 4-04, 4-04-05, 4-04-05-05), so a k-segment prefix is left(code, 1/4/7/10).
 
@@ -269,7 +298,8 @@ def score_sql_parts(now_param: str = "%(now)s") -> tuple[dict[str, str], dict]:
     wm = walk_model()
     params = {
         "w_occ4": float(w["occ_4"]), "w_occ3": float(w["occ_3"]), "w_occ2": float(w["occ_2"]),
-        "w_occ1": float(w["occ_1"]), "w_skill_each": float(w["skill_each"]), "w_skill_max": float(w["skill_max"]),
+        "w_occ1": float(w["occ_1"]), "w_cert4": float(w["cert_4"]), "w_cert3": float(w["cert_3"]),
+        "w_cert2": float(w["cert_2"]), "w_cert1": float(w["cert_1"]), "w_skill_each": float(w["skill_each"]), "w_skill_max": float(w["skill_max"]),
         "w_walk": float(w["walk_commute"]), "w_bonus": float(w["walk_bonus"]),
         "w_bonus_min": float(w["walk_bonus_minutes"]), "w_sal": float(w["salary_meets"]),
         "w_sal_near": float(w["salary_near"]), "w_sal_ratio": float(w["salary_near_ratio"]),
@@ -280,6 +310,9 @@ def score_sql_parts(now_param: str = "%(now)s") -> tuple[dict[str, str], dict]:
     occ = ("CASE WHEN o.code IS NULL THEN 0.0 WHEN o.code = ANY(a.d4) THEN %(w_occ4)s "
            "WHEN left(o.code, 7) = ANY(a.d3) THEN %(w_occ3)s WHEN left(o.code, 4) = ANY(a.d2) THEN %(w_occ2)s "
            "WHEN left(o.code, 1) = ANY(a.d1) THEN %(w_occ1)s ELSE 0 END")
+    cert = ("CASE WHEN o.code IS NULL THEN 0.0 WHEN o.code = ANY(a.c4) THEN %(w_cert4)s "
+            "WHEN left(o.code, 7) = ANY(a.c3) THEN %(w_cert3)s WHEN left(o.code, 4) = ANY(a.c2) THEN %(w_cert2)s "
+            "WHEN left(o.code, 1) = ANY(a.c1) THEN %(w_cert1)s ELSE 0 END")
     dist = ("(2 * 6371000.0 * asin(sqrt(power(sin((radians(p.lat) - radians(a.lat)) / 2), 2) + "
             "cos(radians(a.lat)) * cos(radians(p.lat)) * power(sin((radians(p.lng) - radians(a.lng)) / 2), 2))))")
     m = f"greatest(1, ceil({dist} * %(detour)s / %(mpm)s))"
@@ -304,7 +337,7 @@ def score_sql_parts(now_param: str = "%(now)s") -> tuple[dict[str, str], dict]:
     friendly = "CASE WHEN p.friendly_to && a.key_groups THEN %(w_friendly)s ELSE 0 END"
     fresh = (f"CASE WHEN p.published_at >= {now_param}::timestamptz - interval '7 days' THEN %(w_week)s "
              f"WHEN p.published_at >= {now_param}::timestamptz - interval '30 days' THEN %(w_month)s ELSE 0 END")
-    parts = {"occ": occ, "walk": walk, "salary": salary, "skills": skills, "hours": hours, "friendly": friendly,
+    parts = {"occ": occ, "cert": cert, "walk": walk, "salary": salary, "skills": skills, "hours": hours, "friendly": friendly,
              "fresh": fresh}
     for name, sql in parts.items():  # typed, or PostgreSQL reads 50.0 as numeric and casts on every row
         for key in params:
@@ -325,13 +358,15 @@ def archive_params(profile: Profile) -> dict:
     return dict(lat=profile.lat, lng=profile.lng, lat_min=box[0], lat_max=box[1], lng_min=box[2], lng_max=box[3],
                 tokens=list(profile.tokens), salary=profile.desired_salary,
                 hours=profile.desired_hours, max_commute=profile.max_commute, groups=list(profile.key_groups),
-                **{f"d{k}": code_prefixes(profile.desired_codes, k) for k in (1, 2, 3, 4)})
+                **{f"d{k}": code_prefixes(profile.desired_codes, k) for k in (1, 2, 3, 4)},
+                **{f"c{k}": code_prefixes(profile.certificate_codes, k) for k in (1, 2, 3, 4)})
 
 
 ARCHIVE_CTE = (
     "a AS (SELECT %(lat)s::float8 AS lat, %(lng)s::float8 AS lng, %(lat_min)s::float8 AS lat_min, "
     "%(lat_max)s::float8 AS lat_max, %(lng_min)s::float8 AS lng_min, %(lng_max)s::float8 AS lng_max, %(d4)s::text[] AS d4, %(d3)s::text[] AS d3, "
-    "%(d2)s::text[] AS d2, %(d1)s::text[] AS d1, %(tokens)s::text[] AS tokens, %(salary)s::int AS desired_salary, "
+    "%(d2)s::text[] AS d2, %(d1)s::text[] AS d1, %(c4)s::text[] AS c4, %(c3)s::text[] AS c3, %(c2)s::text[] AS c2, "
+    "%(c1)s::text[] AS c1, %(tokens)s::text[] AS tokens, %(salary)s::int AS desired_salary, "
     "%(hours)s::varchar AS desired_hours, %(max_commute)s::int AS max_commute, %(groups)s::varchar[] AS key_groups)"
 )
 

@@ -182,7 +182,8 @@ def posting_candidates(*, posting: JobPosting, user, limit: int = TOP_N, max_arc
     declined = set(PushRecord.objects.filter(posting=posting, outcome=PushRecord.Outcome.DECLINED)
                    .values_list("archive_id", flat=True))
     archives = (JobseekerArchive.objects.visible_to(user).looking().exclude(pk__in=declined)
-                .select_related("station", "street__district").prefetch_related("desired_occupations")[:max_archives])
+                .select_related("station", "street__district").prefetch_related("desired_occupations", "certificates")
+                [:max_archives])
     points: dict = {}  # one street-point look-up per street, for the archives without coordinates
     out = [Candidate(a, scoring.score(profile_of(a, points), facts, now, w)) for a in archives]
     out.sort(key=lambda c: (-scoring.score_key(c.match.score), -c.archive.pk))

@@ -83,6 +83,7 @@ class PostingIndex:
         self._fresh: dict = {}
         self.w = w
         self.occ_points = np.array([0.0, *(float(w[f"occ_{k}"]) for k in (1, 2, 3, 4))])
+        self.cert_points = np.array([0.0, *(float(w[f"cert_{k}"]) for k in (1, 2, 3, 4))])
         wm = walk_model()
         self.detour, self.mpm = float(wm.detour_factor), float(wm.metres_per_minute)
 
@@ -174,6 +175,8 @@ class PostingIndex:
         """`scoring.score(profile, posting, now).score` of each row, the terms added in the same order."""
         w, profile = self.w, q.profile
         total = self.occ_points[q.fit_rows(self, rows)]  # occupation
+        if q.cert_luts:  # a certificate in the posting's occupation
+            total += self.cert_points[q.fit_rows(self, rows, q.cert_luts)]
         if q.box is not None:  # walking: only rows inside the commute box can be within the limit
             lat, lng = self.lat[rows], self.lng[rows]
             near = np.flatnonzero((lat >= q.box[0]) & (lat <= q.box[1]) & (lng >= q.box[2]) & (lng <= q.box[3]))
@@ -195,7 +198,7 @@ class PostingIndex:
                 meets = monthly >= profile.desired_salary
                 near = monthly >= w["salary_near_ratio"] * profile.desired_salary
             total += np.where(meets, float(w["salary_meets"]), np.where(near, float(w["salary_near"]), 0.0))
-        if profile.tokens:  # skills and certificates
+        if profile.tokens:  # words of the skills and of the certificates' names
             found = np.zeros(len(rows), dtype=np.int64)
             for t in profile.tokens:
                 found += self.token_rows(t)[rows]
@@ -266,13 +269,11 @@ class _Query:
         self.skip = np.array([index.pos_of[p] for p in exclude or () if p in index.pos_of], dtype=np.int64)
         self.prefixes = {k: [index.prefix_ids[k][c] for c in scoring.code_prefixes(profile.desired_codes, k)
                              if c in index.prefix_ids[k]] for k in (1, 2, 3, 4)}
-        # fit level of each k-segment prefix id: deepest shared level wins (as occupation_fit)
-        self.luts = {}
-        for k in (1, 2, 3, 4):
-            if self.prefixes[k]:
-                lut = np.zeros(len(index.prefix_ids[k]) + 1, dtype=np.int8)
-                lut[self.prefixes[k]] = k
-                self.luts[k] = lut
+        # fit level of each k-segment prefix id: deepest shared level wins (as occupation_fit); the same
+        # tables for the certificates' occupation codes (scoring.certificate_fit)
+        self.luts = self._luts(index, self.prefixes)
+        self.cert_luts = self._luts(index, {k: [index.prefix_ids[k][c] for c in scoring.code_prefixes(
+            profile.certificate_codes, k) if c in index.prefix_ids[k]] for k in (1, 2, 3, 4)})
         self.hours_code = index.hours_codes.get(profile.desired_hours)
         self.group_bits = index._bits(profile.key_groups)
         self.box = None
@@ -283,8 +284,18 @@ class _Query:
             lat_min, lat_max, lng_min, lng_max = scoring.commute_box(profile)
             self.box = (lat_min - 1e-9, lat_max + 1e-9, lng_min - 1e-9, lng_max + 1e-9)
 
-    def fit_rows(self, index: PostingIndex, rows: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def _luts(index: PostingIndex, prefixes: dict[int, list[int]]) -> dict[int, np.ndarray]:
+        luts = {}
+        for k in (1, 2, 3, 4):
+            if prefixes[k]:
+                lut = np.zeros(len(index.prefix_ids[k]) + 1, dtype=np.int8)
+                lut[prefixes[k]] = k
+                luts[k] = lut
+        return luts
+
+    def fit_rows(self, index: PostingIndex, rows: np.ndarray, luts: dict | None = None) -> np.ndarray:
         fit = np.zeros(len(rows), dtype=np.int8)
-        for k, lut in self.luts.items():
+        for k, lut in (self.luts if luts is None else luts).items():
             np.maximum(fit, lut[index.occ[k][rows]], out=fit)
         return fit

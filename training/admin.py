@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdminMixin
 
-from .models import Certificate, Program, Provider, Referral, WaitlistEntry
+from .models import Program, Provider, Referral, WaitlistEntry
 
 
 @admin.register(Provider)
@@ -31,7 +31,3 @@ class WaitlistEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["program", "archive", "status", "offer_expires_at"]
     list_filter = ["status"]
 
-
-@admin.register(Certificate)
-class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "archive", "occupation_code", "level", "issued_on"]

@@ -1,8 +1,9 @@
-"""Skills improvement (就业能力提升): training providers, programs, referrals, the waitlist, certificates.
+"""Skills improvement (就业能力提升): training providers, programs, referrals, the waitlist (certificates: jobseekers).
 
 CONTRACT (other apps may rely on these names): Provider, Program (occupation, skill_level, status,
-capacity, seats_taken, policy_code), Referral (archive, program, status), WaitlistEntry, Certificate;
-objects.visible_to(user).
+capacity, seats_taken, policy_code), Referral (archive, program, status, certificate → jobseekers.Certificate), WaitlistEntry;
+objects.visible_to(user). SkillLevel lives in jobseekers.models (re-exported here); certificates are
+jobseekers.Certificate rows on the archive.
 
 Capacity: `Program.seats_taken` counts enrolments that hold a seat (enrolled, completed, certified) and
 outstanding waitlist offers. Services change it only under `select_for_update` on the program row, and a
@@ -14,7 +15,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +22,7 @@ from core.geo import OUTSIDE_SHANGHAI, in_shanghai
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
 from core.validators import normalize_credit_code, validate_credit_code
-from jobseekers.models import ArchiveOwnedQuerySet
+from jobseekers.models import ArchiveOwnedQuerySet, SkillLevel
 
 
 def _check_point(lat, lng, errors: dict) -> None:
@@ -30,17 +30,6 @@ def _check_point(lat, lng, errors: dict) -> None:
         errors["lat"] = gettext("经纬度需同时填写。")
     elif lat is not None and not in_shanghai(lat, lng):
         errors["lat"] = gettext(OUTSIDE_SHANGHAI)
-
-
-class SkillLevel(models.TextChoices):
-    """职业技能等级 (国家职业技能标准), or a 专项职业能力 certificate."""
-
-    LEVEL5 = "5", _("五级/初级工")
-    LEVEL4 = "4", _("四级/中级工")
-    LEVEL3 = "3", _("三级/高级工")
-    LEVEL2 = "2", _("二级/技师")
-    LEVEL1 = "1", _("一级/高级技师")
-    SPECIAL = "special", _("专项职业能力")
 
 
 class Provider(TimeStampedModel):
@@ -222,6 +211,9 @@ class Referral(TimeStampedModel):
     completed_on = models.DateField(_("结业日期"), null=True, blank=True)
     certified_on = models.DateField(_("取证日期"), null=True, blank=True)
     dropped_at = models.DateTimeField(_("退出时间"), null=True, blank=True)
+    # the certificate recorded on the archive when this referral was certified (jobseekers holds the row)
+    certificate = models.OneToOneField("jobseekers.Certificate", verbose_name=_("证书"), on_delete=models.SET_NULL,
+                                       null=True, blank=True, related_name="training_referral")
 
     objects = ArchiveOwnedQuerySet.as_manager()
 
@@ -283,32 +275,3 @@ class WaitlistEntry(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.program.title} · {self.get_status_display()}"
-
-
-class Certificate(TimeStampedModel):
-    """A structured certificate on an archive (职业资格/技能等级/专项能力证书)."""
-
-    archive = models.ForeignKey("jobseekers.JobseekerArchive", verbose_name=_("档案"), on_delete=models.CASCADE,
-                                related_name="training_certificates")
-    name = models.CharField(_("证书名称"), max_length=200)
-    occupation_code = models.CharField(_("职业代码"), max_length=16, blank=True)
-    level = models.CharField(_("等级"), max_length=8, choices=SkillLevel.choices, blank=True)
-    number = models.CharField(_("证书编号"), max_length=64, blank=True)
-    issuer = models.CharField(_("发证机构"), max_length=100, blank=True)
-    issued_on = models.DateField(_("发证日期"), null=True, blank=True)
-    referral = models.OneToOneField(Referral, verbose_name=_("培训推荐"), on_delete=models.SET_NULL, null=True,
-                                    blank=True, related_name="certificate")
-
-    objects = ArchiveOwnedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("证书")
-        verbose_name_plural = _("证书")
-        ordering = ["-issued_on", "-id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        if self.issued_on and self.issued_on > timezone.localdate():
-            raise ValidationError({"issued_on": gettext("发证日期不能晚于今天。")})

@@ -1,4 +1,4 @@
-"""Panels: the archive page's training card (referrals, waitlist, certificates, "建议培训")."""
+"""Panels: the archive page's training card (referrals, waitlist, "建议培训"; certificates: the archive's own card)."""
 
 from .selectors import archive_training
 

@@ -19,7 +19,7 @@ from matching.models import StoredRecommendation
 from stations.models import Street
 from stations.selectors import street_point
 
-from .models import Certificate, Program, Provider, Referral, WaitlistEntry
+from .models import Program, Provider, Referral, WaitlistEntry
 
 CATALOG_PAGE = 20
 COUNT_CAP = 1000
@@ -153,7 +153,7 @@ def archive_training(*, archive: JobseekerArchive, user) -> dict:
     return {
         "referrals": list(Referral.objects.filter(archive=archive).select_related("program").order_by("-id")),
         "waitlist": list(WaitlistEntry.objects.filter(archive=archive).select_related("program").order_by("-id")),
-        "certificates": list(Certificate.objects.filter(archive=archive)),
+        # the archive's certificates are jobseekers' rows, shown in the archive page's own 证书 card
         "best_score": best, "poor_match": poor,
         "suggested": programs_suggested(archive=archive) if poor else [],
         "refer_programs": Program.objects.filter(

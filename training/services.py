@@ -23,17 +23,18 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import audit_record, diff
+from core.audit import audit_record, diff, in_chinese
 from core.queue import enqueue
 from core.scoping import require_visible
 from jobs.search import normalize
 from jobs.services import lead_create
-from jobseekers.models import JobseekerArchive
+from jobseekers.models import Certificate, JobseekerArchive
+from jobseekers.services import certificate_create
 from matching.models import SmsOutbox
 from stations.selectors import station_nearest
 
 from . import events
-from .models import Certificate, Program, Provider, Referral, WaitlistEntry
+from .models import Program, Provider, Referral, WaitlistEntry
 
 PROVIDER_FIELDS = ("name", "credit_code", "is_designated", "designated_from", "designated_until", "contact_name",
                    "contact_phone", "street", "address", "lat", "lng")
@@ -76,9 +77,9 @@ def subsidy_claim_open(*, actor, referral: Referral) -> list:
     require_visible(actor, station=referral.archive.station)
     if referral.status != Referral.Status.CERTIFIED:
         raise ValidationError(_("只有已取证的培训才能申领培训补贴。"))
-    certificate = Certificate.objects.filter(referral=referral).values_list("pk", flat=True).first()
     completion = Completion(referral_id=referral.pk, archive_id=referral.archive_id, program_id=referral.program_id,
-                            policy_code=referral.program.policy_code, certificate_id=certificate, actor=actor)
+                            policy_code=referral.program.policy_code, certificate_id=referral.certificate_id,
+                            actor=actor)
     return [opener(completion) for opener in list(CLAIM_OPENERS)]
 
 
@@ -286,18 +287,20 @@ def referral_complete(*, actor, referral: Referral, completed_on: dt.date | None
 @transaction.atomic
 def referral_certify(*, actor, referral: Referral, name: str = "", number: str = "", issuer: str = "",
                      issued_on: dt.date | None = None, level: str | None = None) -> Certificate:
-    """取证: records the certificate on the archive (occupation and level from the program unless given)."""
+    """取证: records the certificate on the archive (jobseekers' row; occupation and level from the program
+    unless given) and links it to the referral."""
     locked = _transition(actor, referral, (Referral.Status.COMPLETED,), Referral.Status.CERTIFIED)
     program = Program.objects.select_related("occupation", "provider").get(pk=locked.program_id)
-    certificate = Certificate(
-        archive=locked.archive, referral=locked, name=(name or "").strip() or f"{program.occupation.name}"
-        f"（{program.get_skill_level_display()}）", occupation_code=program.occupation.code,
+    with in_chinese():  # the default name is stored data: Chinese, whatever language the actor reads
+        default_name = f"{program.occupation.name}（{program.get_skill_level_display()}）"
+    certificate = certificate_create(
+        actor=actor, archive=locked.archive, name=(name or "").strip() or default_name,
+        occupation_code=program.occupation.code,
         level=level if level is not None else program.skill_level, number=(number or "").strip(),
         issuer=(issuer or "").strip() or program.provider.name, issued_on=issued_on or timezone.localdate())
-    certificate.full_clean()
-    certificate.save()
-    locked.status, locked.certified_on = Referral.Status.CERTIFIED, certificate.issued_on
-    locked.save(update_fields=["status", "certified_on", "updated_at"])
+    locked.status, locked.certified_on, locked.certificate = (Referral.Status.CERTIFIED, certificate.issued_on,
+                                                              certificate)
+    locked.save(update_fields=["status", "certified_on", "certificate", "updated_at"])
     audit_record(actor=actor, action=events.REFERRAL_CERTIFY, obj=locked.archive,
                  summary=f"培训「{program.title}」取证：{certificate.name}", changes={"program": program.pk})
     return certificate

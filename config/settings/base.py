@@ -187,7 +187,7 @@ SPECTACULAR_SETTINGS = {
         "CaseKindEnum": "assistance.models.Case.Kind",
         "PolicyKindEnum": "assistance.models.Policy.Kind",
         "EntitlementStateEnum": "assistance.models.Entitlement.State",
-        "SkillLevelEnum": "training.models.SkillLevel",
+        "SkillLevelEnum": "jobseekers.models.SkillLevel",
         # several models name a field status/source: each its own enum name (else the W001 check warns)
         "PostingStatusEnum": "jobs.models.JobPosting.Status",
         "PostingSourceEnum": "jobs.models.JobPosting.Source",

@@ -7,7 +7,25 @@ from core.choices import KeyGroup
 from core.models import Occupation
 from stations.models import Area, Grid, Station
 
-from ..models import EmploymentStatus, FollowUpTask, ImportJob, JobseekerArchive, StatusEntry, Visit
+from ..models import (
+    Certificate,
+    EmploymentStatus,
+    FollowUpTask,
+    ImportJob,
+    JobseekerArchive,
+    StatusEntry,
+    Visit,
+)
+
+
+class ArchiveCertificateSerializer(serializers.ModelSerializer):
+    """证书 on an archive; `occupation_code` is a 职业分类大典 细类 code (or blank)."""
+
+    class Meta:
+        model = Certificate
+        fields = ["id", "name", "occupation_code", "level", "number", "issuer", "issued_on", "created_at"]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"name": {"max_length": 200}}
 
 
 class ArchiveSerializer(serializers.ModelSerializer):
@@ -27,6 +45,8 @@ class ArchiveSerializer(serializers.ModelSerializer):
                                                 allow_null=True)
     version = serializers.IntegerField(required=False)
     current_status = serializers.CharField(read_only=True, help_text="就业状态代码（由状态记录得出）")
+    certificates = ArchiveCertificateSerializer(many=True, read_only=True,
+                                         help_text="证书（增删改：/api/jobseekers/{id}/certificates/）")
 
     class Meta:
         model = JobseekerArchive
@@ -52,6 +72,10 @@ class ArchiveSerializer(serializers.ModelSerializer):
             self.fields["id_number"].read_only = True
 
     def validate(self, attrs):
+        if isinstance(self.initial_data, dict) and "certificates" in self.initial_data:
+            # once a text field: a client still sending it would lose what it sent without a word
+            raise serializers.ValidationError({"certificates": [
+                "证书已改为逐条记录，不能随档案一起提交；请用 /api/jobseekers/{id}/certificates/ 逐条添加。"]})
         if self.instance is None and not attrs.get("id_number"):
             raise serializers.ValidationError({"id_number": "请填写身份证号。"})
         if self.instance is not None and "version" not in attrs:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from core.api.exceptions import Conflict
@@ -12,9 +13,10 @@ from core.api.permissions import IsInternalUser
 
 from .. import services
 from ..filtersets import ArchiveFilterSet, FollowUpTaskFilterSet, search_by_hash
-from ..models import FollowUpTask, ImportJob, JobseekerArchive
+from ..models import Certificate, FollowUpTask, ImportJob, JobseekerArchive
 from ..selectors import status_entry_effect
 from .serializers import (
+    ArchiveCertificateSerializer,
     ArchiveSerializer,
     FollowUpTaskSerializer,
     ImportJobSerializer,
@@ -50,7 +52,7 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     def get_queryset(self):
         return (JobseekerArchive.objects.visible_to(self.request.user).select_related("station")
-                .prefetch_related("desired_occupations").order_by("-updated_at", "-id"))
+                .prefetch_related("desired_occupations", "certificates").order_by("-updated_at", "-id"))
 
     def list(self, request, *args, **kwargs):
         if search_by_hash(request.query_params) is not None:
@@ -122,6 +124,35 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             visit = services.visit_create(actor=request.user, archive=archive, **serializer.validated_data)
             return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
         return Response(VisitSerializer(archive.visits.all(), many=True).data)
+
+    @extend_schema(methods=["GET"], responses=ArchiveCertificateSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ArchiveCertificateSerializer, responses={201: ArchiveCertificateSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def certificates(self, request, pk=None):
+        archive = self.get_object()
+        if request.method == "POST":
+            serializer = ArchiveCertificateSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            certificate = services.certificate_create(actor=request.user, archive=archive, **serializer.validated_data)
+            return Response(ArchiveCertificateSerializer(certificate).data, status=status.HTTP_201_CREATED)
+        return Response(ArchiveCertificateSerializer(archive.certificates.all(), many=True).data)
+
+    @extend_schema(methods=["PATCH"], request=ArchiveCertificateSerializer, responses=ArchiveCertificateSerializer)
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None})
+    @action(detail=True, methods=["patch", "delete"], url_path=r"certificates/(?P<certificate_id>\d+)",
+            pagination_class=None)
+    def certificate(self, request, pk=None, certificate_id=None):
+        archive = self.get_object()
+        certificate = Certificate.objects.filter(archive=archive, pk=certificate_id).first()
+        if certificate is None:
+            raise NotFound()
+        if request.method == "DELETE":
+            services.certificate_delete(actor=request.user, certificate=certificate)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        serializer = ArchiveCertificateSerializer(certificate, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        updated = services.certificate_update(actor=request.user, certificate=certificate, **serializer.validated_data)
+        return Response(ArchiveCertificateSerializer(updated).data)
 
 
 class FollowUpTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -1,4 +1,5 @@
-"""Real browser: staff create an archive, record a visit, and the follow-up appears in the worklist when due."""
+"""Real browser: staff create an archive, record a visit, add a certificate, and the follow-up appears in the
+worklist when due."""
 
 import datetime as dt
 
@@ -47,6 +48,17 @@ def test_staff_create_archive_record_visit_and_follow_up_appears_when_due(page, 
     today = timezone.localdate()
     assert archive.next_survey_due == today + dt.timedelta(days=30)  # key group, unemployed
     assert "有意向从事保洁工作" in page.locator("[data-testid=visits]").inner_text()
+
+    # a certificate, its occupation chosen with the same picker, shows on the archive page
+    page.click("[data-testid=certificate-create]")
+    page.fill("#id_name", "保洁员专项职业能力证书")
+    page.fill("#id_occupation", "保洁员")
+    page.locator(".occupation-results button").first.click()
+    page.select_option("#id_level", "special")
+    page.click("[data-testid=certificate-save]")
+    page.wait_for_load_state("networkidle")
+    assert "保洁员专项职业能力证书" in page.locator("[data-testid=certificates]").inner_text()
+    assert archive.certificates.get().occupation_code.startswith("4-")
 
     # the day before it is due: nothing; on the due day the beat task creates the follow-up
     followups_create_due_task(today=(archive.next_survey_due - dt.timedelta(days=1)).isoformat())

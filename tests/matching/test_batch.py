@@ -81,11 +81,15 @@ def test_batch_scores_are_the_scoring_functions_for_every_pair(a_station):
     facts = all_published_facts()
     index = PostingIndex(facts)
     by_id = {f.posting_id: f for f in facts}
+    with_certificate = 0
     for archive in archives:
         profile = scoring.Profile.of(archive)
         rows = np.arange(index.n)
         for pid, s in zip(index.ids[rows], index.score_rows(profile, rows, now), strict=True):
-            assert s == scoring.score(profile, by_id[int(pid)], now).score, (archive, pid)
+            match = scoring.score(profile, by_id[int(pid)], now)
+            assert s == match.score, (archive, pid)
+            with_certificate += any(key == "certificate" for key, _pts, _text in match.parts)
+    assert with_certificate  # certificates in the posting's occupation were scored too
 
 
 def test_batch_ranking_is_exact_when_bounded_and_when_every_posting_is_ranked(a_station):

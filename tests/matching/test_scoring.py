@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from core.choices import HoursType, KeyGroup, SalaryUnit
+from jobseekers.models import Certificate
 from matching import scoring
 from matching.selectors import facts_of, recommend_exhaustive, recommend_fast
 from tests.matching.factories import make_archive, make_posting
@@ -63,6 +64,47 @@ def test_walk_beyond_commute_earns_nothing_and_says_nothing(a_station):
     assert "步行" not in _score(archive, far).explanation
 
 
+def test_a_certificate_in_the_postings_occupation_raises_the_score_and_is_explained(a_station):
+    archive = make_archive(a_station, desired=("4-04-05-05",))
+    posting = make_posting(a_station, occupation_code="6-31-01-03", requirements="")
+    before = _score(archive, posting)
+    Certificate.objects.create(archive=archive, name="电工证", occupation_code="6-31-01-03", level="4")
+    after = _score(archive, posting)
+    w = scoring.weights()
+    assert after.score == before.score + w["cert_4"]
+    assert "持有证书：电工证（四级/中级工）" in after.explanation
+    same_minor = make_posting(a_station, occupation_code="6-31-01-01")
+    assert "持有证书" in _score(archive, same_minor).explanation  # same 小类: fewer points, still said
+    other = make_posting(a_station, occupation_code="2-02-01-01")
+    assert "持有证书" not in _score(archive, other).explanation
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert "Holds certificate: 电工证（Level 4 / intermediate）" in after.explanation
+
+
+@override_settings(MATCHING_WEIGHTS={"cert_4": 80})
+def test_fast_path_and_batch_find_a_certificates_posting_outside_the_desired_occupations(a_station):
+    """A certificate's points do not depend on the desired occupations: the bound that lets the fast path
+    stop counts them, so a far posting in the certificate's occupation still tops the list."""
+    from matching.selectors import all_published_facts
+    from matching.vector import PostingIndex
+
+    archive = make_archive(a_station, desired=("4-04-05-05",))
+    Certificate.objects.create(archive=archive, name="电工证", occupation_code="6-31-01-03")
+    for _ in range(25):
+        make_posting(a_station, occupation_code="4-04-05-05")
+    far = make_posting(a_station, occupation_code="6-31-01-03", lat=31.40, lng=121.70)
+    profile = scoring.Profile.of(archive)
+    now = timezone.now()
+    exhaustive = recommend_exhaustive(profile, now=now)
+    assert exhaustive[0].posting_id == far.pk
+    fast, _tier = recommend_fast(profile, now=now)
+    assert [r.posting.pk for r in fast] == [m.posting_id for m in exhaustive]
+    ranked, _bounded = PostingIndex(all_published_facts()).rank(profile, now=now)
+    assert [pid for pid, _s in ranked] == [m.posting_id for m in exhaustive]
+
+
 @override_settings(MATCHING_WEIGHTS={"hours": 100})
 def test_weights_come_from_settings(a_station):
     archive = make_archive(a_station, desired=())
@@ -108,14 +150,21 @@ def _random_world(station, rng, n_postings=300, n_archives=25):
             key_groups=rng.sample(list(KeyGroup.values), rng.randint(0, 2)),
             skills="，".join(rng.sample(TEXTS, rng.randint(0, 3))),
         ))
+    for i, archive in enumerate(archives):  # certificates from their own generator: the draws above stay as they were
+        crng = random.Random(f"certificates-{n_postings}-{n_archives}-{i}")
+        for _ in range(crng.choice([0, 0, 1, 1, 2])):
+            code = crng.choice(CODES)  # often not a desired occupation; None: a certificate without a code
+            Certificate.objects.create(archive=archive, name=crng.choice(TEXTS) + "证", occupation_code=code or "",
+                                       level=crng.choice(["", "4", "special"]))
     return archives
+
 
 
 def test_fast_path_equals_exhaustive_scoring_on_generated_data(a_station):
     rng = random.Random(6)
     archives = _random_world(a_station, rng)
     now = timezone.now()
-    tiers = set()
+    tiers, explained = set(), set()
     for archive in archives:
         profile = scoring.Profile.of(archive)
         fast, tier = recommend_fast(profile, now=now)
@@ -123,7 +172,9 @@ def test_fast_path_equals_exhaustive_scoring_on_generated_data(a_station):
         exhaustive = recommend_exhaustive(profile, now=now)
         assert [r.posting.pk for r in fast] == [m.posting_id for m in exhaustive], archive
         assert [scoring.score_key(r.match.score) for r in fast] == [scoring.score_key(m.score) for m in exhaustive]
+        explained |= {key for r in fast for key, _pts, _text in r.match.parts}
     assert len(tiers) >= 2  # the widening tiers were exercised too
+    assert "certificate" in explained  # and certificates counted in some of the top 20
 
 
 def test_fast_path_sql_score_mirrors_python(a_station):
@@ -137,6 +188,7 @@ def test_fast_path_sql_score_mirrors_python(a_station):
     from jobs.models import JobPosting
 
     postings = {p.pk: p for p in JobPosting.objects.select_related("occupation")}
+    with_certificate = 0
     for archive in archives:
         profile = scoring.Profile.of(archive)
         params.update(scoring.archive_params(profile), now=now)
@@ -145,5 +197,7 @@ def test_fast_path_sql_score_mirrors_python(a_station):
                 f"WITH {scoring.ARCHIVE_CTE} SELECT p.id, {expr} FROM a, jobs_jobposting p LEFT JOIN core_occupation o ON o.id = p.occupation_id",
                 params)
             for pk, sql_score in cur.fetchall():
-                py = scoring.score(profile, facts_of(postings[pk]), now).score
-                assert abs(py - sql_score) < 1e-6, (pk, py, sql_score)
+                match = scoring.score(profile, facts_of(postings[pk]), now)
+                assert abs(match.score - sql_score) < 1e-6, (pk, match.score, sql_score)
+                with_certificate += any(key == "certificate" for key, _pts, _text in match.parts)
+    assert with_certificate  # the certificate term was compared too

@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from core.models import AuditEvent
+from jobseekers.models import Certificate
 from jobseekers.services import archive_update
 from training import events, services
-from training.models import Certificate, Program, Referral
+from training.models import Program, Referral
 
 from ..jobseekers.factories import make_archive
 from .factories import make_program, make_provider
@@ -35,10 +36,28 @@ def test_a_referral_goes_referred_enrolled_completed_certified_each_step_audited
     assert (cert.archive, cert.occupation_code, cert.level, cert.number) == (
         archive, program.occupation.code, program.skill_level, "3101202600001")
     assert cert.issuer == program.provider.name
+    # the certificate is the archive's own row (what matching scores), linked back to its referral
+    assert list(archive.certificates.all()) == [cert] and referral.certificate == cert
+    assert cert.name == f"{program.occupation.name}（{program.get_skill_level_display()}）"
     actions = list(AuditEvent.objects.filter(object_id=str(archive.pk), content_type__model="jobseekerarchive",
                                              action__startswith="training.")
                    .order_by("id").values_list("action", flat=True))
     assert actions == [events.REFERRAL_CREATE, events.REFERRAL_ENROL, events.REFERRAL_COMPLETE, events.REFERRAL_CERTIFY]
+
+
+@pytest.mark.django_db
+def test_removing_a_training_certificate_from_the_archive_keeps_the_referral_certified(world, program):
+    from jobseekers.services import certificate_delete
+
+    staff = world["staff"]
+    referral = services.referral_create(actor=staff, archive=make_archive(world["station_a"], actor=staff),
+                                        program=program)
+    services.referral_complete(actor=staff, referral=services.referral_enrol(actor=staff, referral=referral))
+    cert = services.referral_certify(actor=staff, referral=referral)
+    certificate_delete(actor=staff, certificate=cert)
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.CERTIFIED and referral.certificate is None
+    assert not Certificate.objects.exists()
 
 
 @pytest.mark.django_db

@@ -3,8 +3,9 @@ from rest_framework import serializers
 
 from core.api.serializers import ModelCleanSerializer
 from core.masking import mask_phone
+from jobseekers.models import Certificate
 
-from ..models import Certificate, Program, Provider, Referral
+from ..models import Program, Provider, Referral
 from ..services import PROGRAM_FIELDS, PROVIDER_FIELDS
 
 
@@ -39,6 +40,10 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 
 class CertificateSerializer(serializers.ModelSerializer):
+    """An archive's certificate (jobseekers' row) and the referral it was certified by, if any."""
+
+    referral = serializers.PrimaryKeyRelatedField(source="training_referral", read_only=True, allow_null=True)
+
     class Meta:
         model = Certificate
         fields = ["id", "archive", "name", "occupation_code", "level", "number", "issuer", "issued_on", "referral"]

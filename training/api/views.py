@@ -13,11 +13,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from core.api.permissions import IsInternalUser
-from jobseekers.models import JobseekerArchive
+from jobseekers.models import Certificate, JobseekerArchive
 
 from .. import selectors, services
 from ..forms import CatalogForm
-from ..models import Certificate, Program, Provider, Referral
+from ..models import Program, Provider, Referral
 from .serializers import (
     CertificateSerializer,
     CertifySerializer,
@@ -89,7 +89,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def _move(self, fn, **extra):
         referral = fn(actor=self.request.user, referral=self.get_object(), **extra)
         if isinstance(referral, Certificate):
-            referral = referral.referral
+            referral = referral.training_referral
         return Response(ReferralSerializer(referral).data)
 
     @extend_schema(request=None, responses=ReferralSerializer)
@@ -122,7 +122,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     serializer_class = CertificateSerializer
 
     def get_queryset(self):
-        qs = Certificate.objects.visible_to(self.request.user).order_by("-id")
+        qs = Certificate.objects.visible_to(self.request.user).select_related("training_referral").order_by("-id")
         archive = self.request.query_params.get("archive")
         return qs.filter(archive_id=archive) if archive and archive.isdigit() else qs
 
