@@ -16,6 +16,7 @@ urlpatterns = [
     path("programs/new/", views.ProgramFormView.as_view(), name="program_create"),
     path("programs/<int:pk>/", views.ProgramDetailView.as_view(), name="program_detail"),
     path("programs/<int:pk>/edit/", views.ProgramFormView.as_view(), name="program_update"),
+    path("programs/<int:pk>/cancel/", views.ProgramCancelView.as_view(), name="program_cancel"),
     path("archives/<int:archive_pk>/refer/", views.ArchiveReferView.as_view(), name="archive_refer"),
     path("referrals/<int:pk>/<str:action>/", views.ReferralTransitionView.as_view(), name="referral_transition"),
     path("waitlist/<int:pk>/<str:action>/", views.WaitlistTransitionView.as_view(), name="waitlist_transition"),

@@ -184,6 +184,22 @@ class ProgramFormView(InternalRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "program": self.get_object(pk)}, status=400)
 
 
+class ProgramCancelView(InternalRequiredMixin, View):
+    """POST only: 取消培训项目 (waitlist closed, referrals dropped, people texted); a second time is refused."""
+
+    def post(self, request, pk):
+        program = get_object_or_404(Program.objects.visible_to(request.user), pk=pk)
+        try:
+            done = services.program_cancel(actor=request.user, program=program)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, gettext(
+                "已取消培训项目：%(title)s。退出推荐 %(referrals)s 人，结束候补 %(waitlist)s 人，发送短信 %(sms)s 条。")
+                % {"title": program.title, **done})
+        return redirect("training:program_detail", pk=program.pk)
+
+
 # Staff: referrals and the waitlist ---------------------------------------------------------------------
 
 def _next(request, default: str) -> str:

@@ -67,6 +67,15 @@ class ProgramViewSet(StationOwnedWrites, mixins.ListModelMixin, mixins.RetrieveM
 
     create_service, update_service, instance_arg = services.program_create, services.program_update, "program"
 
+    @extend_schema(request=None, responses=ProgramSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """取消: waitlist closed, active referrals dropped, one SMS per person; a second cancel is a 400."""
+        program = self.get_object()
+        services.program_cancel(actor=request.user, program=program)
+        program.refresh_from_db()
+        return Response(ProgramSerializer(program).data)
+
 
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       viewsets.GenericViewSet):
