@@ -19,6 +19,7 @@ from matching.models import StoredRecommendation
 from stations.models import Street
 from stations.selectors import street_point
 
+from .filtersets import ReferralFilterSet
 from .models import Certificate, Program, Provider, Referral, WaitlistEntry
 
 CATALOG_PAGE = 20
@@ -104,6 +105,15 @@ def program_list(*, user):
 
 def provider_list(*, user):
     return Provider.objects.visible_to(user).select_related("station").annotate(program_count=Count("programs"))
+
+
+def referral_list(*, user, data, request=None):
+    """The referrals of the user's archives (station: its own; district: the district's; city: all), filtered
+    by program, state and station (a FilterSet: `.qs`, `.form`), newest first."""
+    queryset = (Referral.objects.visible_to(user)
+                .select_related("archive__station", "program__provider", "program__station", "referred_by")
+                .order_by("-created_at", "-id"))
+    return ReferralFilterSet(data, queryset=queryset, request=request)
 
 
 def program_referrals(*, program: Program, user):

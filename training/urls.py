@@ -18,6 +18,7 @@ urlpatterns = [
     path("programs/<int:pk>/edit/", views.ProgramFormView.as_view(), name="program_update"),
     path("programs/<int:pk>/cancel/", views.ProgramCancelView.as_view(), name="program_cancel"),
     path("archives/<int:archive_pk>/refer/", views.ArchiveReferView.as_view(), name="archive_refer"),
+    path("referrals/", views.ReferralListView.as_view(), name="referral_list"),
     path("referrals/<int:pk>/<str:action>/", views.ReferralTransitionView.as_view(), name="referral_transition"),
     path("waitlist/<int:pk>/<str:action>/", views.WaitlistTransitionView.as_view(), name="waitlist_transition"),
     path("suggest/", views.SuggestWorklistView.as_view(), name="suggest_worklist"),

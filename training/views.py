@@ -215,6 +215,29 @@ def _errors(request, exc) -> None:
         messages.error(request, str(exc))
 
 
+class ReferralListView(InternalRequiredMixin, ListView):
+    """培训推荐: every referral of the user's archives, by program, state and station."""
+
+    template_name = "training/referral_list.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        self.filterset = selectors.referral_list(user=self.request.user, data=self.request.GET or None,
+                                                 request=self.request)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return self.filterset.queryset.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(filter=self.filterset, **kwargs)
+        rows = context["object_list"]
+        managed = set(Program.objects.visible_to(self.request.user)
+                      .filter(pk__in={r.program_id for r in rows}).values_list("pk", flat=True))
+        for r in rows:  # another station's program: its public page (its staff page would be a 404)
+            r.program_url = r.program.get_absolute_url() if r.program_id in managed else r.program.get_public_url()
+        return context
+
+
 class ArchiveReferView(InternalRequiredMixin, View):
     """POST from the archive page's training panel: refer (or, when full, put on the waitlist)."""
 

@@ -16,6 +16,7 @@ from core.api.permissions import IsInternalUser
 from jobseekers.models import JobseekerArchive
 
 from .. import selectors, services
+from ..filtersets import ReferralFilterSet
 from ..forms import CatalogForm
 from ..models import Certificate, Program, Provider, Referral
 from .serializers import (
@@ -83,6 +84,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     permission_classes = [IsInternalUser]
     serializer_class = ReferralSerializer
+    filterset_class = ReferralFilterSet  # the referral list page's filters
 
     def get_queryset(self):
         return Referral.objects.visible_to(self.request.user).select_related("program").order_by("-id")
