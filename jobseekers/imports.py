@@ -9,8 +9,6 @@ columns, its duplicates and how the good rows are written.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -18,7 +16,6 @@ from django.utils import timezone
 from core import imports as sheets_import
 from core import spreadsheets as sheets
 from core.choices import HoursType, KeyGroup
-from core.geo import in_shanghai
 from core.masking import mask_id_number
 from core.models import Occupation
 from core.queue import enqueue
@@ -101,34 +98,9 @@ def error_report_workbook(rows: list[tuple[int, list, str]]):
 
 # One row ------------------------------------------------------------------------------------------
 
-def _coordinate(value, label: str, low: float, high: float) -> float | None:
-    """A decimal degree from a number cell or its text ("31.1935"); degrees-minutes text is refused."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValidationError(f"{label}须为十进制度数，如 31.1935")
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = unicodedata.normalize("NFKC", str(value)).strip()
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValidationError(f"{label}“{text[:20]}”不是十进制度数（WGS-84，如 31.1935）") from None
-    if not math.isfinite(number) or not low <= number <= high:
-        raise ValidationError(f"{label}“{value}”超出范围（{low} 至 {high}），请核对纬度、经度是否填反")
-    return number
-
-
 def _point(values: dict) -> tuple[float | None, float | None]:
     """The optional home coordinates (WGS-84): both or neither, and inside Shanghai."""
-    lat = _coordinate(values.get("lat"), "纬度", -90, 90)
-    lng = _coordinate(values.get("lng"), "经度", -180, 180)
-    if (lat is None) != (lng is None):
-        raise ValidationError("纬度和经度须同时填写（或都不填）")
-    if lat is not None and not in_shanghai(lat, lng):
-        raise ValidationError(f"坐标（{lat}，{lng}）不在上海市范围内：请填写 WGS-84 十进制度数，纬度在前")
-    return lat, lng
+    return sheets.point(values.get("lat"), values.get("lng"))
 
 
 def _build(values: dict, *, station, occupations: dict[str, int], intervals: dict, today: dt.date):

@@ -2,6 +2,10 @@
 
 PROGRAM_CANCEL = "training.program_cancel"
 PROGRAM_CREATE = "training.program_create"
+PROGRAM_IMPORT_FINISH = "training.program_import_finish"
+PROGRAM_IMPORT_LOST = "training.program_import_lost"
+PROGRAM_IMPORT_RETRY = "training.program_import_retry"
+PROGRAM_IMPORT_START = "training.program_import_start"
 PROGRAM_UPDATE = "training.program_update"
 PROVIDER_CREATE = "training.provider_create"
 PROVIDER_UPDATE = "training.provider_update"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.expressions import RawSQL
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -20,7 +21,7 @@ from stations.models import Street
 from stations.selectors import street_point
 
 from .filtersets import ReferralFilterSet
-from .models import Certificate, Program, Provider, Referral, WaitlistEntry
+from .models import Certificate, Program, ProgramImportJob, Provider, Referral, WaitlistEntry
 
 CATALOG_PAGE = 20
 COUNT_CAP = 1000
@@ -114,6 +115,16 @@ def referral_list(*, user, data, request=None):
                 .select_related("archive__station", "program__provider", "program__station", "referred_by")
                 .order_by("-created_at", "-id"))
     return ReferralFilterSet(data, queryset=queryset, request=request)
+
+
+def program_import_get(*, user, pk: int) -> ProgramImportJob:
+    """A program import in the user's scope (its provider's station), else 404."""
+    return get_object_or_404(ProgramImportJob.objects.visible_to(user).select_related("provider", "station"), pk=pk)
+
+
+def program_imports_recent(*, user, limit: int = 10) -> list[ProgramImportJob]:
+    return list(ProgramImportJob.objects.visible_to(user).select_related("provider", "created_by")
+                .defer("source", "report", "errors").order_by("-created_at")[:limit])
 
 
 def program_referrals(*, program: Program, user):

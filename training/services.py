@@ -33,7 +33,8 @@ from matching.models import SmsOutbox
 from stations.selectors import station_nearest
 
 from . import events
-from .models import Certificate, Program, Provider, Referral, WaitlistEntry
+from .imports import PROGRAMS
+from .models import Certificate, Program, ProgramImportJob, Provider, Referral, WaitlistEntry
 
 PROVIDER_FIELDS = ("name", "credit_code", "is_designated", "designated_from", "designated_until", "contact_name",
                    "contact_phone", "street", "address", "lat", "lng")
@@ -175,6 +176,32 @@ def program_create(*, actor, station, **fields) -> Program:
     program.save()
     audit_record(actor=actor, action=events.PROGRAM_CREATE, obj=program, summary=f"新建培训项目：{program.title}")
     return program
+
+
+def programs_create_imported(*, actor, programs: list[Program], job: ProgramImportJob) -> list[Program]:
+    """The good rows of a program import (validated by training.imports), written at once, each audited."""
+    for program in programs:
+        program.search_text = _search_text(program)
+    created = Program.objects.bulk_create(programs, batch_size=500)
+    for program in created:
+        audit_record(actor=actor, action=events.PROGRAM_CREATE, obj=program,
+                     summary=f"导入培训项目：{program.title}（导入批次 {job.pk}）")
+    return created
+
+
+def program_import_start(*, actor, provider: Provider, file_name: str, content: bytes,
+                         mode: str) -> ProgramImportJob:
+    """Store a provider's program list (encrypted) and queue its import; the worker parses it."""
+    if actor is not None:
+        require_visible(actor, station=provider.station,
+                        message=_("只能为本站点（区级管理员：本区）管理的培训机构导入培训项目。"))
+    return PROGRAMS.start(actor=actor, provider=provider, station=provider.station, file_name=file_name,
+                          content=content, mode=mode, audit_action=events.PROGRAM_IMPORT_START)
+
+
+def program_import_retry(*, actor, job: ProgramImportJob) -> ProgramImportJob:
+    return PROGRAMS.retry(actor=actor, job=job, audit_action=events.PROGRAM_IMPORT_RETRY,
+                          message=_("该导入不能重试：只有因系统原因失败、且上传文件仍保留的导入可以重试，请重新上传。"))
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, pgettext
 from django.views import View
 from django.views.generic import ListView
 
+from core import import_views
 from core.forms import add_service_errors
 from core.permissions import InternalRequiredMixin
 from core.scoping import scope_of
@@ -24,7 +25,17 @@ from jobseekers.models import JobseekerArchive
 from stations.models import District, Station, Street
 
 from . import selectors, services
-from .forms import CatalogForm, CertifyForm, DropForm, ProgramForm, ProviderForm, ReferForm, SignupForm
+from .forms import (
+    CatalogForm,
+    CertifyForm,
+    DropForm,
+    ProgramForm,
+    ProgramImportForm,
+    ProviderForm,
+    ReferForm,
+    SignupForm,
+)
+from .imports import PROGRAMS
 from .models import Program, Provider, Referral, WaitlistEntry
 from .notices import SIGNUP_NOTICE
 
@@ -182,6 +193,50 @@ class ProgramFormView(InternalRequiredMixin, View):
                 messages.success(request, gettext("已保存培训项目：%(title)s") % {"title": program.title})
                 return redirect("training:program_detail", pk=program.pk)
         return render(request, self.template_name, {"form": form, "program": self.get_object(pk)}, status=400)
+
+
+# Staff: a provider's program list from Excel (core.import_views, as the archive import) ------------------
+
+class ProgramImportJobMixin:
+    importer = PROGRAMS
+    url_names = {"upload": "training:program_import", "progress": "training:program_import_detail",
+                 "report": "training:program_import_errors", "retry": "training:program_import_retry"}
+
+    def get_job(self, request, pk):
+        return selectors.program_import_get(user=request.user, pk=pk)
+
+
+class ProgramImportTemplateView(import_views.ImportTemplateView):
+    importer = PROGRAMS
+    filename = "培训项目导入模板.xlsx"
+
+
+class ProgramImportView(import_views.ImportUploadView):
+    template_name = "training/program_import.html"
+    form_class = ProgramImportForm
+    progress_url_name = "training:program_import_detail"
+
+    def context(self, request, form) -> dict:
+        return {"form": form, "max_rows": PROGRAMS.max_rows,
+                "jobs": selectors.program_imports_recent(user=request.user)}
+
+    def start(self, request, form):
+        return services.program_import_start(actor=request.user, provider=form.cleaned_data["provider"],
+                                             file_name=form.cleaned_data["file"].name, content=form.content,
+                                             mode=form.cleaned_data["mode"])
+
+
+class ProgramImportDetailView(ProgramImportJobMixin, import_views.ImportProgressView):
+    template_name = "training/program_import_detail.html"
+
+
+class ProgramImportRetryView(ProgramImportJobMixin, import_views.ImportRetryView):
+    def retry(self, request, job):
+        return services.program_import_retry(actor=request.user, job=job)
+
+
+class ProgramImportErrorsView(ProgramImportJobMixin, import_views.ImportReportView):
+    filename = "培训项目导入错误报告_{pk}.xlsx"
 
 
 class ProgramCancelView(InternalRequiredMixin, View):
