@@ -83,13 +83,15 @@ class ProgramImport(sheets_import.SheetImport):
         return {"streets": streets, "points": {},
                 "occupations": {o.code: o for o in Occupation.objects.filter(level=Occupation.Level.OCCUPATION)}}
 
-    def _locate(self, program: Program, provider, context: dict) -> None:
+    def _locate(self, program: Program, *, at_provider: bool, context: dict) -> None:
+        """Coordinates for a place given without them: the provider's when it is held at the provider's
+        address, else its street's point (as for every other place), else none."""
+        provider = program.provider
         if program.lat is not None:
             return
-        if not program.place and provider.lat is not None and program.street_id in (None, provider.street_id):
+        if at_provider and provider.lat is not None:
             program.lat, program.lng = provider.lat, provider.lng
-            return
-        if program.street_id is not None:
+        elif program.street_id is not None:
             points = context["points"]
             if program.street_id not in points:
                 points[program.street_id] = street_point(program.street)
@@ -140,7 +142,8 @@ class ProgramImport(sheets_import.SheetImport):
                 reasons.append(f"培训地点街镇“{street_text}”不存在，请填写街镇名称或代码")
         lat, lng = attempt(sheets.point, values.get("lat"), values.get("lng")) or (None, None)
         place = sheets.text(values.get("place"))
-        if not place and street is None:
+        at_provider = not place and street in (None, provider.street)
+        if at_provider:
             street = provider.street
         program = Program(
             provider=provider, station=provider.station, title=title, occupation=occupation,
@@ -159,7 +162,7 @@ class ProgramImport(sheets_import.SheetImport):
                     reasons.extend(f"{label}：{m}" if label else m for m in messages)
         if reasons:
             raise ValidationError(list(dict.fromkeys(reasons)))
-        self._locate(program, provider, context)
+        self._locate(program, at_provider=at_provider, context=context)
         return program
 
     def key(self, item):

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from core.models import AuditEvent
 from core.tasks import sheet_import_task, sheet_imports_sweep_task
+from stations.selectors import street_point
 from tests.matrix import ANY_INTERNAL, OWNED_BY_A, assert_matrix
 from training import events
 from training.imports import PROGRAMS
@@ -51,7 +52,7 @@ def row(title="中式烹调师（四级）培训", **kw) -> list:
 
 @pytest.fixture
 def provider(world):
-    return make_provider(world["station_a"], name="徐汇区烹饪职业技能培训学校")
+    return make_provider(world["station_a"], name="徐汇区烹饪职业技能培训学校", lat=31.1901, lng=121.4402)
 
 
 def upload(client, provider, content: bytes, *, name="programs.xlsx", mode="partial"):
@@ -107,7 +108,9 @@ def test_a_good_file_imports_every_program_for_the_chosen_provider(client, world
     assert (pastry.lat, pastry.lng, pastry.status) == (31.2, 121.43, "planned")
     tea = programs["茶艺师培训"]
     assert tea.street == street and tea.fee == 0 and tea.skill_level == "special"
-    assert tea.lat is not None  # located at its street's point, as other places are
+    point = street_point(street)
+    assert (tea.lat, tea.lng) == (point.lat, point.lng)  # located at its street's point, as other places are
+    assert (tea.lat, tea.lng) != (provider.lat, provider.lng)
     assert AuditEvent.objects.filter(action=events.PROGRAM_CREATE, object_id=str(cook.pk)).exists()
     assert AuditEvent.objects.filter(action=events.PROGRAM_IMPORT_FINISH, object_id=str(job.pk)).exists()
     page = client.get(reverse("training:program_import_detail", args=[job.pk])).content.decode()
