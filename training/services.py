@@ -298,6 +298,9 @@ def program_cancel(*, actor, program: Program) -> dict:
     """取消培训项目: in one transaction the status becomes cancelled, live waitlist entries are withdrawn,
     active referrals are dropped (reason 培训项目取消) and each affected person with a phone gets one SMS.
     A second cancel is refused, so nobody is texted twice. Returns the counts."""
+    # The referral rows first, then the program: the order referral_enrol and referral_drop lock them in.
+    list(Referral.objects.select_for_update().filter(program_id=program.pk, status__in=ACTIVE_REFERRAL)
+         .values_list("pk", flat=True))
     locked = Program.objects.select_for_update().select_related("station__street").get(pk=program.pk)
     if actor is not None:
         require_visible(actor, station=locked.station)
