@@ -136,7 +136,8 @@ def run() -> dict:
 
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1000000/minute"}}
     public = Program.objects.public().count()
-    lines = [f"{Program.objects.count():,} programs ({public:,} planned/enrolling/running), "
+    lines = [f"Latest run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.", "",
+             f"{Program.objects.count():,} programs ({public:,} planned/enrolling/running), "
              f"{REPEAT} timed runs each after 5 warm-ups, in process (no network).", "",
              f"Load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared).", "",
              "| scenario | results | API p50 ms | API p95 ms | selector p50 ms | selector p95 ms | SQL ms |",

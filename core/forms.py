@@ -15,6 +15,10 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from .choices import translated
+from .models import ImportJobBase
+from .spreadsheets import UploadError, check_upload_name
+
 
 class PortalFormRenderer(TemplatesSetting):
     """Widgets and fields rendered from the project's TEMPLATES (so `templates/includes/field.html` is found)."""
@@ -165,3 +169,26 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError | PermissionDe
     for field, errors in exc.error_dict.items():
         target = mapping.get(field, field)
         form.add_error(target if target in form.fields and target != NON_FIELD_ERRORS else None, errors)
+
+
+class SpreadsheetUploadForm(PortalFormMixin, forms.Form):
+    """An import's upload (core.imports): the file, checked by name and size only, and the import mode.
+    Subclasses add where the rows go (a station, a provider)."""
+
+    file = forms.FileField(label=_("表格文件（.xlsx、.xls 或 .csv）"), error_messages={"required": _("请选择要上传的表格文件。")})
+    mode = forms.ChoiceField(label=_("导入方式"), choices=(), widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mode"].choices = translated(ImportJobBase.Mode)
+        self.fields["mode"].initial = ImportJobBase.Mode.PARTIAL
+
+    def clean_file(self):
+        """Name and size only: the file is parsed by the worker (a crafted file must not hold a web thread)."""
+        upload = self.cleaned_data["file"]
+        try:
+            check_upload_name(upload.name, upload.size)
+        except UploadError as exc:
+            raise ValidationError(str(exc)) from None
+        self.content = upload.read()
+        return upload

@@ -1,12 +1,16 @@
 """Shared base model, roles, audit events and the occupational classification."""
 
+import base64
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from .choices import translated
+from .crypto import decrypt, encrypt
 from .scoping import ScopedQuerySet
 
 
@@ -141,3 +145,84 @@ class QueuedTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} #{self.pk}"
+
+
+class ImportJobBase(models.Model):
+    """Abstract base of an Excel upload imported by a Celery task (`core.imports.SheetImport.run`): its state,
+    encrypted upload and error report live in the database, counters are polled for progress.
+
+    jobseekers.ImportJob has these fields under the same names (it predates this base); training's program
+    import inherits them. `core.imports` works with either."""
+
+    class Mode(models.TextChoices):
+        PARTIAL = "partial", gettext_noop("导入正确的行，错误行出报告")
+        ALL_OR_NOTHING = "all_or_nothing", gettext_noop("全部正确才导入（有错则全部不导入）")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", gettext_noop("排队中")
+        RUNNING = "running", gettext_noop("处理中")
+        DONE = "done", gettext_noop("已完成")
+        FAILED = "failed", gettext_noop("失败")
+
+    class Phase(models.TextChoices):
+        READ = "read", gettext_noop("读取文件")
+        VALIDATE = "validate", gettext_noop("校验")
+        WRITE = "write", gettext_noop("写入")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    file_name = models.CharField(_("文件名"), max_length=200)
+    source = models.BinaryField(_("文件内容（加密）"), editable=False, default=bytes)  # cleared once processed
+    mode = models.CharField(_("导入方式"), max_length=16, choices=translated(Mode), default=Mode.PARTIAL)
+    status = models.CharField(_("状态"), max_length=16, choices=translated(Status), default=Status.PENDING)
+    phase = models.CharField(_("阶段"), max_length=16, choices=translated(Phase), blank=True)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已校验"), default=0)
+    imported_rows = models.PositiveIntegerField(_("已导入"), default=0)
+    failed_rows = models.PositiveIntegerField(_("错误行"), default=0)
+    duplicate_rows = models.PositiveIntegerField(_("重复行"), default=0)
+    example_rows = models.PositiveIntegerField(_("示例行（未导入）"), default=0)
+    errors = models.JSONField(_("错误明细"), default=list, blank=True)  # [{"row", "reason", ...}]
+    report = models.BinaryField(_("错误报告（加密）"), editable=False, default=bytes)
+    message = models.CharField(_("结果说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Set by every progress write: a running job whose heartbeat is old lost its worker (core.imports.sweep).
+    updated_at = models.DateTimeField(_("最近进展"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    def set_source(self, content: bytes) -> None:
+        self.source = encrypt(base64.b64encode(content).decode()).encode()
+
+    def get_source(self) -> bytes:
+        return base64.b64decode(decrypt(bytes(self.source).decode())) if self.source else b""
+
+    def set_report(self, content: bytes) -> None:
+        self.report = encrypt(base64.b64encode(content).decode()).encode() if content else b""
+
+    def get_report(self) -> bytes:
+        return base64.b64decode(decrypt(bytes(self.report).decode())) if self.report else b""
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed for a system reason (lost worker, error) with the upload still kept."""
+        return self.status == self.Status.FAILED and bool(self.source)
+
+    @property
+    def progress_label(self) -> str:
+        if self.status == self.Status.RUNNING and self.phase:
+            return f"{self.get_phase_display()}中"
+        return self.get_status_display()
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

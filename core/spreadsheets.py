@@ -8,7 +8,8 @@ Every import and export goes through here, so each rule is written once:
   Before an .xlsx is parsed its zip is inspected (`check_xlsx`): total uncompressed size and the number
   of shared strings are capped, so a decompression bomb is refused without being expanded. Rows and
   columns are capped while reading. Uploads are parsed in the Celery worker, never in a web request.
-- **Cells**: one parser per kind (text, ID number, phone, date, integer, yes/no, choice) with one set of
+- **Cells**: one parser per kind (text, ID number, phone, date, integer, amount, yes/no, choice,
+  WGS-84 point) with one set of
   messages. An ID or phone that the spreadsheet stored as a number has lost digits (Excel, WPS and
   LibreOffice keep 15 significant digits and drop leading zeros); it is refused as such, never checked
   as if it were what the person typed.
@@ -23,7 +24,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -31,6 +34,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+
+from .geo import in_shanghai
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSIONS = (".xlsx", ".xls", ".csv")
@@ -324,6 +329,54 @@ def integer(value, label: str) -> int | None:
     if number is None or number != number.to_integral_value():
         raise ValidationError(f"{label}应为整数（当前为“{text(value)}”）", code="integer")
     return int(number)
+
+
+def decimal(value, label: str, *, places: int = 2) -> Decimal | None:
+    """A non-negative amount (e.g. 培训费) with at most `places` decimals; "1,200.50" and "￥800" are read too."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(f"{label}应为金额（当前为“{text(value)}”）", code="decimal")
+    raw = unicodedata.normalize("NFKC", text(value)).replace(",", "").lstrip("¥￥").strip()
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValidationError(f"{label}应为金额，如 1200 或 1200.50（当前为“{text(value)}”）", code="decimal")
+    if number < 0:
+        raise ValidationError(f"{label}不能为负数（当前为“{text(value)}”）", code="decimal")
+    return number.quantize(Decimal(1).scaleb(-places))
+
+
+def coordinate(value, label: str, low: float, high: float) -> float | None:
+    """A decimal degree from a number cell or its text ("31.1935"); degrees-minutes text is refused."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(f"{label}须为十进制度数，如 31.1935")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        raw = unicodedata.normalize("NFKC", str(value)).strip()
+        try:
+            number = float(raw)
+        except ValueError:
+            raise ValidationError(f"{label}“{raw[:20]}”不是十进制度数（WGS-84，如 31.1935）") from None
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ValidationError(f"{label}“{value}”超出范围（{low} 至 {high}），请核对纬度、经度是否填反")
+    return number
+
+
+def point(lat_value, lng_value) -> tuple[float | None, float | None]:
+    """Optional WGS-84 coordinates from a 纬度 and a 经度 cell: both or neither, and inside Shanghai."""
+    lat = coordinate(lat_value, "纬度", -90, 90)
+    lng = coordinate(lng_value, "经度", -180, 180)
+    if (lat is None) != (lng is None):
+        raise ValidationError("纬度和经度须同时填写（或都不填）")
+    if lat is not None and not in_shanghai(lat, lng):
+        raise ValidationError(f"坐标（{lat}，{lng}）不在上海市范围内：请填写 WGS-84 十进制度数，纬度在前")
+    return lat, lng
 
 
 def yes_no(value, label: str) -> bool | None:

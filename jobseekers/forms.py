@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import KeyGroup, translated
-from core.forms import DateInput, OccupationPicker, PortalFormMixin
+from core.forms import DateInput, OccupationPicker, PortalFormMixin, SpreadsheetUploadForm
 from core.models import Occupation
-from core.spreadsheets import UploadError, check_upload_name
 from core.validators import normalize_phone, parse_id_number, validate_mobile
 from stations.models import Area, Grid, Station, Street
 
@@ -21,7 +19,6 @@ from .models import (
     SYSTEM_SOURCE_MESSAGE,
     Certificate,
     EmploymentStatus,
-    ImportJob,
     JobseekerArchive,
     StatusEntry,
     Visit,
@@ -199,11 +196,9 @@ class VisitForm(PortalFormMixin, forms.ModelForm):
         pass
 
 
-class ImportForm(PortalFormMixin, forms.Form):
+class ImportForm(SpreadsheetUploadForm):
     station = forms.ModelChoiceField(label=_("导入到站点"), queryset=Station.objects.none())
-    file = forms.FileField(label=_("表格文件（.xlsx、.xls 或 .csv）"), error_messages={"required": _("请选择要上传的表格文件。")})
-    mode = forms.ChoiceField(label=_("导入方式"), choices=translated(ImportJob.Mode), initial=ImportJob.Mode.PARTIAL,
-                             widget=forms.RadioSelect)
+    field_order = ["station", "file", "mode"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,16 +206,6 @@ class ImportForm(PortalFormMixin, forms.Form):
         self.fields["station"].queryset = stations
         if stations.count() == 1:
             self.fields["station"].initial = stations.first()
-
-    def clean_file(self):
-        """Name and size only: the file is parsed by the worker (a crafted file must not hold a web thread)."""
-        upload = self.cleaned_data["file"]
-        try:
-            check_upload_name(upload.name, upload.size)
-        except UploadError as exc:
-            raise ValidationError(str(exc)) from None
-        self.content = upload.read()
-        return upload
 
 
 class FullExportForm(PortalFormMixin, forms.Form):

@@ -1,26 +1,24 @@
 """Archive spreadsheets: the import's columns and row builder, its template and error report, the export,
 and the import run by the Celery task (reading, row-by-row validation, then one insert of the good rows).
 
-Reading, cell parsing and writing are `core.spreadsheets`; this module only knows the archive's columns.
+Reading, cell parsing and writing are `core.spreadsheets`; the run, its progress, error report, retry and
+sweep are `core.imports` (shared with training's program import); this module only knows the archive's
+columns, its duplicates and how the good rows are written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import unicodedata
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import imports as sheets_import
 from core import spreadsheets as sheets
-from core.audit import audit_record
 from core.choices import HoursType, KeyGroup
-from core.geo import in_shanghai
 from core.masking import mask_id_number
 from core.models import Occupation
+from core.queue import enqueue
 from core.validators import normalize_id_number
 
 from . import events
@@ -110,34 +108,9 @@ def error_report_workbook(rows: list[tuple[int, list, str]]):
 
 # One row ------------------------------------------------------------------------------------------
 
-def _coordinate(value, label: str, low: float, high: float) -> float | None:
-    """A decimal degree from a number cell or its text ("31.1935"); degrees-minutes text is refused."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValidationError(f"{label}须为十进制度数，如 31.1935")
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = unicodedata.normalize("NFKC", str(value)).strip()
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValidationError(f"{label}“{text[:20]}”不是十进制度数（WGS-84，如 31.1935）") from None
-    if not math.isfinite(number) or not low <= number <= high:
-        raise ValidationError(f"{label}“{value}”超出范围（{low} 至 {high}），请核对纬度、经度是否填反")
-    return number
-
-
 def _point(values: dict) -> tuple[float | None, float | None]:
     """The optional home coordinates (WGS-84): both or neither, and inside Shanghai."""
-    lat = _coordinate(values.get("lat"), "纬度", -90, 90)
-    lng = _coordinate(values.get("lng"), "经度", -180, 180)
-    if (lat is None) != (lng is None):
-        raise ValidationError("纬度和经度须同时填写（或都不填）")
-    if lat is not None and not in_shanghai(lat, lng):
-        raise ValidationError(f"坐标（{lat}，{lng}）不在上海市范围内：请填写 WGS-84 十进制度数，纬度在前")
-    return lat, lng
+    return sheets.point(values.get("lat"), values.get("lng"))
 
 
 def _build(values: dict, *, station, occupations: dict[str, int], intervals: dict, today: dt.date,
@@ -232,136 +205,97 @@ LOST_WORKER = "导入中断（处理它的后台进程已停止），本次未�
 LOST_WORKER_POSTINGS = "导入中断（处理它的后台进程已停止），请在岗位列表中查看已导入的草稿，再重新上传其余的行。"
 
 
-def _progress(job: ImportJob, **fields) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now(), **fields)
+class ArchiveImport(sheets_import.SheetImport):
+    """The archive sheet on `core.imports`: every row validated (identity, consent, catalog codes), duplicates
+    of the file and of the city's archives reported, the good rows written in one go with their status entry."""
+
+    name = "archives"
+    job_model = ImportJob
+    columns = COLUMNS
+    text_columns = TEXT_COLUMNS
+    max_rows = MAX_ROWS
+    progress_every = PROGRESS_EVERY
+    unit, thing = "份", "档案"
+    finish_action = events.JOBSEEKER_IMPORT_FINISH
+    lost_worker, system_error = LOST_WORKER, SYSTEM_ERROR
+    conflict = "导入期间有相同身份证号的档案被其他人创建，本次未导入任何档案，请重新上传。"
+    task = "jobseekers.tasks.import_run_task"
+
+    def enqueue(self, job) -> None:
+        enqueue(self.task, job_id=job.pk)
+
+    def job_queryset(self):
+        return ImportJob.objects.select_related("station", "created_by")
+
+    def template_workbook(self):
+        return template_workbook()
+
+    def report_workbook(self, rows):
+        return error_report_workbook(rows)
+
+    def prepare(self, job) -> dict:
+        return {"today": timezone.localdate(), "intervals": rule_intervals(),
+                "occupations": dict(Occupation.objects.filter(level=Occupation.Level.OCCUPATION)
+                                    .values_list("code", "id")),
+                "names": occupation_index(Occupation.objects.filter(level=Occupation.Level.OCCUPATION).order_by("code")
+                                          .values_list("code", "name"))}
+
+    def build(self, values, *, job, context):
+        return _build(values, station=job.station, occupations=context["occupations"],
+                      intervals=context["intervals"], today=context["today"], names=context["names"])
+
+    def as_uploaded(self, values):
+        return _as_uploaded(values)
+
+    def key(self, item):
+        return item[0].id_number_hash
+
+    def duplicate_in_file(self, first_row: int) -> str:
+        return f"重复：与本文件第 {first_row} 行的身份证号相同"
+
+    def existing(self, good, *, job, context):
+        """Duplicates of archives already in the city, looked up in chunks by the keyed hash."""
+        hashes = [archive.id_number_hash for _, _, (archive, _) in good]
+        found: dict[str, str] = {}
+        for start in range(0, len(hashes), 1000):
+            found.update(JobseekerArchive.objects.filter(id_number_hash__in=hashes[start:start + 1000])
+                         .values_list("id_number_hash", "station__name"))
+        return {number: f"重复：该身份证号已在“{found[archive.id_number_hash]}”建档，未重复创建"
+                for number, _, (archive, _) in good if archive.id_number_hash in found}
+
+    def write(self, items, *, job, context) -> int:
+        today = context["today"]
+        created = JobseekerArchive.objects.bulk_create([a for a, _ in items], batch_size=1000)
+        Through = JobseekerArchive.desired_occupations.through
+        Through.objects.bulk_create(
+            [Through(jobseekerarchive_id=a.pk, occupation_id=o)
+             for a, (_, occ) in zip(created, items, strict=True) for o in dict.fromkeys(occ)],
+            batch_size=2000)
+        Certificate.objects.bulk_create(
+            [Certificate(archive=a, **row) for a in created for row in a.certificate_rows], batch_size=1000)
+        StatusEntry.objects.bulk_create(
+            [StatusEntry(archive=a, status=a.current_status, effective_date=today,
+                         source=StatusEntry.Source.IMPORT, recorded_by=job.created_by) for a in created],
+            batch_size=1000)
+        return len(created)
+
+    def error_entry(self, failed):
+        return {"row": failed.row, "name": sheets.text(failed.values[0]), "id_number": _masked(failed.values[1]),
+                "reason": failed.reason}
+
+
+ARCHIVES = sheets_import.register(ArchiveImport())
 
 
 def run_import(job_id: int) -> ImportJob:
     """The Celery task's body: read the upload, validate every row, import the good ones."""
-    job = ImportJob.objects.select_related("station", "created_by").get(pk=job_id)
-    if job.is_finished:
-        return job  # a redelivered task, or one the sweeper gave up on, does nothing twice
-    try:
-        return _run(job)
-    except Exception:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, finished_at=timezone.now(),
-                                                   updated_at=timezone.now(), message=SYSTEM_ERROR)
-        raise
-
-
-def _run(job: ImportJob) -> ImportJob:
-    _progress(job, status=ImportJob.Status.RUNNING, phase=ImportJob.Phase.READ)
-    today = timezone.localdate()
-    try:
-        table = sheets.read_table(job.get_source(), file_name=job.file_name, max_rows=MAX_ROWS)
-        problem = sheets.column_mismatch(table.header, known=HEADERS, required=REQUIRED)
-        if problem:
-            raise sheets.UploadError(problem)
-    except sheets.UploadError as exc:
-        return _finish(job, status=ImportJob.Status.FAILED, message=str(exc), failed=[], imported=0)
-    keys = [COLUMNS[HEADERS.index(h)][1] if h in HEADERS else None for h in table.header]
-    job.total_rows = len(table.rows)
-    _progress(job, total_rows=job.total_rows, phase=ImportJob.Phase.VALIDATE)
-    occupations = dict(Occupation.objects.filter(level=Occupation.Level.OCCUPATION).values_list("code", "id"))
-    names = occupation_index(Occupation.objects.filter(level=Occupation.Level.OCCUPATION).order_by("code")
-                             .values_list("code", "name"))
-    intervals = rule_intervals()
-    good: list[tuple[int, list, JobseekerArchive, list[int]]] = []
-    failed: list[tuple[int, list, str, bool]] = []  # (row, raw values in template order, reason, duplicate)
-    seen: dict[str, int] = {}
-    for index, (number, raw) in enumerate(table.rows, start=1):
-        values = {key: raw[i] for i, key in enumerate(keys) if key}
-        ordered = _as_uploaded(values)
-        try:
-            archive, occupation_ids = _build(values, station=job.station, occupations=occupations,
-                                             intervals=intervals, today=today, names=names)
-        except ValidationError as exc:
-            failed.append((number, ordered, "；".join(exc.messages), False))
-        else:
-            if archive.id_number_hash in seen:
-                failed.append((number, ordered, f"重复：与本文件第 {seen[archive.id_number_hash]} 行的身份证号相同", True))
-            else:
-                seen[archive.id_number_hash] = number
-                good.append((number, ordered, archive, occupation_ids))
-        if index % PROGRESS_EVERY == 0:
-            _progress(job, processed_rows=index, failed_rows=len(failed))
-    # Duplicates of archives already in the city, looked up in chunks by the keyed hash.
-    hashes = [a.id_number_hash for _, _, a, _ in good]
-    existing: dict[str, str] = {}
-    for start in range(0, len(hashes), 1000):
-        existing.update(JobseekerArchive.objects.filter(id_number_hash__in=hashes[start:start + 1000])
-                        .values_list("id_number_hash", "station__name"))
-    remaining = []
-    for number, ordered, archive, occupation_ids in good:
-        if archive.id_number_hash in existing:
-            failed.append((number, ordered,
-                           f"重复：该身份证号已在“{existing[archive.id_number_hash]}”建档，未重复创建", True))
-        else:
-            remaining.append((archive, occupation_ids))
-    failed.sort(key=lambda f: f[0])
-    _progress(job, processed_rows=len(table.rows), failed_rows=len(failed), phase=ImportJob.Phase.WRITE)
-    if failed and job.mode == ImportJob.Mode.ALL_OR_NOTHING:
-        return _finish(job, status=ImportJob.Status.DONE, failed=failed, imported=0,
-                       message=f"有 {len(failed)} 行未通过校验。按“全部正确才导入”方式，本次未导入任何档案；"
-                               "请下载错误报告，改正后重新上传。")
-    try:
-        with transaction.atomic():
-            created = JobseekerArchive.objects.bulk_create([a for a, _ in remaining], batch_size=1000)
-            Through = JobseekerArchive.desired_occupations.through
-            Through.objects.bulk_create(
-                [Through(jobseekerarchive_id=a.pk, occupation_id=o)
-                 for a, (_, occ) in zip(created, remaining, strict=True) for o in dict.fromkeys(occ)],
-                batch_size=2000)
-            Certificate.objects.bulk_create(
-                [Certificate(archive=a, **row) for a in created for row in a.certificate_rows], batch_size=1000)
-            StatusEntry.objects.bulk_create(
-                [StatusEntry(archive=a, status=a.current_status, effective_date=today,
-                             source=StatusEntry.Source.IMPORT, recorded_by=job.created_by) for a in created],
-                batch_size=1000)
-            skipped = f"（标为“示例”的 {table.examples} 行未导入）" if table.examples else ""
-            _finish(job, status=ImportJob.Status.DONE, failed=failed, imported=len(created),
-                    message=f"导入 {len(created)} 份档案" + (f"；{len(failed)} 行有错误未导入，请下载错误报告"
-                                                       if failed else "，全部成功") + skipped)
-    except IntegrityError:
-        return _finish(job, status=ImportJob.Status.FAILED, failed=failed, imported=0,
-                       message="导入期间有相同身份证号的档案被其他人创建，本次未导入任何档案，请重新上传。")
-    return job
-
-
-def _finish(job: ImportJob, *, status: str, message: str, failed: list, imported: int):
-    job.status = status
-    job.phase = ""
-    job.message = message[:300]
-    job.errors = [{"row": n, "name": sheets.text(raw[0]), "id_number": _masked(raw[1]), "reason": reason,
-                   **({"duplicate": True} if dup else {})} for n, raw, reason, dup in failed]
-    job.set_report(sheets.workbook_bytes(error_report_workbook([(n, raw, reason) for n, raw, reason, _ in failed]))
-                   if failed else b"")
-    job.failed_rows = len(failed)
-    job.duplicate_rows = sum(1 for f in failed if f[3])
-    job.imported_rows = imported
-    job.processed_rows = job.total_rows if status == ImportJob.Status.DONE else job.processed_rows
-    job.source = b""  # the uploaded personal data is not kept once processed
-    job.finished_at = job.updated_at = timezone.now()
-    job.save(update_fields=["status", "phase", "message", "errors", "report", "failed_rows", "duplicate_rows",
-                            "imported_rows", "processed_rows", "total_rows", "source", "finished_at", "updated_at"])
-    audit_record(actor=job.created_by, action=events.JOBSEEKER_IMPORT_FINISH, obj=job,
-                 summary=f"导入 {job.file_name}：{job.get_status_display()}，导入 {imported} 行，错误 {len(failed)} 行")
-    return job
+    return ARCHIVES.run(job_id)
 
 
 def sweep(*, now: dt.datetime | None = None) -> int:
     """Periodic: a job with no progress for IMPORT_STALE_MINUTES lost its worker: mark it failed (retry offered,
-    the upload kept); uploads and error reports older than IMPORT_RETENTION_HOURS are deleted either way."""
-    now = now or timezone.now()
-    stale = now - dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
-    lost = list(ImportJob.objects.filter(status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING],
-                                         updated_at__lt=stale).values_list("pk", "kind"))
-    for pk, kind in lost:
-        message = LOST_WORKER_POSTINGS if kind == ImportJob.Kind.POSTINGS else LOST_WORKER
-        ImportJob.objects.filter(pk=pk, updated_at__lt=stale).update(
-            status=ImportJob.Status.FAILED, phase="", message=message, finished_at=now, updated_at=now)
-        audit_record(actor=None, action=events.JOBSEEKER_IMPORT_LOST, obj=ImportJob.objects.get(pk=pk),
-                     summary="导入中断：后台进程停止，已标记为失败，可重试")
-    expired = now - dt.timedelta(hours=settings.IMPORT_RETENTION_HOURS)
-    ImportJob.objects.filter(created_at__lt=expired).exclude(source=b"", report=b"").update(source=b"", report=b"")
-    return len(lost)
+    the upload kept); uploads and error reports older than IMPORT_RETENTION_HOURS are deleted either way.
+    Posting imports (jobs.imports) share the model and this sweep."""
+    return ARCHIVES.sweep(now=now, lost_action=events.JOBSEEKER_IMPORT_LOST,
+                          lost_message=lambda job: LOST_WORKER_POSTINGS if job.kind == ImportJob.Kind.POSTINGS
+                          else LOST_WORKER)

@@ -19,7 +19,6 @@ from core import versioning
 from core.audit import audit_record, diff
 from core.masking import mask_id_number
 from core.models import Occupation
-from core.queue import enqueue
 from core.scoping import require_visible, scope_of
 from core.validators import normalize_phone
 from stations.models import Station, StationMembership
@@ -27,6 +26,7 @@ from stations.models import Station, StationMembership
 from . import events
 from .hooks import archive_changed
 from .identity import IDENTITY_FIELDS, identity_fields, phone_encrypted
+from .imports import ARCHIVES
 from .models import (
     DEFAULT_RULES,
     SYSTEM_SOURCE_MESSAGE,
@@ -381,30 +381,14 @@ def import_start(*, actor, station, file_name: str, content: bytes, mode: str) -
     """Store an upload (encrypted) and queue its import; the file is parsed by the worker, not here."""
     if actor is not None:
         require_visible(actor, station=station, message=_("只能向本人所在站点导入档案。"))
-    with transaction.atomic():
-        job = ImportJob(station=station, created_by=actor, file_name=file_name[:200], mode=mode)
-        job.set_source(content)
-        job.full_clean(exclude=["created_by", "source", "errors", "report"])
-        job.save()
-        audit_record(actor=actor, action=events.JOBSEEKER_IMPORT_START, obj=job,
-                     summary=f"上传导入文件 {job.file_name}（{ImportJob.Mode(job.mode).label}）")
-        enqueue("jobseekers.tasks.import_run_task", job_id=job.pk)
-    return job
+    return ARCHIVES.start(actor=actor, station=station, file_name=file_name, content=content, mode=mode,
+                          audit_action=events.JOBSEEKER_IMPORT_START)
 
 
 def import_retry(*, actor, job: ImportJob) -> ImportJob:
     """Queue a failed import again from its kept upload (a lost worker, a system error)."""
-    with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if not locked.can_retry:
-            raise ValidationError(_("该导入不能重试：只有因系统原因失败、且上传文件仍保留的导入可以重试，请重新上传。"))
-        ImportJob.objects.filter(pk=locked.pk).update(
-            status=ImportJob.Status.PENDING, phase="", message="", processed_rows=0, failed_rows=0,
-            imported_rows=0, duplicate_rows=0, total_rows=0, errors=[], finished_at=None, updated_at=timezone.now())
-        audit_record(actor=actor, action=events.JOBSEEKER_IMPORT_RETRY, obj=locked, summary=f"重试导入 {locked.file_name}")
-        enqueue("jobseekers.tasks.import_run_task", job_id=locked.pk)
-    locked.refresh_from_db()
-    return locked
+    return ARCHIVES.retry(actor=actor, job=job, audit_action=events.JOBSEEKER_IMPORT_RETRY,
+                          message=_("该导入不能重试：只有因系统原因失败、且上传文件仍保留的导入可以重试，请重新上传。"))
 
 
 def import_report_download(*, actor, job: ImportJob) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import modelformset_factory
-from django.http import Http404, JsonResponse, QueryDict
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,10 +13,12 @@ from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
+from core import import_views
 from core.forms import add_service_errors
 from core.permissions import CityAdminRequiredMixin, InternalRequiredMixin
 from core.plugins import panels
@@ -339,64 +341,53 @@ class ArchiveFullExportView(InternalRequiredMixin, View):
         return _export_response(archives, full=True)
 
 
-class ImportTemplateView(InternalRequiredMixin, View):
-    def get(self, request):
-        return xlsx_response(imports.template_workbook(), "求职者档案导入模板.xlsx")
+class ArchiveImportJobMixin:
+    importer = imports.ARCHIVES
+    url_names = {"upload": "jobseekers:import", "progress": "jobseekers:import_detail",
+                 "report": "jobseekers:import_errors", "retry": "jobseekers:import_retry"}
+
+    def get_job(self, request, pk):
+        return selectors.import_job_get(user=request.user, pk=pk)
+
+    def report_allowed(self, request, job) -> bool:
+        return services.import_report_allowed(user=request.user, job=job)
 
 
-class ImportView(InternalRequiredMixin, View):
+class ImportTemplateView(import_views.ImportTemplateView):
+    importer = imports.ARCHIVES
+    filename = "求职者档案导入模板.xlsx"
+
+
+class ImportView(import_views.ImportUploadView):
     template_name = "jobseekers/import_form.html"
+    form_class = ImportForm
+    progress_url_name = "jobseekers:import_detail"
 
     def context(self, request, form) -> dict:
         return {"form": form, "max_rows": imports.MAX_ROWS, "jobs": selectors.import_jobs_recent(user=request.user)}
 
-    def get(self, request):
-        return render(request, self.template_name, self.context(request, ImportForm(user=request.user)))
-
-    def post(self, request):
-        form = ImportForm(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
-            job = services.import_start(actor=request.user, station=form.cleaned_data["station"],
-                                        file_name=form.cleaned_data["file"].name, content=form.content,
-                                        mode=form.cleaned_data["mode"])
-            return redirect("jobseekers:import_detail", pk=job.pk)
-        return render(request, self.template_name, self.context(request, form), status=400)
+    def start(self, request, form):
+        return services.import_start(actor=request.user, station=form.cleaned_data["station"],
+                                     file_name=form.cleaned_data["file"].name, content=form.content,
+                                     mode=form.cleaned_data["mode"])
 
 
-class ImportJobDetailView(InternalRequiredMixin, View):
-    def get(self, request, pk):
-        job = selectors.import_job_get(user=request.user, pk=pk)
-        template = "jobseekers/_import_progress.html" if request.headers.get("HX-Request") else \
-            "jobseekers/import_detail.html"
-        return render(request, template, {
-            "job": job, "can_download_report": services.import_report_allowed(user=request.user, job=job)})
+class ImportJobDetailView(ArchiveImportJobMixin, import_views.ImportProgressView):
+    template_name = "jobseekers/import_detail.html"
 
 
-class ImportRetryView(InternalRequiredMixin, View):
-    def post(self, request, pk):
-        job = selectors.import_job_get(user=request.user, pk=pk)
-        try:
-            services.import_retry(actor=request.user, job=job)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return redirect("jobseekers:import_detail", pk=job.pk)
+class ImportRetryView(ArchiveImportJobMixin, import_views.ImportRetryView):
+    def retry(self, request, job):
+        return services.import_retry(actor=request.user, job=job)
 
 
-@method_decorator(never_cache, name="dispatch")  # the rows as uploaded, ID numbers included
-class ImportErrorsView(InternalRequiredMixin, View):
+class ImportErrorsView(ArchiveImportJobMixin, import_views.ImportReportView):
     """The failed rows with every column as uploaded (full ID numbers: the uploader's own data back), audited."""
 
-    def get(self, request, pk):
-        job = selectors.import_job_get(user=request.user, pk=pk)
-        if not services.import_report_allowed(user=request.user, job=job):
-            raise PermissionDenied(_("错误报告含完整身份证号，只有上传人、本站站长和管理员可以下载。"))
-        content = job.get_report()
-        if not content:
-            raise Http404(_("错误报告已按保留期限删除，或本次导入没有错误行。"))
+    refused = _lazy("错误报告含完整身份证号，只有上传人、本站站长和管理员可以下载。")
+
+    def downloaded(self, request, job) -> None:
         services.import_report_download(actor=request.user, job=job)
-        response = xlsx_response(content, f"导入错误报告_{job.pk}.xlsx")
-        response["Cache-Control"] = "no-store"
-        return response
 
 
 class OccupationSearchView(InternalRequiredMixin, View):

@@ -8,4 +8,10 @@ SCHEDULE = {
         "task": "training.tasks.run_waitlist",
         "schedule": crontab(minute="*/10"),
     },
+    # Program imports whose worker was lost are marked failed (retry offered); old uploads and reports deleted.
+    "training-program-imports-sweep": {
+        "task": "core.tasks.sheet_imports_sweep_task",
+        "kwargs": {"importer": "programs"},
+        "schedule": crontab(minute="*/5"),
+    },
 }

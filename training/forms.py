@@ -6,7 +6,14 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, OccupationPicker, PortalFilterForm, PortalForm, PortalFormMixin
+from core.forms import (
+    DateInput,
+    OccupationPicker,
+    PortalFilterForm,
+    PortalForm,
+    PortalFormMixin,
+    SpreadsheetUploadForm,
+)
 from core.models import Occupation
 from stations.models import District, Station, Street
 
@@ -55,6 +62,20 @@ class ProgramForm(PortalFormMixin, forms.ModelForm):
         self.fields["provider"].queryset = Provider.objects.visible_to(user).order_by("name")
         self.fields["occupation"].queryset = Occupation.objects.filter(level=Occupation.Level.OCCUPATION)
         self.fields["street"].queryset = Street.objects.select_related("district")
+
+
+class ProgramImportForm(SpreadsheetUploadForm):
+    """A provider's program list: the programs become the provider's, managed by its station."""
+
+    provider = forms.ModelChoiceField(label=_("培训机构"), queryset=Provider.objects.none())
+    field_order = ["provider", "file", "mode"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        providers = Provider.objects.visible_to(user).order_by("name")
+        self.fields["provider"].queryset = providers
+        if providers.count() == 1:
+            self.fields["provider"].initial = providers.first()
 
 
 class ReferForm(PortalForm):

@@ -3,7 +3,8 @@
 CONTRACT (other apps may rely on these names): Provider, Program (occupation, skill_level, status,
 capacity, seats_taken, policy_code), Referral (archive, program, status, certificate → jobseekers.Certificate), WaitlistEntry;
 objects.visible_to(user). SkillLevel lives in jobseekers.models (re-exported here); certificates are
-jobseekers.Certificate rows on the archive.
+jobseekers.Certificate rows on the archive. ProgramImportJob is the program list import's job
+(core.imports).
 
 Capacity: `Program.seats_taken` counts enrolments that hold a seat (enrolled, completed, certified) and
 outstanding waitlist offers. Services change it only under `select_for_update` on the program row, and a
@@ -19,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.geo import OUTSIDE_SHANGHAI, in_shanghai
-from core.models import TimeStampedModel
+from core.models import ImportJobBase, TimeStampedModel
 from core.scoping import ScopedQuerySet
 from core.validators import normalize_credit_code, validate_credit_code
 from jobseekers.models import ArchiveOwnedQuerySet, SkillLevel
@@ -185,6 +186,20 @@ class Program(TimeStampedModel):
     @property
     def seats_left(self) -> int:
         return max(0, self.capacity - self.seats_taken)
+
+
+class ProgramImportJob(ImportJobBase):
+    """One provider's program list uploaded as Excel and imported by core.imports (as archive imports are)."""
+
+    provider = models.ForeignKey(Provider, verbose_name=_("培训机构"), on_delete=models.CASCADE, related_name="+")
+    station = models.ForeignKey("stations.Station", verbose_name=_("管理站点"), on_delete=models.CASCADE,
+                                related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta(ImportJobBase.Meta):
+        verbose_name = _("培训项目导入批次")
+        verbose_name_plural = _("培训项目导入批次")
 
 
 class Referral(TimeStampedModel):

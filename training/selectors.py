@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.expressions import RawSQL
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -19,7 +20,8 @@ from matching.models import StoredRecommendation
 from stations.models import Street
 from stations.selectors import street_point
 
-from .models import Program, Provider, Referral, WaitlistEntry
+from .filtersets import ReferralFilterSet
+from .models import Program, ProgramImportJob, Provider, Referral, WaitlistEntry
 
 CATALOG_PAGE = 20
 COUNT_CAP = 1000
@@ -104,6 +106,25 @@ def program_list(*, user):
 
 def provider_list(*, user):
     return Provider.objects.visible_to(user).select_related("station").annotate(program_count=Count("programs"))
+
+
+def referral_list(*, user, data, request=None):
+    """The referrals of the user's archives (station: its own; district: the district's; city: all), filtered
+    by program, state and station (a FilterSet: `.qs`, `.form`), newest first."""
+    queryset = (Referral.objects.visible_to(user)
+                .select_related("archive__station", "program__provider", "program__station", "referred_by")
+                .order_by("-created_at", "-id"))
+    return ReferralFilterSet(data, queryset=queryset, request=request)
+
+
+def program_import_get(*, user, pk: int) -> ProgramImportJob:
+    """A program import in the user's scope (its provider's station), else 404."""
+    return get_object_or_404(ProgramImportJob.objects.visible_to(user).select_related("provider", "station"), pk=pk)
+
+
+def program_imports_recent(*, user, limit: int = 10) -> list[ProgramImportJob]:
+    return list(ProgramImportJob.objects.visible_to(user).select_related("provider", "created_by")
+                .defer("source", "report", "errors").order_by("-created_at")[:limit])
 
 
 def program_referrals(*, program: Program, user):

@@ -34,7 +34,8 @@ from matching.models import SmsOutbox
 from stations.selectors import station_nearest
 
 from . import events
-from .models import Program, Provider, Referral, WaitlistEntry
+from .imports import PROGRAMS
+from .models import Program, ProgramImportJob, Provider, Referral, WaitlistEntry
 
 PROVIDER_FIELDS = ("name", "credit_code", "is_designated", "designated_from", "designated_until", "contact_name",
                    "contact_phone", "street", "address", "lat", "lng")
@@ -178,13 +179,45 @@ def program_create(*, actor, station, **fields) -> Program:
     return program
 
 
+def programs_create_imported(*, actor, programs: list[Program], job: ProgramImportJob) -> list[Program]:
+    """The good rows of a program import (validated by training.imports), written at once, each audited."""
+    for program in programs:
+        program.search_text = _search_text(program)
+    created = Program.objects.bulk_create(programs, batch_size=500)
+    for program in created:
+        audit_record(actor=actor, action=events.PROGRAM_CREATE, obj=program,
+                     summary=f"导入培训项目：{program.title}（导入批次 {job.pk}）")
+    return created
+
+
+def program_import_start(*, actor, provider: Provider, file_name: str, content: bytes,
+                         mode: str) -> ProgramImportJob:
+    """Store a provider's program list (encrypted) and queue its import; the worker parses it."""
+    if actor is not None:
+        require_visible(actor, station=provider.station,
+                        message=_("只能为本站点（区级管理员：本区）管理的培训机构导入培训项目。"))
+    return PROGRAMS.start(actor=actor, provider=provider, station=provider.station, file_name=file_name,
+                          content=content, mode=mode, audit_action=events.PROGRAM_IMPORT_START)
+
+
+def program_import_retry(*, actor, job: ProgramImportJob) -> ProgramImportJob:
+    return PROGRAMS.retry(actor=actor, job=job, audit_action=events.PROGRAM_IMPORT_RETRY,
+                          message=_("该导入不能重试：只有因系统原因失败、且上传文件仍保留的导入可以重试，请重新上传。"))
+
+
 @transaction.atomic
 def program_update(*, actor, program: Program, **fields) -> Program:
-    """Edit a program; its capacity can never go below the seats already taken."""
+    """Edit a program; its capacity can never go below the seats already taken. Setting the status to
+    cancelled cancels it as `program_cancel` does; a cancelled program is never reopened."""
     _unknown(fields, PROGRAM_FIELDS)
     program = Program.objects.select_for_update().select_related("station__street").get(pk=program.pk)
     if actor is not None:
         require_visible(actor, station=program.station)
+    cancelling = fields.get("status") == Program.Status.CANCELLED and program.status != Program.Status.CANCELLED
+    if program.status == Program.Status.CANCELLED and fields.get("status", program.status) != Program.Status.CANCELLED:
+        raise ValidationError({"status": _("该培训项目已取消，不能恢复；如需再办，请新建培训项目。")})
+    if cancelling:
+        _check_cancellable(program)
     if "provider" in fields and fields["provider"].pk != program.provider_id:
         _check_provider(actor, fields["provider"])
     before = _snapshot(program, fields)
@@ -195,7 +228,88 @@ def program_update(*, actor, program: Program, **fields) -> Program:
     program.save()
     audit_record(actor=actor, action=events.PROGRAM_UPDATE, obj=program, summary="修改培训项目",
                  changes=diff(before, _snapshot(program, fields)))
+    if cancelling:
+        _cancel_cascade(actor, program, previous=before.get("status", ""))
     return program
+
+
+# --- cancelling a program ------------------------------------------------------------------------
+
+CANCEL_REASON = "培训项目取消"  # the dropped referrals' reason, stored as data (the archive page shows it)
+ACTIVE_REFERRAL = (Referral.Status.REFERRED, Referral.Status.ENROLLED)
+
+
+def _cancel_message(program: Program) -> str:
+    return (f"【社区就业服务站】很抱歉，您报名或候补的培训「{program.title[:40]}」已取消。"
+            f"如需参加其他培训，请联系服务站。")
+
+
+def _check_cancellable(program: Program) -> None:
+    if program.status == Program.Status.CANCELLED:
+        raise ValidationError(_("该培训项目已经取消，不能再次取消（已通知的人不会再收到短信）。"), code="cancelled")
+    if program.status == Program.Status.FINISHED:
+        raise ValidationError(_("该培训项目已结束，不能取消。"), code="finished")
+
+
+def _cancel_cascade(actor, program: Program, *, previous: str) -> dict:
+    """Inside the caller's transaction, with the program row locked and its status already cancelled: close
+    every live waitlist entry (never offered again), drop every active referral, free their seats and queue
+    one SMS per affected person who has a phone."""
+    now = timezone.now()
+    people: dict[int, JobseekerArchive] = {}
+    entries = list(WaitlistEntry.objects.select_for_update().select_related("archive")
+                   .filter(program=program, status__in=WaitlistEntry.LIVE).order_by("id"))
+    for entry in entries:
+        previous = entry.status
+        entry.status, entry.closed_at = WaitlistEntry.Status.WITHDRAWN, now
+        entry.save(update_fields=["status", "closed_at", "updated_at"])
+        people.setdefault(entry.archive_id, entry.archive)
+        audit_record(actor=actor, action=events.WAITLIST_CANCEL, obj=entry.archive,
+                     summary=f"培训「{program.title}」取消，候补结束",
+                     changes={"program": program.pk, "status": [previous, WaitlistEntry.Status.WITHDRAWN]})
+    referrals = list(Referral.objects.select_for_update().select_related("archive")
+                     .filter(program=program, status__in=ACTIVE_REFERRAL).order_by("id"))
+    for referral in referrals:
+        previous = referral.status
+        referral.status, referral.drop_reason, referral.dropped_at = Referral.Status.DROPPED, CANCEL_REASON, now
+        referral.save(update_fields=["status", "drop_reason", "dropped_at", "updated_at"])
+        people.setdefault(referral.archive_id, referral.archive)
+        audit_record(actor=actor, action=events.REFERRAL_DROP, obj=referral.archive,
+                     summary=f"退出培训「{program.title}」：{CANCEL_REASON}",
+                     changes={"program": program.pk, "status": [previous, Referral.Status.DROPPED]})
+    # Offers and enrolments held seats; completed and certified people keep theirs.
+    held = Referral.objects.filter(program=program, status__in=Referral.HOLDS_SEAT).count()
+    Program.objects.filter(pk=program.pk).update(seats_taken=held)
+    program.seats_taken = held
+    texted = 0
+    for archive in people.values():
+        if archive.phone_encrypted:
+            outbox = SmsOutbox.objects.create(archive=archive, station_id=archive.station_id,
+                                              phone_encrypted=archive.phone_encrypted, body=_cancel_message(program))
+            enqueue("matching.tasks.send_sms", outbox_id=outbox.pk)
+            texted += 1
+    audit_record(actor=actor, action=events.PROGRAM_CANCEL, obj=program, summary=f"取消培训项目：{program.title}",
+                 changes={"status": [previous, Program.Status.CANCELLED], "waitlist_closed": len(entries),
+                          "referrals_dropped": len(referrals), "sms": texted})
+    return {"waitlist": len(entries), "referrals": len(referrals), "sms": texted}
+
+
+@transaction.atomic
+def program_cancel(*, actor, program: Program) -> dict:
+    """取消培训项目: in one transaction the status becomes cancelled, live waitlist entries are withdrawn,
+    active referrals are dropped (reason 培训项目取消) and each affected person with a phone gets one SMS.
+    A second cancel is refused, so nobody is texted twice. Returns the counts."""
+    # The referral rows first, then the program: the order referral_enrol and referral_drop lock them in.
+    list(Referral.objects.select_for_update().filter(program_id=program.pk, status__in=ACTIVE_REFERRAL)
+         .values_list("pk", flat=True))
+    locked = Program.objects.select_for_update().select_related("station__street").get(pk=program.pk)
+    if actor is not None:
+        require_visible(actor, station=locked.station)
+    _check_cancellable(locked)
+    previous = locked.status
+    locked.status = Program.Status.CANCELLED
+    locked.save(update_fields=["status", "updated_at"])
+    return _cancel_cascade(actor, locked, previous=previous)
 
 
 # --- referrals -----------------------------------------------------------------------------------

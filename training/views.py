@@ -15,6 +15,7 @@ from django.utils.translation import gettext, pgettext
 from django.views import View
 from django.views.generic import ListView
 
+from core import import_views
 from core.forms import add_service_errors
 from core.permissions import InternalRequiredMixin
 from core.scoping import scope_of
@@ -24,7 +25,17 @@ from jobseekers.models import JobseekerArchive
 from stations.models import District, Station, Street
 
 from . import selectors, services
-from .forms import CatalogForm, CertifyForm, DropForm, ProgramForm, ProviderForm, ReferForm, SignupForm
+from .forms import (
+    CatalogForm,
+    CertifyForm,
+    DropForm,
+    ProgramForm,
+    ProgramImportForm,
+    ProviderForm,
+    ReferForm,
+    SignupForm,
+)
+from .imports import PROGRAMS
 from .models import Program, Provider, Referral, WaitlistEntry
 from .notices import SIGNUP_NOTICE
 
@@ -184,6 +195,66 @@ class ProgramFormView(InternalRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "program": self.get_object(pk)}, status=400)
 
 
+# Staff: a provider's program list from Excel (core.import_views, as the archive import) ------------------
+
+class ProgramImportJobMixin:
+    importer = PROGRAMS
+    url_names = {"upload": "training:program_import", "progress": "training:program_import_detail",
+                 "report": "training:program_import_errors", "retry": "training:program_import_retry"}
+
+    def get_job(self, request, pk):
+        return selectors.program_import_get(user=request.user, pk=pk)
+
+
+class ProgramImportTemplateView(import_views.ImportTemplateView):
+    importer = PROGRAMS
+    filename = "培训项目导入模板.xlsx"
+
+
+class ProgramImportView(import_views.ImportUploadView):
+    template_name = "training/program_import.html"
+    form_class = ProgramImportForm
+    progress_url_name = "training:program_import_detail"
+
+    def context(self, request, form) -> dict:
+        return {"form": form, "max_rows": PROGRAMS.max_rows,
+                "jobs": selectors.program_imports_recent(user=request.user)}
+
+    def start(self, request, form):
+        return services.program_import_start(actor=request.user, provider=form.cleaned_data["provider"],
+                                             file_name=form.cleaned_data["file"].name, content=form.content,
+                                             mode=form.cleaned_data["mode"])
+
+
+class ProgramImportDetailView(ProgramImportJobMixin, import_views.ImportProgressView):
+    template_name = "training/program_import_detail.html"
+
+
+class ProgramImportRetryView(ProgramImportJobMixin, import_views.ImportRetryView):
+    def retry(self, request, job):
+        return services.program_import_retry(actor=request.user, job=job)
+
+
+class ProgramImportErrorsView(ProgramImportJobMixin, import_views.ImportReportView):
+    filename = "培训项目导入错误报告_{pk}.xlsx"
+
+
+class ProgramCancelView(InternalRequiredMixin, View):
+    """POST only: 取消培训项目 (waitlist closed, referrals dropped, people texted); a second time is refused."""
+
+    def post(self, request, pk):
+        program = get_object_or_404(Program.objects.visible_to(request.user), pk=pk)
+        try:
+            done = services.program_cancel(actor=request.user, program=program)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, gettext(
+                "已取消培训项目：%(title)s。退出推荐 %(referrals)s 人，结束候补 %(waitlist)s 人，发送短信 %(sms)s 条。")
+                % {"title": program.title, **done})
+        return redirect("training:program_detail", pk=program.pk)
+
+
 # Staff: referrals and the waitlist ---------------------------------------------------------------------
 
 def _next(request, default: str) -> str:
@@ -197,6 +268,29 @@ def _errors(request, exc) -> None:
         messages.error(request, pgettext("between error messages", "；").join(exc.messages))
     else:
         messages.error(request, str(exc))
+
+
+class ReferralListView(InternalRequiredMixin, ListView):
+    """培训推荐: every referral of the user's archives, by program, state and station."""
+
+    template_name = "training/referral_list.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        self.filterset = selectors.referral_list(user=self.request.user, data=self.request.GET or None,
+                                                 request=self.request)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return self.filterset.queryset.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(filter=self.filterset, **kwargs)
+        rows = context["object_list"]
+        managed = set(Program.objects.visible_to(self.request.user)
+                      .filter(pk__in={r.program_id for r in rows}).values_list("pk", flat=True))
+        for r in rows:  # another station's program: its public page (its staff page would be a 404)
+            r.program_url = r.program.get_absolute_url() if r.program_id in managed else r.program.get_public_url()
+        return context
 
 
 class ArchiveReferView(InternalRequiredMixin, View):

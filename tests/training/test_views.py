@@ -246,3 +246,13 @@ def test_waitlist_transition_matrix_and_effect(client, world, program):
                       {role: wanted}, method="post")
         entry.refresh_from_db()
         assert entry.status == (WaitlistEntry.Status.WITHDRAWN if wanted == 302 else WaitlistEntry.Status.WAITING), role
+
+
+def test_the_archive_panels_waitlist_button_puts_the_person_on_the_waitlist(client, world, program):
+    archive = make_archive(world["station_a"])
+    client.force_login(world["staff"])
+    html = client.get(archive.get_absolute_url()).content.decode()
+    assert 'name="waitlist" value="1"' in html  # the button the view reads
+    client.post(reverse("training:archive_refer", args=[archive.pk]), {"program": program.pk, "waitlist": "1"})
+    assert not Referral.objects.filter(archive=archive).exists()
+    assert program.waitlist.filter(archive=archive, status="waiting").exists()

@@ -16,6 +16,7 @@ from core.api.permissions import IsInternalUser
 from jobseekers.models import Certificate, JobseekerArchive
 
 from .. import selectors, services
+from ..filtersets import ReferralFilterSet
 from ..forms import CatalogForm
 from ..models import Program, Provider, Referral
 from .serializers import (
@@ -67,6 +68,15 @@ class ProgramViewSet(StationOwnedWrites, mixins.ListModelMixin, mixins.RetrieveM
 
     create_service, update_service, instance_arg = services.program_create, services.program_update, "program"
 
+    @extend_schema(request=None, responses=ProgramSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """取消: waitlist closed, active referrals dropped, one SMS per person; a second cancel is a 400."""
+        program = self.get_object()
+        services.program_cancel(actor=request.user, program=program)
+        program.refresh_from_db()
+        return Response(ProgramSerializer(program).data)
+
 
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       viewsets.GenericViewSet):
@@ -74,6 +84,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     permission_classes = [IsInternalUser]
     serializer_class = ReferralSerializer
+    filterset_class = ReferralFilterSet  # the referral list page's filters
 
     def get_queryset(self):
         return Referral.objects.visible_to(self.request.user).select_related("program").order_by("-id")
