@@ -10,13 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import translated
+from core.filters import IntegerFilter
 from core.forms import PortalFilterForm
 
 from .models import Case, Policy
-
-
-class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField  # a whole number (NumberFilter's DecimalField would take 1.5)
 
 
 class CaseFilterSet(django_filters.FilterSet):

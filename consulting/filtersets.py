@@ -6,8 +6,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assistance.filtersets import IntegerFilter
 from core.choices import translated
+from core.filters import IntegerFilter
 from core.forms import PortalFilterForm
 
 from .models import Appointment

@@ -1,8 +1,7 @@
 """Dashboard figures of the training app (protocol: core/figures.py): referrals by where they stand, in scope.
 
-No list on this branch shows referrals filtered by status (the staff referral list, /training/referrals/, is
-being built separately), so these tiles are not links yet (`url_name=""`); `params` is the `status` filter the
-tiles will open once it lands. A referral counts at its archive's station.
+Each tile opens the staff referral list (/training/referrals/) with the same filter (`status`, or `active` for
+the ones not dropped); a referral counts at its archive's station, as that list scopes it.
 """
 
 from django.utils.translation import gettext_noop
@@ -12,8 +11,9 @@ from core.figures import Figure, Trend
 from .models import Referral
 
 GROUP = gettext_noop("职业培训")
-LIST = ""  # the referral list, when it exists: "training:referral_list"
+LIST = "training:referral_list"
 STATION = "archive__station"
+PLACES = {"station": "station", "street": "station_street", "district": "station_district"}
 
 
 def _status(value):
@@ -22,10 +22,10 @@ def _status(value):
 
 FIGURES = [
     Figure("training.referral.active", gettext_noop("培训推荐（未退出）"), GROUP, LIST,
-           rows=lambda: Referral.objects.exclude(status=Referral.Status.DROPPED),
-           station_path=STATION, breakdown=True),
+           rows=lambda: Referral.objects.exclude(status=Referral.Status.DROPPED), params={"active": "true"},
+           station_path=STATION, place_params=PLACES, breakdown=True),
     *[Figure(f"training.referral.{value}", label, GROUP, LIST, rows=_status(value), params={"status": value},
-             station_path=STATION)
+             station_path=STATION, place_params=PLACES)
       for value, label in ((Referral.Status.ENROLLED, gettext_noop("培训·已报名")),
                            (Referral.Status.COMPLETED, gettext_noop("培训·已结业（待取证）")),
                            (Referral.Status.CERTIFIED, gettext_noop("培训·已取证")))],
