@@ -16,8 +16,10 @@ def test_city_admin_builds_a_nested_rule_by_clicking(page, live_server, world, c
     page.evaluate("window.__notReloaded = true")
 
     def settled(selector):
+        """The redraw that `selector` marks has arrived and htmx has finished swapping and settling it (a
+        change made while htmx still settles the previous redraw would be lost)."""
         page.wait_for_selector(selector, state="attached")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
 
     page.click("[data-testid=add-group-node-0]")
     settled("[data-testid=kind-node-0-2]")

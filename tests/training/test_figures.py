@@ -37,7 +37,7 @@ def test_training_tiles_count_the_referrals_in_scope_and_open_lists_with_that_co
             assert list_figure(client, world[role], figures[key], tiles[key].url) == values[key], (role, key)
     client.force_login(world["district"])
     page = client.get("/dashboard/").content.decode()
-    assert '<div class="card h-100" data-testid="tile-training.referral.active">' in page
+    assert 'data-testid="tile-training.referral.active"' in page
     assert "职业培训" in page
 
 
