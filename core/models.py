@@ -151,8 +151,7 @@ class ImportJobBase(models.Model):
     """Abstract base of an Excel upload imported by a Celery task (`core.imports.SheetImport.run`): its state,
     encrypted upload and error report live in the database, counters are polled for progress.
 
-    jobseekers.ImportJob has these fields under the same names (it predates this base); training's program
-    import inherits them. `core.imports` works with either."""
+    jobseekers.ImportJob (archives, postings) and training's ProgramImportJob inherit it."""
 
     class Mode(models.TextChoices):
         PARTIAL = "partial", gettext_noop("导入正确的行，错误行出报告")

@@ -15,7 +15,6 @@ Added by the archives issue: hukou, graduation data, work history, consent (date
 Writes go through jobseekers/services.py; ID numbers and phones only ever stored encrypted.
 """
 
-import base64
 import datetime as dt
 
 from django.conf import settings
@@ -28,10 +27,10 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import HoursType, KeyGroup, translated
-from core.crypto import decrypt, encrypt
+from core.crypto import decrypt
 from core.geo import OUTSIDE_SHANGHAI, in_shanghai
 from core.masking import mask_id_number, mask_phone
-from core.models import TimeStampedModel
+from core.models import ImportJobBase, TimeStampedModel
 from core.scoping import ScopedQuerySet
 
 
@@ -441,96 +440,25 @@ class FollowUpTask(models.Model):
         return f"{self.archive} {self.due_date} {self.get_status_display()}"
 
 
-class ImportJob(models.Model):
-    """One Excel upload being imported by a Celery task; counters are polled for progress.
+class ImportJob(ImportJobBase):
+    """One Excel upload being imported by a Celery task; counters are polled for progress (the fields, the
+    encrypted upload and error report, and the progress properties: `core.models.ImportJobBase`).
 
     Both imports use it (archives here, postings in jobs.imports: `kind`), so both keep their state, upload
     and error report in the database and share the stale-job sweeper: a Redis outage or a lost worker
-    leaves neither stuck."""
+    leaves neither stuck. The error report (.xlsx with every original column of the failed rows) is kept
+    until the retention sweep, like a kept upload; `errors` holds the rows masked."""
 
     class Kind(models.TextChoices):
         ARCHIVES = "archives", "求职者档案"
         POSTINGS = "postings", "岗位"
 
-    class Mode(models.TextChoices):
-        PARTIAL = "partial", gettext_noop("导入正确的行，错误行出报告")
-        ALL_OR_NOTHING = "all_or_nothing", gettext_noop("全部正确才导入（有错则全部不导入）")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", gettext_noop("排队中")
-        RUNNING = "running", gettext_noop("处理中")
-        DONE = "done", gettext_noop("已完成")
-        FAILED = "failed", gettext_noop("失败")
-
-    class Phase(models.TextChoices):
-        READ = "read", gettext_noop("读取文件")
-        VALIDATE = "validate", gettext_noop("校验")
-        WRITE = "write", gettext_noop("写入")
-
     station = models.ForeignKey("stations.Station", verbose_name=_("导入站点"), on_delete=models.CASCADE,
                                 related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   related_name="+")
     kind = models.CharField(_("导入内容"), max_length=16, choices=translated(Kind), default=Kind.ARCHIVES)
-    file_name = models.CharField(_("文件名"), max_length=200)
-    # The upload, Fernet-encrypted (it holds ID numbers); cleared once processed.
-    source = models.BinaryField(_("文件内容（加密）"), editable=False, default=bytes)
-    mode = models.CharField(_("导入方式"), max_length=16, choices=translated(Mode), default=Mode.PARTIAL)
-    status = models.CharField(_("状态"), max_length=16, choices=translated(Status), default=Status.PENDING)
-    phase = models.CharField(_("阶段"), max_length=16, choices=translated(Phase), blank=True)
-    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
-    processed_rows = models.PositiveIntegerField(_("已校验"), default=0)
-    imported_rows = models.PositiveIntegerField(_("已导入"), default=0)
-    failed_rows = models.PositiveIntegerField(_("错误行"), default=0)
-    duplicate_rows = models.PositiveIntegerField(_("重复行"), default=0)
-    example_rows = models.PositiveIntegerField(_("示例行（未导入）"), default=0)
-    errors = models.JSONField(_("错误明细"), default=list, blank=True)  # [{"row", "name", "id_number", "reason"}] masked
-    # The error report (.xlsx with every original column of the failed rows), Fernet-encrypted; kept until
-    # the retention sweep, like a kept upload.
-    report = models.BinaryField(_("错误报告（加密）"), editable=False, default=bytes)
-    message = models.CharField(_("结果说明"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    # Set by every progress write: a running job whose heartbeat is old lost its worker (see imports.sweep).
-    updated_at = models.DateTimeField(_("最近进展"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ImportJobBase.Meta):
         verbose_name = _("导入批次")
         verbose_name_plural = _("导入批次")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name}（{self.get_status_display()}）"
-
-    def set_source(self, content: bytes) -> None:
-        self.source = encrypt(base64.b64encode(content).decode()).encode()
-
-    def get_source(self) -> bytes:
-        return base64.b64decode(decrypt(bytes(self.source).decode())) if self.source else b""
-
-    def set_report(self, content: bytes) -> None:
-        self.report = encrypt(base64.b64encode(content).decode()).encode() if content else b""
-
-    def get_report(self) -> bytes:
-        return base64.b64decode(decrypt(bytes(self.report).decode())) if self.report else b""
-
-    @property
-    def can_retry(self) -> bool:
-        """Failed for a system reason (lost worker, error) with the upload still kept."""
-        return self.status == self.Status.FAILED and bool(self.source)
-
-    @property
-    def progress_label(self) -> str:
-        if self.status == self.Status.RUNNING and self.phase:
-            return f"{self.get_phase_display()}中"
-        return self.get_status_display()
-
-    @property
-    def percent(self) -> int:
-        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED}
