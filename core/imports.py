@@ -48,6 +48,18 @@ def importer_named(name: str) -> SheetImport:
     return IMPORTERS[name]
 
 
+class Reasons(list):
+    """What is wrong with one row: `attempt(parse, cell)` returns the parsed value, or None after noting the
+    parser's refusal, so every reason of a row is reported at once."""
+
+    def attempt(self, fn: Callable, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ValidationError as exc:
+            self.extend(exc.messages)
+            return None
+
+
 @dataclass
 class Failed:
     """One row that is not imported: its number in the file, its cells in template order, why."""

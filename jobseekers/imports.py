@@ -116,14 +116,8 @@ def _point(values: dict) -> tuple[float | None, float | None]:
 def _build(values: dict, *, station, occupations: dict[str, int], intervals: dict, today: dt.date,
            names: dict[str, str] | None = None):
     """An unsaved archive (+ occupation ids) from one row's raw cells, or ValidationError with every reason."""
-    reasons: list[str] = []
-
-    def attempt(fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ValidationError as exc:
-            reasons.extend(exc.messages)
-            return None
+    reasons = sheets_import.Reasons()
+    attempt = reasons.attempt
 
     identity = None
     raw_id = attempt(sheets.id_number, values.get("id_number"))

@@ -100,14 +100,8 @@ class ProgramImport(sheets_import.SheetImport):
                 program.lat, program.lng = point.lat, point.lng
 
     def build(self, values, *, job, context):
-        reasons: list[str] = []
-
-        def attempt(fn, *args, **kwargs):
-            try:
-                return fn(*args, **kwargs)
-            except ValidationError as exc:
-                reasons.extend(exc.messages)
-                return None
+        reasons = sheets_import.Reasons()
+        attempt = reasons.attempt
 
         provider = job.provider
         title = sheets.text(values.get("title"))
