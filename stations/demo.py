@@ -123,6 +123,9 @@ def _logins(stations: dict[str, Station]) -> dict:
                 user.is_staff = True
                 user.is_superuser = True
                 user.save(update_fields=["is_staff", "is_superuser"])
+        elif not user.check_password(DEMO_PASSWORD):  # e.g. hashed under other settings' hasher: not usable here
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
         district = District.objects.get(code=district_code) if district_code else None
         UserProfile.objects.get_or_create(
             user=user, defaults={"role": role, "district": district, "display_name": display_name}
