@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.crypto import encrypt
 from core.models import Role, UserProfile
+from stations.demo import DEMO_PASSWORD, ensure_demo_password
 
 from .models import Appointment, Expert, Session, Slot
 from .services import appointment_book, phone_hash, session_create, slots_generate
@@ -33,11 +34,13 @@ def load(*, users, stations, stdout) -> None:
         if station is None:
             continue
         expert = Expert.objects.filter(name=name).first()
+        if expert is not None and expert.user is not None:
+            ensure_demo_password(expert.user)
         if expert is None:
             user = None
             if n == 0:
                 user, _ = get_user_model().objects.get_or_create(username="expert_demo")
-                user.set_password("demo-password")
+                user.set_password(DEMO_PASSWORD)
                 user.save()
                 UserProfile.objects.update_or_create(user=user, defaults={"role": Role.EXPERT,
                                                                           "display_name": name})

@@ -112,6 +112,14 @@ def _login_stations() -> dict[str, Station]:
     return result
 
 
+def ensure_demo_password(user) -> None:
+    """Give an existing demo user the documented password when theirs does not check here (hashed under other
+    settings' hasher, or changed)."""
+    if not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+
+
 def _logins(stations: dict[str, Station]) -> dict:
     User = get_user_model()
     users = {}
@@ -123,9 +131,8 @@ def _logins(stations: dict[str, Station]) -> dict:
                 user.is_staff = True
                 user.is_superuser = True
                 user.save(update_fields=["is_staff", "is_superuser"])
-        elif not user.check_password(DEMO_PASSWORD):  # e.g. hashed under other settings' hasher: not usable here
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+        else:
+            ensure_demo_password(user)
         district = District.objects.get(code=district_code) if district_code else None
         UserProfile.objects.get_or_create(
             user=user, defaults={"role": role, "district": district, "display_name": display_name}

@@ -17,3 +17,11 @@ def test_an_unusable_demo_password_is_reset_and_a_good_one_left_alone(reference_
     call_command("load_demo_data", verbosity=0)
     assert User.objects.get(username="staff_demo").check_password("demo-password")
     assert User.objects.get(username="district_demo").password == good
+
+
+def test_the_expert_demo_login_is_healed_too(reference_data):
+    call_command("load_demo_data", verbosity=0)
+    User = get_user_model()
+    User.objects.filter(username="expert_demo").update(password="argon2$argon2id$v=19$m=1,t=1,p=1$eA$eA")
+    call_command("load_demo_data", verbosity=0)
+    assert User.objects.get(username="expert_demo").check_password("demo-password")
