@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput, PortalFormMixin
 from core.scoping import scope_of
@@ -130,8 +131,9 @@ class SessionForm(PortalFormMixin, forms.Form):
     WIDGETS = {"start_time": TimeInput(), "end_time": TimeInput(), "valid_from": DateInput(),
                "valid_until": DateInput()}
     LABELS = {"expert": _("专家"), "station": _("服务站"), "kind": _("方式"), "weekday": _("星期"),
-              "start_time": _("开始时间"), "end_time": _("结束时间"), "slot_minutes": _("每段分钟数"),
-              "valid_from": _("起始日期"), "valid_until": _("截止日期")}
+              "start_time": pgettext_lazy("consulting session", "开始时间"),
+              "end_time": pgettext_lazy("consulting session", "结束时间"), "slot_minutes": _("每段分钟数"),
+              "valid_from": _("起始日期"), "valid_until": pgettext_lazy("consulting session", "截止日期")}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
