@@ -13,7 +13,7 @@ from core.crypto import encrypt
 from core.models import Role, UserProfile
 from stations.demo import DEMO_PASSWORD, ensure_demo_password
 
-from .models import Appointment, Expert, Session, Slot
+from .models import Appointment, ConsultationRecord, Expert, FollowUpAction, Session, Slot
 from .services import appointment_book, phone_hash, session_create, slots_generate
 
 EXPERTS = [  # name, fields, affiliation, station code, weekday, start hour, kind
@@ -53,6 +53,7 @@ def load(*, users, stations, stdout) -> None:
                            valid_from=today - dt.timedelta(days=28))
     slots_generate()
     _past(today)
+    _records(today)
     for expert in Expert.objects.filter(name__in=[e[0] for e in EXPERTS]):
         for i, (name, phone, topic) in enumerate(RESIDENTS[:2]):
             if Appointment.objects.filter(expert=expert, phone_hash=phone_hash(phone)).active().exists():
@@ -62,7 +63,31 @@ def load(*, users, stations, stdout) -> None:
             if slot is not None:
                 appointment_book(actor=None, slot=slot, name=name, phone=phone, topic=topic, consent=True)
     stdout.write(f"consulting: {Expert.objects.count()} experts, {Slot.objects.count()} slots, "
-                 f"{Appointment.objects.count()} appointments")
+                 f"{Appointment.objects.count()} appointments, {ConsultationRecord.objects.count()} records")
+
+
+ADVICE = {
+    "想在小区门口开早餐店，要办哪些证": (["餐饮", "证照"], "先办营业执照（个体工商户），再办食品经营许可；门店选址先问居委会和物业是否允许。",
+                                "准备租房合同和健康证，到区行政服务中心办食品经营许可"),
+    "网店注册个体户还是公司": (["电商", "财税"], "起步阶段以个体户为宜，税负和记账都简单；年销售额过 500 万再考虑公司。",
+                         "在市场监管网站办理个体户网上登记"),
+    "创业担保贷款怎么申请": (["融资"], "符合条件可申请创业担保贷款，需营业执照满 3 个月和经营计划书；到服务站预审。",
+                       "写好经营计划书，带营业执照到服务站预审"),
+    "毕业生创业补贴条件": (["补贴", "政策"], "毕业 2 年内的高校毕业生首次创业可申请一次性创业补贴，经营满 6 个月后申请。",
+                      "经营满 6 个月后带社保缴纳记录来申请创业补贴"),
+}
+
+
+def _records(today: dt.date) -> None:
+    """A consultation record for each past attended appointment, some with follow-ups still open."""
+    attended = Appointment.objects.filter(status=Appointment.Status.ATTENDED, record__isnull=True,
+                                          expert__name__in=[e[0] for e in EXPERTS]).order_by("start")
+    for n, appointment in enumerate(attended):
+        topics, advice, action = ADVICE.get(appointment.topic, (["创业"], "梳理了创业想法和起步步骤。", "两周内回访"))
+        record = ConsultationRecord.objects.create(appointment=appointment, expert_id=appointment.expert_id,
+                                                   station_id=appointment.station_id, topics=topics, advice=advice)
+        FollowUpAction.objects.create(record=record, description=action, due_date=today + dt.timedelta(days=7 + n),
+                                      done_at=timezone.now() if n % 3 == 0 else None)
 
 
 def _past(today: dt.date) -> None:
