@@ -16,7 +16,7 @@ from core.models import Occupation
 from stations.models import Street
 from stations.selectors import street_point
 
-from . import events
+from . import events, services
 from .models import Program, ProgramImportJob, SkillLevel
 
 IMPORTABLE_STATUSES = (Program.Status.PLANNED, Program.Status.ENROLLING, Program.Status.RUNNING)
@@ -56,7 +56,7 @@ class ProgramImport(sheets_import.SheetImport):
     """The program sheet: every row validated against the occupation catalog, the streets and the model's
     rules; the good rows become programs of the provider chosen on the upload form, in one transaction."""
 
-    name = "programs"
+    name = services.PROGRAMS_IMPORT
     job_model = ProgramImportJob
     columns = COLUMNS
     title = "培训项目"
@@ -174,9 +174,7 @@ class ProgramImport(sheets_import.SheetImport):
                 for number, _, program in good if (program.title, program.start_date) in found}
 
     def write(self, items, *, job, context) -> int:
-        from .services import programs_create_imported  # services start imports through PROGRAMS
-
-        return len(programs_create_imported(actor=job.created_by, programs=items, job=job))
+        return len(services.programs_create_imported(actor=job.created_by, programs=items, job=job))
 
     def error_entry(self, failed):
         return {"row": failed.row, "name": sheets.text(failed.values[0]), "reason": failed.reason}

@@ -24,6 +24,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record, diff, in_chinese
+from core.imports import importer_named
 from core.queue import enqueue
 from core.scoping import require_visible
 from jobs.search import normalize
@@ -34,7 +35,6 @@ from matching.models import SmsOutbox
 from stations.selectors import station_nearest
 
 from . import events
-from .imports import PROGRAMS
 from .models import Program, ProgramImportJob, Provider, Referral, WaitlistEntry
 
 PROVIDER_FIELDS = ("name", "credit_code", "is_designated", "designated_from", "designated_until", "contact_name",
@@ -190,18 +190,26 @@ def programs_create_imported(*, actor, programs: list[Program], job: ProgramImpo
     return created
 
 
+PROGRAMS_IMPORT = "programs"  # the name training.imports registers its importer under
+
+
+def _programs_import():
+    """training.imports' importer, found through core's registry (the importer writes through this module)."""
+    return importer_named(PROGRAMS_IMPORT)
+
+
 def program_import_start(*, actor, provider: Provider, file_name: str, content: bytes,
                          mode: str) -> ProgramImportJob:
     """Store a provider's program list (encrypted) and queue its import; the worker parses it."""
     if actor is not None:
         require_visible(actor, station=provider.station,
                         message=_("只能为本站点（区级管理员：本区）管理的培训机构导入培训项目。"))
-    return PROGRAMS.start(actor=actor, provider=provider, station=provider.station, file_name=file_name,
+    return _programs_import().start(actor=actor, provider=provider, station=provider.station, file_name=file_name,
                           content=content, mode=mode, audit_action=events.PROGRAM_IMPORT_START)
 
 
 def program_import_retry(*, actor, job: ProgramImportJob) -> ProgramImportJob:
-    return PROGRAMS.retry(actor=actor, job=job, audit_action=events.PROGRAM_IMPORT_RETRY,
+    return _programs_import().retry(actor=actor, job=job, audit_action=events.PROGRAM_IMPORT_RETRY,
                           message=_("该导入不能重试：只有因系统原因失败、且上传文件仍保留的导入可以重试，请重新上传。"))
 
 
