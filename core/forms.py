@@ -171,20 +171,13 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError | PermissionDe
         form.add_error(target if target in form.fields and target != NON_FIELD_ERRORS else None, errors)
 
 
-class SpreadsheetUploadForm(PortalFormMixin, forms.Form):
-    """An import's upload (core.imports): the file, checked by name and size only, and the import mode.
-    Subclasses add where the rows go (a station, a provider)."""
+class SpreadsheetFileForm(PortalFormMixin, forms.Form):
+    """A spreadsheet upload: the file, checked by name and size only (a crafted file must not hold a web thread;
+    the worker parses it). Subclasses add where the rows go (a station, a provider)."""
 
     file = forms.FileField(label=_("表格文件（.xlsx、.xls 或 .csv）"), error_messages={"required": _("请选择要上传的表格文件。")})
-    mode = forms.ChoiceField(label=_("导入方式"), choices=(), widget=forms.RadioSelect)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["mode"].choices = translated(ImportJobBase.Mode)
-        self.fields["mode"].initial = ImportJobBase.Mode.PARTIAL
 
     def clean_file(self):
-        """Name and size only: the file is parsed by the worker (a crafted file must not hold a web thread)."""
         upload = self.cleaned_data["file"]
         try:
             check_upload_name(upload.name, upload.size)
@@ -192,3 +185,14 @@ class SpreadsheetUploadForm(PortalFormMixin, forms.Form):
             raise ValidationError(str(exc)) from None
         self.content = upload.read()
         return upload
+
+
+class SpreadsheetUploadForm(SpreadsheetFileForm):
+    """An import's upload (core.imports): the file and the import mode."""
+
+    mode = forms.ChoiceField(label=_("导入方式"), choices=(), widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mode"].choices = translated(ImportJobBase.Mode)
+        self.fields["mode"].initial = ImportJobBase.Mode.PARTIAL

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import HoursType, KeyGroup, SalaryUnit, translated
-from core.forms import DateInput, OccupationPicker, PortalFormMixin
+from core.forms import DateInput, OccupationPicker, PortalFormMixin, SpreadsheetFileForm
 from core.models import Occupation
-from core.spreadsheets import UploadError, check_upload_name
 from core.validators import normalize_phone, validate_mobile
 from core.versioning import VersionFormMixin
 from stations.models import Station, Street
@@ -119,9 +117,9 @@ class ReasonForm(PortalFormMixin, forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
 
-class ImportForm(PortalFormMixin, forms.Form):
+class ImportForm(SpreadsheetFileForm):
     station = forms.ModelChoiceField(label=_("导入到站点"), queryset=Station.objects.none())
-    file = forms.FileField(label=_("表格文件（.xlsx、.xls 或 .csv）"))
+    field_order = ["station", "file"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,13 +128,3 @@ class ImportForm(PortalFormMixin, forms.Form):
         only = list(stations.values_list("pk", flat=True)[:2])
         if len(only) == 1:  # staff of one station need not pick it
             self.fields["station"].initial = only[0]
-
-    def clean_file(self):
-        """Name and size only: the file is parsed by the worker."""
-        f = self.cleaned_data["file"]
-        try:
-            check_upload_name(f.name, f.size)
-        except UploadError as exc:
-            raise ValidationError(str(exc)) from None
-        self.content = f.read()
-        return f
