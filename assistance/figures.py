@@ -1,5 +1,6 @@
 """Dashboard figures of the assistance app (protocol: core/figures.py): cases by state and subsidies paid open
-the case list filtered by `state`; unclaimed entitlements open the 应享尽享 worklist."""
+the case list filtered by `state`; unclaimed entitlements open the 应享尽享 worklist (each narrowed to a station,
+its street or its district from a breakdown cell or a district board)."""
 
 from django.utils.translation import gettext_noop
 
@@ -24,7 +25,7 @@ FIGURES = [
            sum_field="amount_paid", place_params=PLACES),
     Figure("assistance.unclaimed", gettext_noop("应享未享（待办）"), gettext_noop("应享尽享"), "assistance:worklist",
            rows=lambda: Entitlement.objects.filter(state=Entitlement.State.ELIGIBLE), breakdown=True,
-           place_params={"station": "station"}),
+           place_params=PLACES),
 ]
 
 TRENDS = [

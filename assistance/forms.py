@@ -205,8 +205,12 @@ class DeclineForm(PortalForm):
 class WorklistFilterForm(PortalFilterForm):
     policy = forms.ModelChoiceField(queryset=Policy.objects.all(), required=False, label=_("政策"))
     key_group = forms.ChoiceField(choices=[("", _("全部"))] + translated(KeyGroup), required=False, label=_("重点群体"))
-    station = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    station = forms.IntegerField(required=False, widget=forms.HiddenInput, label=_("站点ID"), min_value=1)
     helper = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # from the dashboard's street and district cells
+    station_street = forms.IntegerField(required=False, widget=forms.HiddenInput, label=_("站点所在街镇ID"), min_value=1)
+    station_district = forms.IntegerField(required=False, widget=forms.HiddenInput, label=_("站点所在区ID"),
+                                          min_value=1)
 
 
 SELF_CHECK_FIELDS = {

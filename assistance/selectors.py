@@ -21,7 +21,7 @@ def policy_get(*, pk: int) -> Policy:
 
 
 def worklist(*, user, policy: int | None = None, key_group: str | None = None, station: int | None = None,
-             helper: int | None = None):
+             helper: int | None = None, street: int | None = None, district: int | None = None):
     """Unclaimed entitlements in the user's scope, the longest waiting first."""
     # closed archives' rows are lapsed by the engine (at once and nightly): no join on archives to filter them
     qs = (Entitlement.objects.visible_to(user).filter(state=Entitlement.State.ELIGIBLE)
@@ -39,6 +39,10 @@ def worklist(*, user, policy: int | None = None, key_group: str | None = None, s
         qs = qs.filter(station_id=station)
     if helper:
         qs = qs.filter(archive__helper_id=helper)
+    if street:
+        qs = qs.filter(station__street_id=street)
+    if district:
+        qs = qs.filter(station__street__district_id=district)
     return qs
 
 

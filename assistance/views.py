@@ -129,10 +129,13 @@ class PolicyRuleView(CityAdminRequiredMixin, View):
 
 def _worklist_qs(request, **fixed):
     form = WorklistFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():  # a bad filter lists nothing, with the form's message
+        return form, selectors.worklist(user=request.user).none()
+    data = form.cleaned_data if form.is_bound else {}
     qs = selectors.worklist(user=request.user, policy=getattr(data.get("policy"), "pk", None),
                             key_group=data.get("key_group") or None, station=fixed.get("station") or data.get("station"),
-                            helper=fixed.get("helper") or data.get("helper"))
+                            helper=fixed.get("helper") or data.get("helper"), street=data.get("station_street"),
+                            district=data.get("station_district"))
     return form, qs
 
 

@@ -75,3 +75,16 @@ def test_a_bad_place_filter_is_refused_with_a_message_and_lists_nothing(client, 
     assert "error-station_street" in response.content.decode()
     response = client.get("/jobseekers/", {"station_district": "999999"})
     assert response.context["paginator"].count == 0
+
+
+def test_the_worklist_narrows_to_a_street_or_district_and_refuses_a_bad_one(client, generated_apps):
+    services.summaries_refresh()
+    station = generated_apps["station_a"]
+    client.force_login(generated_apps["city"])
+    everything = client.get("/assistance/worklist/").context["paginator"].count
+    street = client.get("/assistance/worklist/", {"station_street": station.street_id}).context["paginator"].count
+    district = client.get("/assistance/worklist/",
+                          {"station_district": station.street.district_id}).context["paginator"].count
+    assert 0 < street <= district <= everything
+    bad = client.get("/assistance/worklist/", {"station_street": "x"})
+    assert bad.context["paginator"].count == 0 and "error-station_street" in bad.content.decode()
