@@ -146,6 +146,7 @@ class SessionForm(PortalFormMixin, forms.Form):
             self.fields["station"].initial = stations.first()
         self.fields["station"].help_text = _("坐诊的站点；电话/线上咨询时为组织的站点")
         self.fields["slot_minutes"].help_text = _("10 到 240 分钟")
+        self.fields["valid_from"].initial = timezone.localdate()
         self.fields["valid_until"].help_text = _("不填则长期有效")
 
     def clean_valid_from(self):
