@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 
-from core.audit import audit_record
+from core.audit import audit_record, diff
 from core.crypto import decrypt, encrypt, keyed_hash
 from core.errors import ConflictError
 from core.scoping import require_visible, scope_of
@@ -83,7 +83,7 @@ def expert_save(*, actor, expert: Expert | None = None, photo: bytes | None = No
         expert.photo, expert.photo_content_type = photo, photo_check(photo)
     expert.full_clean(exclude=["user"])
     expert.save()
-    changes = {f: [str(before[f]), str(getattr(expert, f))] for f in before if before[f] != getattr(expert, f)}
+    changes = diff(before, {f: getattr(expert, f) for f in EXPERT_FIELDS}) if before else {}
     audit_record(actor=actor, action=events.EXPERT_SAVE, obj=expert, changes=changes, district_id=expert.district_id,
                  summary=format_lazy("{}创业指导专家：{}", "修改" if before else "新增", expert.name))
     return expert

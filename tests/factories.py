@@ -58,3 +58,19 @@ def make_city_admin(username: str):
     user = UserFactory(username=username)
     UserProfile.objects.update_or_create(user=user, defaults={"role": Role.CITY})
     return user
+
+
+def xlsx(rows, headers) -> bytes:
+    """An .xlsx upload: `headers`, then each of `rows`, cells as given (a formula stays a formula)."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for values in rows:
+        ws.append(values)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from jobseekers.imports import HEADERS
 from jobseekers.models import ImportJob, JobseekerArchive, StatusEntry
+from tests.factories import xlsx as make_xlsx
 
 from .factories import make_archive, make_id_number, wrong_check_digit
 
@@ -16,14 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def xlsx(rows, headers=HEADERS) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return make_xlsx(rows, headers)
 
 
 def row(name="导入人", id_number=None, phone="13700001111", **kw):

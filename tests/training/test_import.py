@@ -11,11 +11,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from core.models import AuditEvent
 from core.tasks import sheet_import_task, sheet_imports_sweep_task
 from stations.selectors import street_point
+from tests.factories import xlsx as make_xlsx
 from tests.matrix import ANY_INTERNAL, OWNED_BY_A, assert_matrix
 from training import events
 from training.imports import PROGRAMS
@@ -31,14 +32,7 @@ END = (timezone.localdate() + dt.timedelta(days=60)).isoformat()
 
 
 def xlsx(rows, headers=HEADERS) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return make_xlsx(rows, headers)
 
 
 def row(title="中式烹调师（四级）培训", **kw) -> list:
